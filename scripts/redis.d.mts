@@ -1,0 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
+
+export const INSTALL_HINT: string;
+export function hasRedisServer(): boolean;
+export function redisAnswers(url: string): Promise<boolean>;
+export function freePort(): Promise<number>;
+export function startPrivateRedis(opts?: { dir?: string }): Promise<{ url: string; port: number; dir: string; child: ChildProcess }>;

@@ -1,0 +1,55 @@
+// Finds a Redis for the service or the tests: the one at REDIS_URL if it answers, otherwise a
+// private redis-server started here; if there is no redis-server, says how to install it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const INSTALL_HINT =
+  'redis-server was not found on PATH. Install it, e.g. on Debian/Ubuntu: sudo apt-get install redis-server ' +
+  '(or on macOS: brew install redis), then run this again.';
+
+export function hasRedisServer() {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** True when something at `url` answers PING with PONG within a second. */
+export function redisAnswers(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 6379) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts a private redis-server (AOF on, in a temporary folder) and resolves when it answers. */
+export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-')) } = {}) {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await redisAnswers(url)) return { url, port, dir, child };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error(`redis-server did not start on port ${port}`);
+}

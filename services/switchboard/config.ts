@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { projectRoot } from '../../shared/paths.js';
+
+/** Every environment variable the service reads (docs/configuration.md), checked at start. */
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string;
+  directoryFile: string;
+  publicUrl: string;
+  twilioApiBase: string;
+  keyPrefix: string;
+  logLevel: string;
+  clockSpeed: number;
+  sweepIntervalMs: number;
+}
+
+export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
+
+export class ConfigError extends Error {}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name}=${raw}: must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const url = (name: string, fallback: string, schemes: string[]) => {
+    const raw = (env[name] ?? '') || fallback;
+    try {
+      const u = new URL(raw);
+      if (!schemes.includes(u.protocol)) problems.push(`${name}=${raw}: must be a ${schemes.join(' or ')} URL`);
+    } catch {
+      problems.push(`${name}=${raw}: is not a URL`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+  const port = int('PORT', 3000, 0, 65535);
+  const speedRaw = env.CLOCK_SPEED ?? '1';
+  const clockSpeed = Number(speedRaw);
+  if (!(clockSpeed > 0 && clockSpeed <= 3600)) problems.push(`CLOCK_SPEED=${speedRaw}: must be a number above 0 and at most 3600`);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: must be one of fatal, error, warn, info, debug, trace, silent`);
+  const keyPrefix = env.KEY_PREFIX ?? 'sb:';
+  if (!/^[A-Za-z0-9:_-]{1,32}$/.test(keyPrefix)) problems.push(`KEY_PREFIX=${keyPrefix}: letters, digits, ':', '_' or '-', at most 32`);
+  const config: Config = {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    directoryFile: env.DIRECTORY_FILE || DEMO_DIRECTORY,
+    publicUrl: url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']),
+    twilioApiBase: url('TWILIO_API_BASE', 'https://api.twilio.com', ['http:', 'https:']),
+    keyPrefix,
+    logLevel,
+    clockSpeed,
+    sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
+  };
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}

@@ -1,0 +1,62 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../../shared/clock.js';
+import { CallFlow } from '../../../shared/callflow/flow.js';
+import type { LiveCallControl } from '../../../shared/callflow/ports.js';
+import type { Directory } from '../../../shared/directory/directory.js';
+import { CallQueue } from '../../../shared/queue/queue.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    redis: Redis;
+    queue: CallQueue;
+    flow: CallFlow;
+    clock: Clock;
+    directory: () => Directory;
+  }
+}
+
+export interface CallFlowPluginOptions {
+  redis: Redis;
+  keyPrefix: string;
+  clock: Clock;
+  directory: () => Directory;
+  liveCalls: Record<string, LiveCallControl>;
+  sweepIntervalMs: number;
+}
+
+/** The queue, the call flow and the sweep timer; Redis is closed when the app closes. */
+export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
+  const queue = new CallQueue(opts.redis, opts.keyPrefix);
+  const flow = new CallFlow({
+    queue,
+    clock: opts.clock,
+    directory: opts.directory,
+    log: app.log,
+    liveCalls: (kind) => {
+      const control = opts.liveCalls[kind];
+      if (!control) throw new Error(`no live-call control for provider ${kind}`);
+      return control;
+    },
+  });
+  app.decorate('redis', opts.redis);
+  app.decorate('queue', queue);
+  app.decorate('flow', flow);
+  app.decorate('clock', opts.clock);
+  app.decorate('directory', opts.directory);
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping || opts.redis.status !== 'ready') return;
+    sweeping = true;
+    flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = false));
+  }, opts.sweepIntervalMs);
+  sweep.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await flow.settle();
+    await opts.redis.quit().catch(() => opts.redis.disconnect());
+  });
+}, { name: 'callflow' });

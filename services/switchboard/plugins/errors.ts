@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** An error with the HTTP status and the sentence to show the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 503: 'Service Unavailable' };
+
+/** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
+export default fp(async function errors(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    const detail = status >= 500 ? 'Something went wrong on our side; it has been logged.' : err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
+    void reply
+      .status(status)
+      .type('application/problem+json')
+      .send({ type: 'about:blank', title: titles[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error'), status, detail });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+});

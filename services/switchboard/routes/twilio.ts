@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Instruction } from '../../../shared/callflow/instructions.js';
+import { holdAndRetry, type InboundCall } from '../../../shared/callflow/flow.js';
+import type { Practice } from '../../../shared/directory/types.js';
+import { isValidTwilioSignature } from '../../../shared/providers/twilio/signature.js';
+import { renderTwiml } from '../../../shared/providers/twilio/twiml.js';
+import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields } from '../../../shared/providers/twilio/webhook.js';
+import { HttpError } from '../plugins/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    practice: Practice | null;
+  }
+}
+
+type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string } }>;
+
+const body = {
+  type: 'object',
+  required: ['CallSid', 'AccountSid'],
+  properties: {
+    CallSid: { type: 'string', minLength: 1 },
+    AccountSid: { type: 'string', minLength: 1 },
+    From: { type: 'string' },
+    To: { type: 'string' },
+    CallStatus: { type: 'string' },
+    DialCallStatus: { type: 'string' },
+    DialCallDuration: { type: 'string', pattern: '^[0-9]*$' },
+  },
+};
+const query = (required: string[] = []) => ({
+  type: 'object',
+  required,
+  properties: { practice: { type: 'string' }, staff: { type: 'string' }, call: { type: 'string' } },
+});
+const twimlResponse = { 200: { type: 'string', description: 'TwiML' } };
+const empty = { 204: { type: 'null', description: 'No content' } };
+
+/**
+ * Twilio's edge: each request is matched to its practice (the `practice` query parameter of URLs
+ * we generate, else the number called), signature-checked with that practice's auth token, turned
+ * into a provider-neutral call for the flow, and answered in TwiML.
+ */
+export default async function twilioRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
+  app.decorateRequest('practice', null);
+
+  app.addHook('preHandler', async (request: Req) => {
+    const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(request.body.To ?? '');
+    if (!practice) throw new HttpError(404, 'the number called is not a Switchboard practice number');
+    const valid =
+      practice.provider.kind === 'twilio' &&
+      practice.provider.accountSid === request.body.AccountSid &&
+      isValidTwilioSignature(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>);
+    if (!valid) throw new HttpError(403, 'the request is not signed by this practice\'s Twilio account');
+    request.practice = practice;
+  });
+
+  // A caller must always hear something: if the flow fails (Redis briefly away), hold and retry.
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, request: Req, reply) => {
+    if ((err.statusCode ?? 500) < 500 || !request.practice || !/\/(voice|wait|dial-result)$/.test(request.routeOptions.url ?? '')) throw err;
+    request.log.error({ err }, 'call flow failed; caller held and retried');
+    return twiml(request, reply, holdAndRetry());
+  });
+
+  const call = (request: Req, providerCallId = request.body.CallSid): InboundCall => ({
+    provider: 'twilio',
+    providerCallId,
+    practice: request.practice!,
+    from: request.body.From ?? '',
+  });
+  const twiml = (request: Req, reply: FastifyReply, instructions: Instruction[]) =>
+    reply.type('text/xml').send(renderTwiml(instructions, { publicUrl: opts.publicUrl, practice: request.practice!, providerCallId: request.body.CallSid }));
+
+  app.post('/voice', { schema: { body, querystring: query(), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.incoming(call(request))));
+
+  app.post('/wait', { schema: { body, querystring: query(['practice']), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.wait(call(request))));
+
+  app.post('/dial-result', { schema: { body, querystring: query(['practice', 'staff']), response: twimlResponse } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.dialResult(call(request), request.query.staff!, dialOutcome(request.body.DialCallStatus), Number(request.body.DialCallDuration || 0))),
+  );
+
+  app.post('/staff-answered', { schema: { body, querystring: query(['practice', 'staff', 'call']), response: empty } }, async (request: Req, reply) => {
+    if (request.body.CallStatus === 'in-progress' || request.body.CallStatus === 'answered') await app.flow.staffAnswered(call(request, request.query.call), request.query.staff!);
+    return reply.status(204).send();
+  });
+
+  app.post('/status', { schema: { body, querystring: query(), response: empty } }, async (request: Req, reply) => {
+    if (FINAL_CALL_STATUSES.has(request.body.CallStatus ?? '')) await app.flow.ended(call(request));
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,23 @@
+import type { Practice } from '../directory/types.js';
+import type { Instruction } from './instructions.js';
+
+/** A live call as its provider knows it. */
+export interface LiveCall {
+  practice: Practice;
+  /** Our id for the call: `<provider>:<provider's call id>`. */
+  callId: string;
+  providerCallId: string;
+}
+
+/** What the flow needs from a provider's REST API; each adapter implements it. */
+export interface LiveCallControl {
+  /**
+   * Replace whatever the call is doing with these instructions, now.
+   * Resolves 'gone' when the call has already ended; rejects on any other failure.
+   */
+  redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'>;
+}
+
+export function callIdOf(provider: string, providerCallId: string): string {
+  return `${provider}:${providerCallId}`;
+}

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { directorySchema } from './schema.js';
+import { Directory } from './directory.js';
+import type { DirectoryData } from './types.js';
+
+/** A directory file that cannot be used: every problem, each with file, line and path. */
+export class DirectoryError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: the directory is not valid:\n  ${problems.join('\n  ')}`);
+    this.name = 'DirectoryError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validate = ajv.compile(directorySchema);
+
+export function loadDirectoryFile(file: string): Directory {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DirectoryError(file, [`cannot read the file: ${(err as Error).message}`]);
+  }
+  return parseDirectory(text, file);
+}
+
+export function parseDirectory(text: string, file = '<directory>'): Directory {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new DirectoryError(
+      file,
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        return `${at ? `line ${at.line}:${at.col}: ` : ''}YAML syntax: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const data = doc.toJS() as unknown;
+  const where = (path: (string | number)[]) => {
+    const node = nodeAt(doc.contents as Node | null, path);
+    const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
+    const dotted = path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+    return `${pos ? `line ${pos.line}: ` : ''}${dotted || '(top level)'}`;
+  };
+  if (!validate(data)) {
+    throw new DirectoryError(file, schemaProblems(validate.errors ?? []).map(([path, msg]) => `${where(path)}: ${msg}`));
+  }
+  const directoryData = data as unknown as DirectoryData;
+  const problems = crossReferenceProblems(directoryData).map(([path, msg]) => `${where(path)}: ${msg}`);
+  if (problems.length > 0) throw new DirectoryError(file, problems);
+  return new Directory(directoryData);
+}
+
+type Problem = [(string | number)[], string];
+
+function schemaProblems(errors: ErrorObject[]): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors) {
+    // "if/then" wrappers repeat the real error beneath them.
+    if (e.keyword === 'if') continue;
+    const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/')));
+    let msg: string;
+    if (e.keyword === 'additionalProperties') {
+      msg = `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    } else if (e.keyword === 'required') {
+      msg = `"${(e.params as { missingProperty: string }).missingProperty}" is required`;
+    } else if (e.keyword === 'enum') {
+      msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'pattern') {
+      msg = `${JSON.stringify(e.data)} is not valid here (${describePattern(path)})`;
+    } else {
+      msg = e.message ?? 'is not valid';
+    }
+    const key = `${e.instancePath}|${msg}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push([path, msg]);
+    }
+  }
+  return out;
+}
+
+function describePattern(path: (string | number)[]): string {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  switch (last) {
+    case 'numbers':
+      return 'a phone number in E.164 form, such as +441375100001';
+    case 'endpoint':
+      return 'a phone number such as +447700900123, a sip: URI, or client:name';
+    case 'accountSid':
+      return 'a Twilio Account SID: AC followed by 32 hex digits';
+    case 'id':
+    case 'teams':
+    case 'staff':
+      return 'lower-case letters, digits and hyphens';
+    case 'language':
+      return 'a language tag such as en-GB';
+    case 'holdMusicUrl':
+      return 'an http(s) URL';
+    default:
+      return 'an upper-case code such as F81001';
+  }
+}
+
+function crossReferenceProblems(d: DirectoryData): Problem[] {
+  const problems: Problem[] = [];
+  const pcns = new Set(d.pcns.map((p) => p.code));
+  const practices = new Map(d.practices.map((p) => [p.ods, p]));
+  duplicates(d.pcns.map((p) => p.code)).forEach((i) => problems.push([['pcns', i, 'code'], `PCN ${d.pcns[i]!.code} is listed twice`]));
+  duplicates(d.practices.map((p) => p.ods)).forEach((i) => problems.push([['practices', i, 'ods'], `practice ${d.practices[i]!.ods} is listed twice`]));
+  const numbers = d.practices.flatMap((p, i) => p.numbers.map((n, j) => ({ n, path: ['practices', i, 'numbers', j] })));
+  duplicates(numbers.map((x) => x.n)).forEach((k) => problems.push([numbers[k]!.path, `number ${numbers[k]!.n} belongs to more than one practice`]));
+  d.practices.forEach((p, i) => {
+    if (p.pcn !== undefined && !pcns.has(p.pcn)) problems.push([['practices', i, 'pcn'], `PCN ${p.pcn} is not in pcns`]);
+    duplicates(p.teams.map((t) => t.id)).forEach((j) => problems.push([['practices', i, 'teams', j, 'id'], `team ${p.teams[j]!.id} is listed twice`]));
+  });
+  duplicates(d.staff.map((s) => s.id)).forEach((i) => problems.push([['staff', i, 'id'], `staff id ${d.staff[i]!.id} is listed twice`]));
+  d.staff.forEach((s, i) => {
+    const practice = practices.get(s.practice);
+    if (!practice) {
+      problems.push([['staff', i, 'practice'], `practice ${s.practice} is not in practices`]);
+      return;
+    }
+    s.teams.forEach((t, j) => {
+      if (!practice.teams.some((team) => team.id === t)) {
+        problems.push([['staff', i, 'teams', j], `team ${t} is not a team of practice ${s.practice}`]);
+      }
+    });
+  });
+  const staffIds = new Set(d.staff.map((s) => s.id));
+  duplicates(d.access.map((a) => a.token)).forEach((i) => problems.push([['access', i, 'token'], 'this token is given twice']));
+  d.access.forEach((a, i) => {
+    if (a.role === 'practice' && !practices.has(a.practice)) problems.push([['access', i, 'practice'], `practice ${a.practice} is not in practices`]);
+    if (a.role === 'staff' && !staffIds.has(a.staff)) problems.push([['access', i, 'staff'], `staff ${a.staff} is not in staff`]);
+    if (a.role === 'pcn' && !pcns.has(a.pcn)) problems.push([['access', i, 'pcn'], `PCN ${a.pcn} is not in pcns`]);
+    if (a.role === 'icb' && a.icb !== d.icb.code) problems.push([['access', i, 'icb'], `ICB ${a.icb} is not this directory's ICB (${d.icb.code})`]);
+  });
+  return problems;
+}
+
+/** Indexes of the second and later occurrences of each repeated value. */
+function duplicates(values: string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((v, i) => (seen.has(v) ? [i] : (seen.add(v), [])));
+}
+
+function nodeAt(node: Node | null, path: (string | number)[]): Node | null {
+  let cur: Node | null = node;
+  for (const key of path) {
+    if (isMap(cur)) cur = (cur.get(key, true) as Node | undefined) ?? cur;
+    else if (isSeq(cur) && typeof key === 'number') cur = (cur.items[key] as Node | undefined) ?? cur;
+    else break;
+  }
+  return cur;
+}

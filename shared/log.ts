@@ -1,0 +1,34 @@
+import { pino, type BaseLogger, type LoggerOptions } from 'pino';
+
+/** The logging the domain code needs; a pino or Fastify logger satisfies it. */
+export type Log = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/**
+ * Caller numbers are personal data. Every field that can carry one is redacted wherever it appears
+ * in a log line; code that wants to say which caller it means logs `maskNumber(from)` instead.
+ */
+const numberFields = ['from', 'From', 'Caller', 'caller', 'callbackNumber', 'number', 'to', 'To', 'Called'];
+export const redactPaths = [
+  ...numberFields,
+  ...numberFields.map((f) => `*.${f}`),
+  ...numberFields.map((f) => `req.body.${f}`),
+  'req.headers.authorization',
+  'req.headers["x-twilio-signature"]',
+  'headers.authorization',
+];
+
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
+  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+}
+
+export function createLogger(level?: string) {
+  return pino(loggerOptions(level));
+}
+
+/** "+447700900123" → "•••••••••123": enough for staff to tell two callers apart, not to ring them. */
+export function maskNumber(number: string | undefined | null): string {
+  if (!number) return 'withheld';
+  const digits = number.replace(/[^0-9]/g, '');
+  if (digits.length < 4) return 'withheld';
+  return '•'.repeat(Math.max(0, number.length - 3)) + number.slice(-3);
+}

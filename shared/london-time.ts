@@ -1,0 +1,47 @@
+/** Dates and times in Europe/London, the time every practice keeps (clock changes included). */
+
+const parts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** The London wall-clock reading of an instant. */
+export function londonWallClock(ms: number): { date: string; hour: number; minute: number; second: number } {
+  const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+}
+
+/** Milliseconds London is ahead of UTC at an instant (0 in winter, 3,600,000 in summer). */
+export function londonOffsetMs(ms: number): number {
+  const w = londonWallClock(ms);
+  const [y, m, d] = w.date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a London date (YYYY-MM-DD) begins. Clocks change at 01:00 UTC, never at midnight. */
+export function londonMidnight(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(y, m - 1, d);
+  return utcMidnight - londonOffsetMs(utcMidnight);
+}
+
+export function isValidDate(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** [from, to) of a London day, today by default. */
+export function londonDayBounds(date: string | undefined, nowMs: number): { date: string; from: number; to: number } {
+  const day = date ?? londonWallClock(nowMs).date;
+  if (!isValidDate(day)) throw Object.assign(new Error(`${day} is not a calendar date (YYYY-MM-DD)`), { statusCode: 400 });
+  const from = londonMidnight(day);
+  const next = new Date(from + 36 * 3600_000); // safely inside the next day, even on a 25-hour day
+  return { date: day, from, to: londonMidnight(londonWallClock(next.getTime()).date) };
+}

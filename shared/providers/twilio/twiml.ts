@@ -1,0 +1,52 @@
+import type { Practice } from '../../directory/types.js';
+import type { Instruction, Step } from '../../callflow/instructions.js';
+
+/** Where Twilio should request a step: absolute, because TwiML sent through the Calls API has no base URL. */
+export function twilioStepUrl(publicUrl: string, practice: Practice, providerCallId: string, next: Step): string {
+  const q = new URLSearchParams({ practice: practice.ods });
+  switch (next.step) {
+    case 'wait':
+      return `${publicUrl}/v1/twilio/wait?${q}`;
+    case 'dial-result':
+      q.set('staff', next.staffId);
+      return `${publicUrl}/v1/twilio/dial-result?${q}`;
+    case 'staff-answered':
+      q.set('staff', next.staffId);
+      q.set('call', providerCallId);
+      return `${publicUrl}/v1/twilio/staff-answered?${q}`;
+  }
+}
+
+export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: string; practice: Practice; providerCallId: string }): string {
+  const url = (step: Step) => escapeXml(twilioStepUrl(ctx.publicUrl, ctx.practice, ctx.providerCallId, step));
+  const sayAttrs = `language="${escapeXml(ctx.practice.language)}"${ctx.practice.voice ? ` voice="${escapeXml(ctx.practice.voice)}"` : ''}`;
+  const verbs = instructions.map((i) => {
+    switch (i.verb) {
+      case 'say':
+        return `<Say ${sayAttrs}>${escapeXml(i.text)}</Say>`;
+      case 'play':
+        return `<Play>${escapeXml(i.url)}</Play>`;
+      case 'pause':
+        return `<Pause length="${Math.max(1, Math.round(i.seconds))}"/>`;
+      case 'redirect':
+        return `<Redirect method="POST">${url(i.next)}</Redirect>`;
+      case 'dial': {
+        const answered = `statusCallbackEvent="answered" statusCallback="${url(i.onAnswer)}" statusCallbackMethod="POST"`;
+        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}">${dialNoun(i.endpoint, answered)}</Dial>`;
+      }
+      case 'hangup':
+        return '<Hangup/>';
+    }
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${verbs.join('')}</Response>`;
+}
+
+function dialNoun(endpoint: string, attrs: string): string {
+  if (/^sips?:/.test(endpoint)) return `<Sip ${attrs}>${escapeXml(endpoint)}</Sip>`;
+  if (endpoint.startsWith('client:')) return `<Client ${attrs}>${escapeXml(endpoint.slice('client:'.length))}</Client>`;
+  return `<Number ${attrs}>${escapeXml(endpoint)}</Number>`;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}

@@ -1,0 +1,38 @@
+--[[
+  The staff leg of a connect attempt has ended.
+  KEYS[1] call hash
+  ARGV  prefix, now, callId, staffId, outcome, talkSeconds, wrapMs
+  outcome: answered (they spoke; staff go to wrap-up) | no-answer | busy | failed (caller back to
+  the head of the queue, staff set away) | connect-failed (we could not reach the provider; caller
+  back to the head, staff stay available).
+  Returns {result} where result is wrap-up | requeued | stale.
+]]
+local callKey = KEYS[1]
+local prefix, now, callId, staffId, outcome = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local talkSeconds, wrapMs = tonumber(ARGV[6]) or 0, tonumber(ARGV[7])
+-- @include "includes/staff"
+-- @include "includes/calls"
+
+local c = redis.call('HMGET', callKey, 'state', 'staff', 'team', 'answeredAt')
+local state = c[1]
+if c[2] ~= staffId or (state ~= 'connecting' and state ~= 'talking') then return {'stale'} end
+local staffKey = prefix .. 'staff:' .. staffId
+
+if outcome == 'answered' then
+  local answeredAt = tonumber(c[4]) or (now - talkSeconds * 1000)
+  redis.call('HSET', callKey, 'state', 'talked', 'answeredAt', answeredAt, 'talkSeconds', talkSeconds)
+  redis.call('ZREM', prefix .. 'connecting', callId)
+  startWrapUp(prefix, staffKey, staffId, now, wrapMs)
+  recordHandleTime(prefix, c[3], talkSeconds + wrapMs / 1000)
+  return {'wrap-up'}
+end
+
+requeueAtHead(prefix, callKey, callId)
+if outcome == 'connect-failed' then
+  becomeIdle(prefix, staffKey, staffId, tonumber(redis.call('HGET', staffKey, 'idleSince')) or now)
+else
+  redis.call('HSET', staffKey, 'activity', 'idle')
+  redis.call('HDEL', staffKey, 'call')
+  applyPresence(prefix, staffKey, staffId, 'away', now)
+end
+return {'requeued'}

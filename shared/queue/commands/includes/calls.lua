@@ -1,0 +1,51 @@
+-- A call's live state lives in the hash <prefix>call:<id>; its state moves
+-- queued -> connecting -> talking -> ended (or back to queued when staff do not answer).
+
+-- Handle time (talk plus wrap-up) feeds the team's exponentially weighted average, which the
+-- wait estimate is built from.
+local function recordHandleTime(prefix, team, handleSeconds)
+  local teamKey = prefix .. 'team:' .. team
+  local aht = tonumber(redis.call('HGET', teamKey, 'aht'))
+  if aht then
+    aht = aht + 0.2 * (handleSeconds - aht)
+  else
+    aht = handleSeconds
+  end
+  redis.call('HSET', teamKey, 'aht', aht)
+  redis.call('HINCRBY', teamKey, 'samples', 1)
+end
+
+-- Writes the call detail record once, when the call ends, and indexes it by practice and end time.
+local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
+  local c = {}
+  local flat = redis.call('HGETALL', callKey)
+  for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
+  local queuedAt = tonumber(c.queuedAt)
+  local answeredAt = tonumber(c.answeredAt)
+  local waitEnd = answeredAt or now
+  local wait = queuedAt and math.floor((waitEnd - queuedAt) / 1000 + 0.5) or 0
+  local talk = answeredAt and math.floor((now - answeredAt) / 1000 + 0.5) or 0
+  if c.talkSeconds then talk = tonumber(c.talkSeconds) end
+  local recordKey = prefix .. 'cdr:' .. callId
+  redis.call('HSET', recordKey,
+    'callId', callId, 'practice', c.practice or '', 'team', c.team or '', 'provider', c.provider or '',
+    'from', c.from or '', 'arrivedAt', c.arrivedAt or now, 'queuedAt', c.queuedAt or '',
+    'answeredAt', c.answeredAt or '', 'endedAt', now, 'waitSeconds', wait, 'talkSeconds', talk,
+    'outcome', outcome, 'staff', c.staff or '', 'ringAttempts', c.ringAttempts or 0)
+  redis.call('PEXPIRE', recordKey, retentionMs)
+  local index = prefix .. 'cdrs:' .. (c.practice or '')
+  redis.call('ZADD', index, now, callId)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now - retentionMs)
+  redis.call('HSET', callKey, 'state', 'ended', 'endedAt', now, 'outcome', outcome)
+  redis.call('PEXPIRE', callKey, 86400000)
+  redis.call('ZREM', prefix .. 'connecting', callId)
+end
+
+-- Back to the head of the queue, in the place the caller first had.
+local function requeueAtHead(prefix, callKey, callId)
+  local c = redis.call('HMGET', callKey, 'team', 'seq')
+  redis.call('ZADD', prefix .. 'q:' .. c[1], tonumber(c[2]), callId)
+  redis.call('HSET', callKey, 'state', 'queued')
+  redis.call('HDEL', callKey, 'staff')
+  redis.call('ZREM', prefix .. 'connecting', callId)
+end

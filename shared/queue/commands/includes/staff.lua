@@ -1,0 +1,55 @@
+-- Staff state lives in the hash <prefix>staff:<id>: presence (available|away|offline, set by the
+-- person) and activity (idle|ringing|on-call|wrap-up, set by calls). A member of staff can be given
+-- a caller only when available and idle; the idle:<team> sorted sets hold exactly those, scored by
+-- the time they became idle so that ZPOPMIN finds the longest-idle.
+
+local function staffTeams(staffKey)
+  local csv = redis.call('HGET', staffKey, 'teams')
+  local teams = {}
+  if csv and csv ~= '' then
+    for team in string.gmatch(csv, '[^,]+') do teams[#teams + 1] = team end
+  end
+  return teams
+end
+
+local function leaveIdleSets(prefix, staffKey, staffId)
+  for _, team in ipairs(staffTeams(staffKey)) do
+    redis.call('ZREM', prefix .. 'idle:' .. team, staffId)
+  end
+end
+
+-- Activity becomes idle; if the person is available they join their teams' idle sets.
+local function becomeIdle(prefix, staffKey, staffId, idleSince)
+  redis.call('HSET', staffKey, 'activity', 'idle', 'idleSince', idleSince)
+  redis.call('HDEL', staffKey, 'call', 'wrapUntil')
+  if redis.call('HGET', staffKey, 'presence') == 'available' then
+    for _, team in ipairs(staffTeams(staffKey)) do
+      redis.call('ZADD', prefix .. 'idle:' .. team, idleSince, staffId)
+    end
+  end
+end
+
+local function startWrapUp(prefix, staffKey, staffId, now, wrapMs)
+  local untilMs = now + wrapMs
+  redis.call('HSET', staffKey, 'activity', 'wrap-up', 'wrapUntil', untilMs)
+  redis.call('HDEL', staffKey, 'call')
+  redis.call('ZADD', prefix .. 'wrapups', untilMs, staffId)
+end
+
+-- The person's own choice. Staff count towards a team's capacity (on:<team>) while available,
+-- on a call or not; only available and idle staff sit in the idle sets.
+local function applyPresence(prefix, staffKey, staffId, presence, now)
+  local before = redis.call('HGET', staffKey, 'presence')
+  redis.call('HSET', staffKey, 'presence', presence)
+  for _, team in ipairs(staffTeams(staffKey)) do
+    if presence == 'available' then
+      redis.call('SADD', prefix .. 'on:' .. team, staffId)
+    else
+      redis.call('SREM', prefix .. 'on:' .. team, staffId)
+      redis.call('ZREM', prefix .. 'idle:' .. team, staffId)
+    end
+  end
+  if presence == 'available' and before ~= 'available' and redis.call('HGET', staffKey, 'activity') == 'idle' then
+    becomeIdle(prefix, staffKey, staffId, now)
+  end
+end

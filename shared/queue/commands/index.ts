@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis, Cluster } from 'ioredis';
+
+/**
+ * Each atomic queue operation is one Lua file here, named `<command>-<number of keys>.lua` as in
+ * BullMQ. `-- @include "includes/x"` lines are replaced by that file's text. Scripts are
+ * registered once per connection; ioredis then sends EVALSHA and falls back to EVAL.
+ */
+const dir = dirname(fileURLToPath(import.meta.url));
+
+export interface ScriptSource {
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+export function loadScripts(): ScriptSource[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.lua'))
+    .map((file) => {
+      const match = /^(.+)-(\d+)\.lua$/.exec(file);
+      if (!match) throw new Error(`queue script ${file} must be named <command>-<keys>.lua`);
+      return { name: match[1]!, numberOfKeys: Number(match[2]), lua: withIncludes(readFileSync(join(dir, file), 'utf8')) };
+    });
+}
+
+function withIncludes(source: string): string {
+  return source.replace(/^-- @include "([^"]+)"$/gm, (_, name: string) => readFileSync(join(dir, `${name}.lua`), 'utf8'));
+}
+
+export function defineScripts(redis: Redis | Cluster): void {
+  for (const s of loadScripts()) {
+    if (!(s.name in redis)) redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+  }
+}

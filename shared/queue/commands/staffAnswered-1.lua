@@ -1,0 +1,15 @@
+--[[
+  The staff member picked up: the caller is now talking to them.
+  KEYS[1] call hash
+  ARGV  prefix, now, callId, staffId
+  Returns {result}: talking | stale.
+]]
+local callKey = KEYS[1]
+local prefix, now, callId, staffId = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+
+local c = redis.call('HMGET', callKey, 'state', 'staff')
+if c[1] ~= 'connecting' or c[2] ~= staffId then return {'stale'} end
+redis.call('HSET', callKey, 'state', 'talking', 'answeredAt', now)
+redis.call('ZREM', prefix .. 'connecting', callId)
+redis.call('HSET', prefix .. 'staff:' .. staffId, 'activity', 'on-call')
+return {'talking'}

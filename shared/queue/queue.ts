@@ -1,0 +1,165 @@
+import type { Cluster, Redis } from 'ioredis';
+import { defineScripts } from './commands/index.js';
+
+export type CallState = 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
+export type Presence = 'available' | 'away' | 'offline';
+export type DialOutcome = 'answered' | 'no-answer' | 'busy' | 'failed' | 'connect-failed';
+
+/** What a waiting caller can be told, read in one round trip. */
+export interface QueueView {
+  /** '' when Redis has never heard of the call. */
+  state: CallState | '';
+  /** 1-based; 0 when the caller is not waiting. */
+  position: number;
+  waiting: number;
+  /** The team's average handle time in seconds (talk + wrap-up), when there is any history. */
+  handleSeconds?: number;
+  handleSamples: number;
+  /** Staff signed in (available, on a call or in wrap-up) who serve the team. */
+  staffOn: number;
+}
+
+export interface NewCall {
+  callId: string;
+  team: string;
+  practice: string;
+  from: string;
+  provider: string;
+  providerCallId: string;
+}
+
+export interface Pairing {
+  callId: string;
+  staffId: string;
+  practice: string;
+  provider: string;
+  providerCallId: string;
+}
+
+export interface CallEnd {
+  result: 'ended' | 'duplicate';
+  outcome: string;
+  staffId: string;
+  staffNext: '' | 'idle' | 'wrap-up';
+}
+
+type Reply = (string | number)[];
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * The authoritative queue. Every method is one atomic Lua script (shared/queue/commands) and one
+ * round trip. Keys are `<keyPrefix>{<shard>}:...`; the shard is the practice's PCN, so all of a
+ * PCN's keys share one Redis Cluster slot.
+ */
+export class CallQueue {
+  constructor(
+    readonly redis: Redis | Cluster,
+    readonly keyPrefix = 'sb:',
+  ) {
+    defineScripts(redis);
+  }
+
+  prefix(shard: string): string {
+    return `${this.keyPrefix}{${shard}}:`;
+  }
+
+  private run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
+    const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
+    if (!fn) throw new Error(`queue script ${name} is not loaded`);
+    return fn.call(this.redis, ...keys, ...args) as Promise<Reply>;
+  }
+
+  async enqueue(shard: string, call: NewCall, now: number): Promise<QueueView> {
+    const p = this.prefix(shard);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId]);
+    return toView(r);
+  }
+
+  async position(shard: string, callId: string, now: number): Promise<QueueView> {
+    const p = this.prefix(shard);
+    return toView(await this.run('queuePosition', [`${p}call:${callId}`], [p, now, callId]));
+  }
+
+  async dispatch(shard: string, teams: string[], now: number, leaseMs: number): Promise<Pairing[]> {
+    if (teams.length === 0) return [];
+    const p = this.prefix(shard);
+    const r = await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]);
+    const pairs: Pairing[] = [];
+    for (let i = 0; i < r.length; i += 2) pairs.push({ callId: String(r[i]), staffId: String(r[i + 1]), practice: '', provider: '', providerCallId: '' });
+    if (pairs.length === 0) return pairs;
+    // Where to reach each paired caller: read in one pipelined round trip.
+    const pipeline = this.redis.pipeline();
+    for (const pair of pairs) pipeline.hmget(`${p}call:${pair.callId}`, 'practice', 'provider', 'providerCallId');
+    const rows = (await pipeline.exec()) ?? [];
+    rows.forEach(([, row], i) => {
+      const [practice, provider, providerCallId] = row as string[];
+      Object.assign(pairs[i]!, { practice, provider, providerCallId });
+    });
+    return pairs;
+  }
+
+  async staffAnswered(shard: string, callId: string, staffId: string, now: number): Promise<boolean> {
+    const p = this.prefix(shard);
+    const [result] = await this.run('staffAnswered', [`${p}call:${callId}`], [p, now, callId, staffId]);
+    return result === 'talking';
+  }
+
+  async dialResult(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number, wrapMs: number, now: number): Promise<'wrap-up' | 'requeued' | 'stale'> {
+    const p = this.prefix(shard);
+    const [result] = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds, wrapMs]);
+    return result as 'wrap-up' | 'requeued' | 'stale';
+  }
+
+  async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number): Promise<CallEnd> {
+    const p = this.prefix(shard);
+    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs]);
+    return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
+  }
+
+  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number): Promise<{ presence: Presence; activity: string }> {
+    const p = this.prefix(shard);
+    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(',')]);
+    return { presence: pres as Presence, activity: String(activity) };
+  }
+
+  async releaseWrapUps(shard: string, now: number): Promise<string[]> {
+    const p = this.prefix(shard);
+    return (await this.run('releaseWrapUps', [`${p}wrapups`], [p, now])).map(String);
+  }
+
+  async reapStaleConnects(shard: string, now: number): Promise<string[]> {
+    const p = this.prefix(shard);
+    return (await this.run('reapStaleConnects', [`${p}connecting`], [p, now])).map(String);
+  }
+
+  async call(shard: string, callId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(`${this.prefix(shard)}call:${callId}`);
+  }
+
+  async staff(shard: string, staffId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(`${this.prefix(shard)}staff:${staffId}`);
+  }
+
+  /** Call records of a practice that ended in [from, to), oldest first. */
+  async records(shard: string, practice: string, from: number, to: number): Promise<Record<string, string>[]> {
+    const p = this.prefix(shard);
+    const ids = await this.redis.zrangebyscore(`${p}cdrs:${practice}`, from, `(${to}`);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(`${p}cdr:${id}`);
+    const rows = (await pipeline.exec()) ?? [];
+    return rows.map(([, row]) => row as Record<string, string>).filter((r) => r.callId);
+  }
+}
+
+function toView(r: Reply): QueueView {
+  const handle = r[3] === '' ? undefined : Number(r[3]);
+  return {
+    state: String(r[0]) as QueueView['state'],
+    position: Number(r[1]),
+    waiting: Number(r[2]),
+    ...(handle === undefined ? {} : { handleSeconds: handle }),
+    handleSamples: Number(r[4]),
+    staffOn: Number(r[5]),
+  };
+}

@@ -16,7 +16,7 @@ export class DirectoryError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(directorySchema);
 
 export function loadDirectoryFile(file: string): Directory {

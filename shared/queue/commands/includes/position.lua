@@ -1,11 +1,13 @@
 -- What a waiting caller is told: position (1-based), queue length and the estimator's inputs.
 local function queueView(prefix, callKey, callId)
+  local state = redis.call('HGET', callKey, 'state')
+  if state ~= 'queued' then return {state, 0, 0, '', '0', 0} end
   local team = redis.call('HGET', callKey, 'team')
   local q = prefix .. 'q:' .. team
   local rank = redis.call('ZRANK', q, callId)
   local teamStats = redis.call('HMGET', prefix .. 'team:' .. team, 'aht', 'samples')
   return {
-    redis.call('HGET', callKey, 'state'),
+    state,
     rank and (rank + 1) or 0,
     redis.call('ZCARD', q),
     teamStats[1] or '',

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest, createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Test } from 'tap';
+import { freePort } from '../../scripts/redis.mjs';
+
+/** A Switchboard service process started from dist/ (npm test builds it first), stopped at the test's end. */
+export async function spawnSwitchboard(t: Test, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, ['dist/services/switchboard/main.js'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '200', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  t.teardown(() => {
+    child.kill('SIGKILL');
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`switchboard exited ${child.exitCode}: ${out}`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => out };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`switchboard did not come up: ${out}`);
+}
+
+/** A round-robin HTTP load balancer in front of several instances, as in production: no sticky sessions. */
+export async function roundRobin(t: Test, targets: () => string[]): Promise<{ url: string; server: Server }> {
+  let next = 0;
+  const server = createServer((req, res) => {
+    const all = targets();
+    const target = new URL(all[next++ % all.length]!);
+    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}

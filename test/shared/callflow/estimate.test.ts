@@ -1,0 +1,29 @@
+import t from 'tap';
+import { estimateWait, roundedMinutes } from '../../../shared/callflow/estimate.js';
+import { prompts } from '../../../shared/callflow/prompts.js';
+
+const view = (over: Partial<Parameters<typeof estimateWait>[0]>) => ({ state: 'queued' as const, position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, ...over });
+
+t.test('the estimate comes from observed handling and the staff serving the queue', async (t) => {
+  t.same(estimateWait(view({})), { basis: 'observed', seconds: 150 }, '(3 − ½) × 120 s ÷ 2 staff');
+  t.same(estimateWait(view({ staffOn: 1 })), { basis: 'observed', seconds: 300 }, 'half the staff, twice the wait');
+  t.same(estimateWait(view({ handleSamples: 2 })), { basis: 'hedged', seconds: 150 }, 'few calls handled yet: hedged');
+  t.same(estimateWait(view({ staffOn: 0 })), { basis: 'none' }, 'nobody signed in: no basis');
+  t.same(estimateWait(view({ handleSeconds: undefined, handleSamples: 0 })), { basis: 'none' }, 'no calls handled: no basis');
+});
+
+t.test('what the caller hears', async (t) => {
+  t.equal(prompts.position(3), 'You are number 3 in the queue.');
+  t.equal(prompts.position(1), 'You are number 1 in the queue. You are next.');
+  t.equal(prompts.wait({ basis: 'none' }), 'We will answer as soon as someone is free.');
+  t.equal(prompts.wait({ basis: 'observed', seconds: 40 }), 'We expect to answer you in less than a minute.');
+  t.equal(prompts.wait({ basis: 'observed', seconds: 240 }), 'The wait is about 4 minutes.');
+  t.equal(prompts.wait({ basis: 'observed', seconds: 70 }), 'The wait is about 1 minute.');
+  t.equal(prompts.wait({ basis: 'hedged', seconds: 240 }), 'The wait may be about 4 minutes, but we cannot be sure yet.');
+  t.equal(prompts.wait({ basis: 'observed', seconds: 17 * 60 }), 'The wait is about 15 minutes.', 'past ten minutes, to the nearest five');
+  t.equal(prompts.wait({ basis: 'observed', seconds: 2 * 3600 }), 'The wait is likely to be more than an hour.');
+  t.equal(roundedMinutes(89), 1);
+  t.equal(roundedMinutes(91), 2);
+  t.equal(roundedMinutes(12.4 * 60), 10);
+  t.equal(roundedMinutes(13 * 60), 15);
+});

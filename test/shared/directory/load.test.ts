@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import t from 'tap';
+import { DirectoryError, loadDirectoryFile, parseDirectory } from '../../../shared/directory/load.js';
+import { DEMO_DIRECTORY } from '../../../services/switchboard/config.js';
+import { EXAMPLE_FILE, EXAMPLE_YAML } from '../../fixtures/directories.js';
+
+const problems = (yaml: string) => {
+  try {
+    parseDirectory(yaml, 'bad.yaml');
+  } catch (err) {
+    if (err instanceof DirectoryError) return err.problems;
+    throw err;
+  }
+  throw new Error('the directory was accepted');
+};
+
+t.test("the issue's example loads unchanged, with documented defaults", async (t) => {
+  const d = loadDirectoryFile(EXAMPLE_FILE);
+  const p = d.practiceByNumber('+441375100001')!;
+  t.equal(p.ods, 'F81001');
+  t.equal(p.announceEverySeconds, 30);
+  t.equal(p.wrapUpSeconds, 15);
+  t.equal(p.ringSeconds, 20, 'default ring time');
+  t.equal(p.language, 'en-GB');
+  t.equal(p.callRecordRetentionDays, 30);
+  t.equal(d.shard(p), 'U12345', 'keys are sharded by PCN');
+  t.same(d.staffTeamKeys(d.staff('bob')!), ['F81001.reception']);
+  t.match(d.grantFor('alice-token'), { role: 'staff', staff: 'alice' });
+  t.equal(d.grantFor('alice-token '), undefined);
+});
+
+t.test('the demo directory loads', async (t) => {
+  const d = loadDirectoryFile(DEMO_DIRECTORY);
+  t.ok(d.practices.length >= 3);
+  t.ok(d.practices.every((p) => p.pcn === 'U12345'), 'one PCN of practices');
+});
+
+t.test('errors name the file, the line, the path and what is wrong', async (t) => {
+  const p = problems(EXAMPLE_YAML.replace('accountSid: AC00000000000000000000000000000001', 'accountSid: AC123'));
+  t.same(p, ['line 9: practices[0].provider.accountSid: "AC123" is not valid here (a Twilio Account SID: AC followed by 32 hex digits)']);
+  t.match(problems(EXAMPLE_YAML.replace('wrapUpSeconds: 15', 'wrapUpSeconds: lots')), ['line 11: practices[0].wrapUpSeconds: must be integer']);
+  t.match(problems(EXAMPLE_YAML.replace('announceEverySeconds: 30', 'announceEvrySeconds: 30')), [/line 5: practices\[0\]: unknown key "announceEvrySeconds"/]);
+  t.match(problems(EXAMPLE_YAML.replace('numbers: ["+441375100001"]', 'numbers: ["01375 100001"]')), [/line 8: practices\[0\]\.numbers\[0\]: "01375 100001" is not valid here \(a phone number in E\.164 form/]);
+  t.match(problems(EXAMPLE_YAML.replace('teams: [reception] }\n  - { id: bob', 'teams: [pharmacy] }\n  - { id: bob')), [/staff\[0\]\.teams\[0\]: team pharmacy is not a team of practice F81001/]);
+  t.match(problems(EXAMPLE_YAML.replace('practice: F81001, endpoint: "+44', 'practice: F81009, endpoint: "+44')), [/staff\[1\]\.practice: practice F81009 is not in practices/]);
+  t.match(problems(EXAMPLE_YAML.replace('pcn: U12345', 'pcn: U99999')), [/practices\[0\]\.pcn: PCN U99999 is not in pcns/]);
+  t.match(problems(EXAMPLE_YAML.replace('role: staff, staff: alice', 'role: staff, staff: zoe')), [/access\[1\]\.staff: staff zoe is not in staff/]);
+  t.match(problems(EXAMPLE_YAML.replace('alice-token', 'riverside-practice-token')), [/access\[1\]\.token: this token is given twice/]);
+  t.match(problems(EXAMPLE_YAML.replace('role: practice, practice: F81001', 'role: practice')), [/access\[0\]: "practice" is required/]);
+  t.match(problems(EXAMPLE_YAML.replace('kind: twilio', 'kind: skype')), [/provider\.kind: must be one of "twilio"/]);
+  t.match(problems('practices: [\n'), [/YAML syntax/]);
+  t.match(problems('icb: { code: QH8, name: X }\n'), [/\(top level\): "practices" is required/]);
+  const many = problems(EXAMPLE_YAML.replace('authToken: riverside-secret', 'authToken: short').replace('name: Alice', 'name: ""'));
+  t.equal(many.length, 2, 'every problem is reported at once');
+});
+
+t.test('the service refuses to start on an invalid directory, saying why', async (t) => {
+  const dir = t.testdir({ 'bad.yaml': EXAMPLE_YAML.replace('wrapUpSeconds: 15', 'wrapUpSeconds: -1') });
+  const file = `${dir}/bad.yaml`;
+  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { env: { ...process.env, DIRECTORY_FILE: file, PORT: '0' }, encoding: 'utf8', timeout: 20_000 });
+  t.equal(run.status, 1, 'exits 1');
+  t.match(run.stderr, `${file}: the directory is not valid`);
+  t.match(run.stderr, 'line 11: practices[0].wrapUpSeconds: must be >= 0');
+  writeFileSync(file, EXAMPLE_YAML);
+  const badEnv = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { env: { ...process.env, DIRECTORY_FILE: file, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+  t.equal(badEnv.status, 1);
+  t.match(badEnv.stderr, 'PORT=eighty: must be a whole number from 0 to 65535');
+});

@@ -1,0 +1,66 @@
+import t from 'tap';
+import { CallQueue } from '../../../shared/queue/queue.js';
+import { privateRedis } from '../../helpers/redis.js';
+
+const SHARD = 'U1';
+const TEAM = 'F1.reception';
+const call = (n: number) => ({ callId: `t:${n}`, team: TEAM, practice: 'F1', from: `+4477009000${n}`, provider: 't', providerCallId: String(n) });
+
+t.test('dispatch is atomic: concurrent dispatchers never pair a caller or a member of staff twice', async (t) => {
+  const redis = await privateRedis(t);
+  const setup = new CallQueue(redis.connect());
+  for (let i = 0; i < 30; i++) await setup.enqueue(SHARD, call(i), 1000 + i);
+  for (const s of ['s1', 's2', 's3', 's4', 's5']) await setup.setPresence(SHARD, s, 'available', [TEAM], 2000);
+  // Twenty dispatchers on twenty connections, all at once.
+  const queues = Array.from({ length: 20 }, () => new CallQueue(redis.connect()));
+  const results = (await Promise.all(queues.map((q) => q.dispatch(SHARD, [TEAM], 3000, 60_000)))).flat();
+  t.equal(results.length, 5, 'five staff, five pairings');
+  t.same(results.map((r) => r.callId).sort(), ['t:0', 't:1', 't:2', 't:3', 't:4'], 'the five longest waiting');
+  t.equal(new Set(results.map((r) => r.staffId)).size, 5, 'each member of staff once');
+  t.same((await setup.position(SHARD, 't:5', 3000)).position, 1, 'the sixth caller is now first');
+});
+
+t.test('longest idle gets the next caller; positions are O(log n) ranks and exact', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.setPresence(SHARD, 'late', 'available', [TEAM], 5000);
+  await q.setPresence(SHARD, 'early', 'available', [TEAM], 1000);
+  await q.enqueue(SHARD, call(1), 6000);
+  const [pair] = await q.dispatch(SHARD, [TEAM], 6000, 60_000);
+  t.equal(pair?.staffId, 'early', 'idle since 1000 beats idle since 5000');
+  t.match(pair, { callId: 't:1', practice: 'F1', provider: 't', providerCallId: '1' });
+  for (let i = 2; i < 2000; i++) await q.enqueue(SHARD, call(i), 6000 + i);
+  t.equal((await q.position(SHARD, 't:1500', 9000)).position, 1499 - 1 + 1);
+  t.equal((await q.position(SHARD, 't:1500', 9000)).waiting, 1998);
+});
+
+t.test('staff leave the idle sets when away and come back at the back of the idle line', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 1000);
+  await q.setPresence(SHARD, 'b', 'available', [TEAM], 2000);
+  await q.setPresence(SHARD, 'a', 'away', [TEAM], 3000);
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 4000);
+  await q.enqueue(SHARD, call(1), 5000);
+  t.equal((await q.dispatch(SHARD, [TEAM], 5000, 60_000))[0]?.staffId, 'b');
+  t.equal((await q.position(SHARD, 't:1', 5000)).state, 'connecting');
+  // Available again while available changes nothing; offline removes them from capacity.
+  await q.setPresence(SHARD, 'a', 'offline', [TEAM], 6000);
+  await q.enqueue(SHARD, call(2), 6000);
+  t.same(await q.dispatch(SHARD, [TEAM], 6000, 60_000), [], 'nobody free');
+  t.equal((await q.position(SHARD, 't:2', 6000)).staffOn, 1, 'only b counts as serving');
+});
+
+t.test('a connect whose lease runs out puts the caller back at the head and frees the staff member', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 1000);
+  await q.enqueue(SHARD, call(1), 2000);
+  await q.enqueue(SHARD, call(2), 2001);
+  await q.dispatch(SHARD, [TEAM], 3000, 10_000);
+  t.same(await q.reapStaleConnects(SHARD, 12_999), [], 'not before the lease ends');
+  t.same(await q.reapStaleConnects(SHARD, 13_000), ['t:1']);
+  t.equal((await q.position(SHARD, 't:1', 13_000)).position, 1, 'back at the head');
+  t.match(await q.staff(SHARD, 'a'), { presence: 'available', activity: 'idle' });
+  t.equal((await q.dispatch(SHARD, [TEAM], 13_001, 10_000))[0]?.callId, 't:1', 'and offered again first');
+});

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { Redis } from 'ioredis';
 import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
+import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
 import auth from './plugins/auth.js';
@@ -11,6 +12,7 @@ import errors from './plugins/errors.js';
 import health from './routes/health.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
+import jambonzRoutes from './routes/jambonz.js';
 import twilioRoutes from './routes/twilio.js';
 
 export interface AppOptions {
@@ -34,11 +36,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock: opts.clock ?? createClock(config.clockSpeed),
     directory: opts.directory,
     sweepIntervalMs: config.sweepIntervalMs,
-    liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl) },
+    liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
   await app.register(auth);
   await app.register(health);
   await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
+  await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
   return app;

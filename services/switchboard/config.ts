@@ -9,6 +9,8 @@ export interface Config {
   directoryFile: string;
   publicUrl: string;
   twilioApiBase: string;
+  /** '' when unset: jambonz is self-hosted, so there is no default (main.ts insists on it when a practice needs it). */
+  jambonzApiBase: string;
   keyPrefix: string;
   logLevel: string;
   clockSpeed: number;
@@ -53,6 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     directoryFile: env.DIRECTORY_FILE || DEMO_DIRECTORY,
     publicUrl: url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']),
     twilioApiBase: url('TWILIO_API_BASE', 'https://api.twilio.com', ['http:', 'https:']),
+    jambonzApiBase: env.JAMBONZ_API_BASE ? url('JAMBONZ_API_BASE', '', ['http:', 'https:']) : '',
     keyPrefix,
     logLevel,
     clockSpeed,

@@ -11,6 +11,8 @@ async function main() {
   try {
     config = configFromEnv();
     directory = loadDirectoryFile(config.directoryFile);
+    const onJambonz = directory.practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
+    if (onJambonz.length > 0 && !config.jambonzApiBase) throw new ConfigError(`JAMBONZ_API_BASE must be set: practices ${onJambonz.join(', ')} are on jambonz`);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DirectoryError) {
       process.stderr.write(`switchboard: ${err.message}\n`);

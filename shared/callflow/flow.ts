@@ -91,8 +91,11 @@ export class CallFlow {
     }
   }
 
-  /** The staff leg ended: after a conversation, say goodbye; if nobody answered, back to the queue. */
-  async dialResult(call: InboundCall, staffId: string, outcome: DialOutcome, talkSeconds: number): Promise<Instruction[]> {
+  /**
+   * The staff leg ended: after a conversation, say goodbye; if nobody answered, back to the queue.
+   * talkSeconds as the provider measured it, or undefined to measure from staffAnswered.
+   */
+  async dialResult(call: InboundCall, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined): Promise<Instruction[]> {
     const staff = this.directory.staff(staffId);
     const shard = this.directory.shard(call.practice);
     const callId = callIdOf(call.provider, call.providerCallId);

@@ -74,7 +74,9 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
     } else if (e.keyword === 'enum') {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'pattern') {
-      msg = `${JSON.stringify(e.data)} is not valid here (${describePattern(path)})`;
+      // A schema's own description wins: the same key can mean different things per provider.
+      const described = (e.parentSchema as { description?: string } | undefined)?.description;
+      msg = `${JSON.stringify(e.data)} is not valid here (${described ?? describePattern(path)})`;
     } else {
       msg = e.message ?? 'is not valid';
     }

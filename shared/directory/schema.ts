@@ -3,6 +3,7 @@
 const code = { type: 'string', pattern: '^[A-Z0-9]{3,10}$' } as const;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 const e164 = { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' } as const;
 
 export const directorySchema = {
@@ -41,17 +42,19 @@ export const directorySchema = {
           provider: {
             type: 'object',
             required: ['kind'],
-            properties: { kind: { enum: ['twilio'] } },
-            if: { properties: { kind: { const: 'twilio' } } },
-            then: {
-              additionalProperties: false,
-              required: ['kind', 'accountSid', 'authToken'],
-              properties: {
-                kind: { const: 'twilio' },
+            properties: { kind: { enum: ['twilio', 'jambonz'] } },
+            allOf: [
+              provider('twilio', {
                 accountSid: { type: 'string', pattern: '^AC[0-9a-fA-F]{32}$' },
                 authToken: { type: 'string', minLength: 8 },
-              },
-            },
+              }),
+              provider('jambonz', {
+                accountSid: { ...uuid, description: 'a jambonz account_sid: a UUID' },
+                apiKey: { ...uuid, description: 'a jambonz API key: a UUID' },
+                webhookSecret: { type: 'string', minLength: 8 },
+                ttsVendor: { type: 'string', pattern: '^[a-z0-9_-]{2,40}$', description: 'a jambonz speech vendor such as google or microsoft' },
+              }, ['ttsVendor']),
+            ],
           },
           announceEverySeconds: { type: 'integer', minimum: 10, maximum: 300, default: 30 },
           wrapUpSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 15 },
@@ -109,6 +112,18 @@ export const directorySchema = {
     },
   },
 } as const;
+
+/** A provider block: exactly these keys once `kind` names the provider (all required but `optional`). */
+function provider(kind: string, fields: Record<string, unknown>, optional: string[] = []) {
+  return {
+    if: { properties: { kind: { const: kind } }, required: ['kind'] },
+    then: {
+      additionalProperties: false,
+      required: ['kind', ...Object.keys(fields).filter((f) => !optional.includes(f))],
+      properties: { kind: {}, ...fields },
+    },
+  };
+}
 
 function grant(role: string, scope: Record<string, unknown>) {
   const [field] = Object.keys(scope);

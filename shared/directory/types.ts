@@ -5,7 +5,17 @@ export interface TwilioAccount {
   accountSid: string;
   authToken: string;
 }
-export type ProviderAccount = TwilioAccount;
+export interface JambonzAccount {
+  kind: 'jambonz';
+  accountSid: string;
+  /** Bearer key for the REST API (live-call updates). */
+  apiKey: string;
+  /** The account's webhook secret: every webhook is signed with it. */
+  webhookSecret: string;
+  /** Text-to-speech vendor to name in `say`; unset, the jambonz application's speech settings apply. */
+  ttsVendor?: string;
+}
+export type ProviderAccount = TwilioAccount | JambonzAccount;
 export type ProviderKind = ProviderAccount['kind'];
 
 export interface Team {

@@ -104,9 +104,10 @@ export class CallQueue {
     return result === 'talking';
   }
 
-  async dialResult(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number, wrapMs: number, now: number): Promise<'wrap-up' | 'requeued' | 'stale'> {
+  /** talkSeconds undefined: the provider does not report it, so it is measured from the recorded answer. */
+  async dialResult(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined, wrapMs: number, now: number): Promise<'wrap-up' | 'requeued' | 'stale'> {
     const p = this.prefix(shard);
-    const [result] = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds, wrapMs]);
+    const [result] = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds ?? '', wrapMs]);
     return result as 'wrap-up' | 'requeued' | 'stale';
   }
 

@@ -24,7 +24,9 @@ export class TwilioLiveCalls implements LiveCallControl {
   ) {}
 
   async redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'> {
-    const { accountSid, authToken } = call.practice.provider;
+    const account = call.practice.provider;
+    if (account.kind !== 'twilio') throw new Error(`practice ${call.practice.ods} is not on Twilio`);
+    const { accountSid, authToken } = account;
     const twiml = renderTwiml(instructions, { publicUrl: this.publicUrl, practice: call.practice, providerCallId: call.providerCallId });
     const res = await fetch(`${this.apiBase}/2010-04-01/Accounts/${accountSid}/Calls/${encodeURIComponent(call.providerCallId)}.json`, {
       method: 'POST',

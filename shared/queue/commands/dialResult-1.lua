@@ -2,6 +2,7 @@
   The staff leg of a connect attempt has ended.
   KEYS[1] call hash
   ARGV  prefix, now, callId, staffId, outcome, talkSeconds, wrapMs
+  talkSeconds '' means the provider does not report it: it is measured from the recorded answer.
   outcome: answered (they spoke; staff go to wrap-up) | no-answer | busy | failed (caller back to
   the head of the queue, staff set away) | connect-failed (we could not reach the provider; caller
   back to the head, staff stay available).
@@ -9,7 +10,7 @@
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId, staffId, outcome = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
-local talkSeconds, wrapMs = tonumber(ARGV[6]) or 0, tonumber(ARGV[7])
+local talkSeconds, wrapMs = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- @include "includes/staff"
 -- @include "includes/calls"
 
@@ -19,7 +20,9 @@ if c[2] ~= staffId or (state ~= 'connecting' and state ~= 'talking') then return
 local staffKey = prefix .. 'staff:' .. staffId
 
 if outcome == 'answered' then
-  local answeredAt = tonumber(c[4]) or (now - talkSeconds * 1000)
+  local answeredAt = tonumber(c[4])
+  if not talkSeconds then talkSeconds = answeredAt and math.floor((now - answeredAt) / 1000 + 0.5) or 0 end
+  answeredAt = answeredAt or (now - talkSeconds * 1000)
   redis.call('HSET', callKey, 'state', 'talked', 'answeredAt', answeredAt, 'talkSeconds', talkSeconds)
   redis.call('ZREM', prefix .. 'connecting', callId)
   startWrapUp(prefix, staffKey, staffId, now, wrapMs)

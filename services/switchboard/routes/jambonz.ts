@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Instruction } from '../../../shared/callflow/instructions.js';
+import { holdAndRetry, type InboundCall } from '../../../shared/callflow/flow.js';
+import { openConnect } from '../../../shared/providers/jambonz/connect.js';
+import { checkJambonzSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/providers/jambonz/signature.js';
+import { jambonzBasePath, renderVerbs } from '../../../shared/providers/jambonz/verbs.js';
+import { calledNumber, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
+import { HttpError } from '../plugins/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as it arrived: jambonz signs these bytes. */
+    rawBody: string;
+  }
+}
+
+type Query = { practice?: string; staff?: string; do?: string; seal?: string };
+type Req = FastifyRequest<{ Body: JambonzCallInfo; Querystring: Query }>;
+
+const body = {
+  type: 'object',
+  required: ['call_sid', 'account_sid'],
+  properties: {
+    call_sid: { type: 'string', minLength: 1 },
+    account_sid: { type: 'string', minLength: 1 },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    direction: { type: 'string' },
+    call_status: { type: 'string' },
+    parent_call_sid: { type: 'string', minLength: 1 },
+    dial_call_status: { type: 'string' },
+    dial_sip_status: { type: 'integer' },
+    dial_call_sid: { type: 'string' },
+  },
+};
+const query = (required: string[] = []) => ({
+  type: 'object',
+  required,
+  properties: { practice: { type: 'string' }, staff: { type: 'string' }, do: { type: 'string' }, seal: { type: 'string' } },
+});
+const verbsResponse = { 200: { type: 'array', description: 'jambonz verbs', items: { type: 'object', required: ['verb'], additionalProperties: true } } };
+const empty = { 204: { type: 'null', description: 'No content' } };
+const CALL_ROUTES = /\/(call|wait|dial-result|connect)$/;
+
+/**
+ * jambonz's edge: JSON webhooks matched to their practice (the `practice` query parameter of
+ * hooks we generate or configure, else the number called), signature-checked over the raw body
+ * with that practice's webhook secret, turned into provider-neutral calls for the flow, and
+ * answered with verb arrays. jambonz does not sign URLs, so query parameters only ever name what
+ * the queue must then confirm (a dial result or answer for a staff member the call is not being
+ * connected to changes nothing) or are sealed by us (connect).
+ */
+export default async function jambonzRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
+  const basePath = jambonzBasePath(opts.publicUrl);
+  app.decorateRequest('practice', null);
+  app.decorateRequest('rawBody', '');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    request.rawBody = raw as string;
+    try {
+      done(null, JSON.parse(raw as string));
+    } catch {
+      done(new HttpError(400, 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  app.addHook('preHandler', async (request: Req) => {
+    const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(calledNumber(request.body.to));
+    if (!practice) throw new HttpError(404, 'the number called is not a Switchboard practice number');
+    const signature = practice.provider.kind === 'jambonz' && practice.provider.accountSid === request.body.account_sid
+      ? checkJambonzSignature(practice.provider.webhookSecret, request.headers['jambonz-signature'] as string | undefined, request.rawBody)
+      : 'wrong';
+    if (signature === 'stale') throw new HttpError(403, `the request's signature is more than ${SIGNATURE_TOLERANCE_SECONDS} seconds old or ahead: refused as a replay`);
+    if (signature !== 'valid') throw new HttpError(403, 'the request is not signed by this practice\'s jambonz account');
+    request.practice = practice;
+  });
+
+  // A caller must always hear something: if the flow fails (Redis briefly away), hold and retry.
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, request: Req, reply) => {
+    if ((err.statusCode ?? 500) < 500 || !request.practice || !CALL_ROUTES.test(request.routeOptions.url ?? '')) throw err;
+    request.log.error({ err }, 'call flow failed; caller held and retried');
+    return verbs(request, reply, holdAndRetry());
+  });
+
+  const call = (request: Req, providerCallId = request.body.call_sid): InboundCall => ({
+    provider: 'jambonz',
+    providerCallId,
+    practice: request.practice!,
+    from: request.body.from ?? '',
+  });
+  const verbs = (request: Req, reply: FastifyReply, instructions: Instruction[]) => reply.send(renderVerbs(instructions, { basePath, practice: request.practice! }));
+
+  app.post('/call', { schema: { body, querystring: query(), response: verbsResponse } }, async (request: Req, reply) => verbs(request, reply, await app.flow.incoming(call(request))));
+
+  app.post('/wait', { schema: { body, querystring: query(['practice']), response: verbsResponse } }, async (request: Req, reply) => verbs(request, reply, await app.flow.wait(call(request))));
+
+  // jambonz reports no talk time: the flow measures it from the answer the confirmHook recorded.
+  app.post('/dial-result', { schema: { body, querystring: query(['practice', 'staff']), response: verbsResponse } }, async (request: Req, reply) =>
+    verbs(request, reply, await app.flow.dialResult(call(request), request.query.staff!, dialOutcome(request.body), undefined)),
+  );
+
+  // The dial's confirmHook, on the staff leg once answered. Whatever happens here the answer is
+  // `[]`, so jambonz bridges the caller: failing to record an answer must not lose the call.
+  app.post('/staff-answered', { schema: { body: { ...body, required: [...body.required, 'parent_call_sid'] }, querystring: query(['practice', 'staff']), response: verbsResponse } }, async (request: Req, reply) => {
+    await app.flow.staffAnswered(call(request, request.body.parent_call_sid), request.query.staff!).catch((err: unknown) => request.log.error({ err }, 'staff answer not recorded'));
+    return reply.send([]);
+  });
+
+  // The call hook of a live-call update (JambonzLiveCalls): the sealed instructions, for this call only.
+  app.post('/connect', { schema: { body, querystring: query(['practice', 'do', 'seal']), response: verbsResponse } }, async (request: Req, reply) => {
+    const instructions = openConnect(request.practice!, request.body.call_sid, request.query.do!, request.query.seal!);
+    if (!instructions) throw new HttpError(403, 'the connect URL was not sealed by Switchboard for this call');
+    return verbs(request, reply, instructions);
+  });
+
+  // Staff legs report here too (they carry parent_call_sid): only the caller's own end counts.
+  app.post('/status', { schema: { body, querystring: query(), response: empty } }, async (request: Req, reply) => {
+    if (!request.body.parent_call_sid && FINAL_CALL_STATUSES.has(request.body.call_status ?? '')) await app.flow.ended(call(request));
+    return reply.status(204).send();
+  });
+}

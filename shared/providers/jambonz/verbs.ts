@@ -1,0 +1,59 @@
+import type { Instruction, Step } from '../../callflow/instructions.js';
+import type { JambonzAccount, Practice } from '../../directory/types.js';
+
+/** A jambonz verb as its JSON document holds it (@jambonz/verb-specifications specs.json). */
+export type JambonzVerb = { verb: string } & Record<string, unknown>;
+
+/**
+ * The path our jambonz routes live under: PUBLIC_URL's own path, if any, then /v1/jambonz.
+ * Hooks are '/'-relative, which jambonz resolves against the scheme, host and port of the
+ * application's call hook, so they reach whichever address the practice configured.
+ */
+export function jambonzBasePath(publicUrl: string): string {
+  return `${new URL(publicUrl).pathname.replace(/\/+$/, '')}/v1/jambonz`;
+}
+
+export function jambonzStepUrl(basePath: string, practice: Practice, next: Step): string {
+  const q = new URLSearchParams({ practice: practice.ods });
+  if (next.step !== 'wait') q.set('staff', next.staffId);
+  return `${basePath}/${next.step}?${q}`;
+}
+
+export function jambonzAccount(practice: Practice): JambonzAccount {
+  if (practice.provider.kind !== 'jambonz') throw new Error(`practice ${practice.ods} is not on jambonz`);
+  return practice.provider;
+}
+
+/** The dial target for a staff endpoint: a number, a SIP URI, or a user registered with jambonz. */
+function dialTarget(endpoint: string): Record<string, string> {
+  if (/^sips?:/.test(endpoint)) return { type: 'sip', sipUri: endpoint };
+  if (endpoint.startsWith('client:')) return { type: 'user', name: endpoint.slice('client:'.length) };
+  return { type: 'phone', number: endpoint };
+}
+
+/**
+ * The flow's instructions as a jambonz verb array. The staff leg's answer is reported by the
+ * dial's confirmHook (jambonz runs it on the answered leg before bridging; it gets `[]` back).
+ */
+export function renderVerbs(instructions: Instruction[], ctx: { basePath: string; practice: Practice }): JambonzVerb[] {
+  const url = (step: Step) => jambonzStepUrl(ctx.basePath, ctx.practice, step);
+  const { ttsVendor } = jambonzAccount(ctx.practice);
+  // `synthesizer` requires a vendor; without one the jambonz application's speech settings apply.
+  const synthesizer = ttsVendor ? { synthesizer: { vendor: ttsVendor, language: ctx.practice.language, ...(ctx.practice.voice ? { voice: ctx.practice.voice } : {}) } } : {};
+  return instructions.map((i): JambonzVerb => {
+    switch (i.verb) {
+      case 'say':
+        return { verb: 'say', text: i.text, ...synthesizer };
+      case 'play':
+        return { verb: 'play', url: i.url };
+      case 'pause':
+        return { verb: 'pause', length: Math.max(1, Math.round(i.seconds)) };
+      case 'redirect':
+        return { verb: 'redirect', actionHook: url(i.next) };
+      case 'dial':
+        return { verb: 'dial', target: [dialTarget(i.endpoint)], timeout: i.timeoutSeconds, actionHook: url(i.onEnd), confirmHook: url(i.onAnswer) };
+      case 'hangup':
+        return { verb: 'hangup' };
+    }
+  });
+}

@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import twilio from 'twilio';
+import { PhoneCall, sleep, staffLegEnds, waitFor, type EndpointBehaviour } from './phone.js';
+
+export type { EndpointBehaviour } from './phone.js';
 
 export interface FakeNumber {
   accountSid: string;
@@ -18,13 +21,7 @@ export interface FakeNumber {
   statusCallback: string;
 }
 
-export type EndpointBehaviour =
-  | { answer: 'answer'; afterMs?: number }
-  | { answer: 'no-answer' }
-  | { answer: 'busy' }
-  | { answer: 'failed' };
-
-interface Verb {
+export interface Verb {
   name: string;
   attrs: Record<string, string>;
   text: string;
@@ -39,39 +36,20 @@ export interface WebhookLog {
   ms: number;
 }
 
-export class FakeCall {
-  status: 'ringing' | 'in-progress' | 'completed' = 'ringing';
-  readonly heard: string[] = [];
-  readonly errors: string[] = [];
-  readonly startedAt = Date.now();
-  answeredAt?: number;
-  dialling?: string;
-  bridged?: { endpoint: string; childSid: string; answeredAt: number };
-  /** Set when the caller hung up themselves (not at the end of a document). */
-  hungUpByCaller = false;
-  control = new AbortController();
-  endStaffLeg?: () => void;
-
+export class FakeCall extends PhoneCall {
   constructor(
-    readonly sid: string,
-    readonly from: string,
-    readonly to: string,
+    sid: string,
+    from: string,
+    to: string,
     readonly number: FakeNumber,
-  ) {}
-
-  get over(): boolean {
-    return this.status === 'completed';
-  }
-
-  /** Every "You are number N" the caller has heard, in order. */
-  get positions(): number[] {
-    return this.heard.flatMap((h) => [...h.matchAll(/You are number (\d+) in the queue/g)].map((m) => Number(m[1])));
+  ) {
+    super(sid, from, to);
   }
 }
 
 const xml = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, trimValues: true });
 
-function parseTwiml(body: string): Verb[] {
+export function parseTwiml(body: string): Verb[] {
   const convert = (node: Record<string, unknown>): Verb | undefined => {
     const name = Object.keys(node).find((k) => k !== ':@');
     if (!name || name === '#text') return undefined;
@@ -87,14 +65,6 @@ function parseTwiml(body: string): Verb[] {
   if (!root) throw new Error(`not TwiML: ${body.slice(0, 200)}`);
   return root.children;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => (clearTimeout(t), resolve());
-    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 export class FakeTwilio {
   readonly numbers = new Map<string, FakeNumber>();
@@ -151,15 +121,7 @@ export class FakeTwilio {
     call.endStaffLeg?.();
   }
 
-  async waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = probe();
-      if (v) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await sleep(10);
-    }
-  }
+  readonly waitFor = waitFor;
 
   private params(call: FakeCall, extra: Record<string, string>): Record<string, string> {
     return {
@@ -279,11 +241,11 @@ export class FakeTwilio {
       if (signal.aborted) return { DialCallStatus: 'canceled', DialCallSid: childSid, DialCallDuration: '0' };
       const answeredAt = Date.now();
       call.bridged = { endpoint, childSid, answeredAt };
-      const ended = new Promise<void>((resolve) => (call.endStaffLeg = resolve));
+      const ended = staffLegEnds(call, signal);
       if (noun?.attrs.statusCallback && (noun.attrs.statusCallbackEvent ?? '').split(/\s+/).includes('answered')) {
         await this.post(noun.attrs.statusCallback, { CallSid: childSid, ParentCallSid: call.sid, AccountSid: call.number.accountSid, From: call.from, To: endpoint, CallStatus: 'in-progress', Direction: 'outbound-dial', ApiVersion: '2010-04-01' }, call.number.authToken);
       }
-      await Promise.race([ended, new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
+      await ended;
       return { DialCallStatus: 'completed', DialCallSid: childSid, DialCallDuration: String(Math.round((Date.now() - answeredAt) / 1000)) };
     } finally {
       call.dialling = undefined;

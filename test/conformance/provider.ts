@@ -1,0 +1,73 @@
+import type { Test } from 'tap';
+import type { Directory } from '../../shared/directory/directory.js';
+import type { EndpointBehaviour } from '../fakes/phone.js';
+
+/** A caller's call on a fake provider network, as the caller experiences it. */
+export interface TestCall {
+  readonly sid: string;
+  readonly from: string;
+  readonly heard: string[];
+  readonly errors: string[];
+  readonly positions: number[];
+  readonly over: boolean;
+  readonly dialling?: string;
+  readonly bridged?: { endpoint: string };
+}
+
+/** A webhook's answer reduced to what the caller would hear and whether the call ends. */
+export interface Answer {
+  status: number;
+  said: string;
+  hangsUp: boolean;
+  body: string;
+}
+
+/** How a raw webhook is signed: properly, with a wrong signature, none, an expired one, or another practice's secret. */
+export type Signing = 'good' | 'wrong' | 'missing' | 'stale' | 'other-practice-secret';
+
+/** The webhooks every provider sends, in no provider's words. */
+export type Webhook = 'incoming' | 'wait' | 'progress' | 'ended' | 'dial-no-answer';
+
+export interface SendOptions {
+  signing?: Signing;
+  /** The account the request says it is from (1: the practice's own, 2: another practice's). */
+  account?: 1 | 2;
+  /** The number called, for 'incoming' (default the practice's). */
+  to?: string;
+}
+
+/**
+ * What the conformance suite needs from a provider: its fake network (calls placed, heard,
+ * connected), its directory block, and its webhooks sent raw to test the edge itself. Adding a
+ * provider means writing its fake and one of these, then passing the same suite.
+ */
+export interface TestProvider {
+  readonly kind: string;
+  /** Whether its signatures carry a time, so that a stale one can be refused. */
+  readonly signaturesExpire: boolean;
+  /** Environment that points a Switchboard process at this fake's REST API. */
+  readonly env: Record<string, string>;
+  /** The directory's `provider:` block for account 1 or 2 (they differ in every credential). */
+  account(n: 1 | 2): string;
+  /** Configures the numbers of the directory's practices on this provider to call this Switchboard. */
+  connect(directory: Directory, baseUrl: string): void;
+  placeCall(from: string, to: string): Promise<TestCall>;
+  hangUp(call: TestCall): Promise<void>;
+  staffHangsUp(call: TestCall): void;
+  setEndpoint(endpoint: string, behaviour: EndpointBehaviour): void;
+  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  /** Each call's first webhook: its status, and whether the answer was a valid document for this provider. */
+  firstAnswers(): { status: number; valid: boolean }[];
+  /** How many live-call updates asked each call (by sid) to dial staff. */
+  connectsPerCall(): Map<string, number>;
+  /** Asserts how the live-call update that connected this call to `staffId` was made, in the provider's terms. */
+  checkConnect(t: Test, call: TestCall, staffId: string): void;
+  /** Sends one webhook for call `sid` of practice F81001 (account 1) as the provider would. */
+  send(switchboardUrl: string, webhook: Webhook, sid: string, opts?: SendOptions): Promise<Answer>;
+  /** A first webhook without a call id. */
+  sendWithoutCallId(switchboardUrl: string): Promise<number>;
+  /** Forgeries particular to this provider's signing scheme, each to be refused with 403. */
+  forgeries(switchboardUrl: string, sid: string): { name: string; send: () => Promise<number> }[];
+}
+
+export type ProviderFactory = (t: Test) => Promise<TestProvider>;

@@ -1,0 +1,259 @@
+/**
+ * The call-path scenarios every provider adapter must pass, written once against TestProvider:
+ * five callers with exact positions, immediate connect, hang-up, wrap-up, no answer, a caller
+ * leaving while a phone rings, duplicate and out-of-order webhooks, signatures, and two service
+ * processes sharing one Redis. Each provider's *.test.ts runs it against its fake.
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { parseDirectory } from '../../shared/directory/load.js';
+import { privateRedis } from '../helpers/redis.js';
+import { roundRobin, spawnSwitchboard } from '../helpers/processes.js';
+import { startSwitchboard } from '../helpers/switchboard.js';
+import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE } from '../fixtures/directories.js';
+import type { ProviderFactory, TestCall } from './provider.js';
+
+/** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account. */
+export function conformanceYaml(riverside: string, grays: string): string {
+  return `icb: { code: QH8, name: Mid and South Essex ICB }
+pcns: [{ code: U12345, name: Thurrock Riverside PCN }]
+practices:
+  - { ods: F81001, name: Riverside Surgery, pcn: U12345, numbers: ["${RIVERSIDE}"], wrapUpSeconds: 1,
+      provider: ${riverside}, teams: [{ id: reception, name: Reception }] }
+  - { ods: F81002, name: Grays Health Centre, pcn: U12345, numbers: ["+441375100002"],
+      provider: ${grays}, teams: [{ id: reception, name: Reception }] }
+staff:
+  - { id: alice, name: Alice, practice: F81001, endpoint: "${ALICE_SIP}", teams: [reception] }
+  - { id: bob, name: Bob, practice: F81001, endpoint: "${BOB_PHONE}", teams: [reception] }
+access:
+  - { token: ${PRACTICE_TOKEN}, role: practice, practice: F81001 }
+`;
+}
+
+const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]!);
+
+async function setup(t: Test, makeProvider: ProviderFactory) {
+  const redis = await privateRedis(t);
+  const provider = await makeProvider(t);
+  const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2)), 'conformance');
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: provider.env });
+  provider.connect(directory, sb.url);
+  const db = redis.connect();
+  const queued = () => db.zrange('sb:{U12345}:q:F81001.reception', 0, -1);
+  const records = async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[];
+  return { provider, sb, db, queued, records, id: (sid: string) => `${provider.kind}:${sid}` };
+}
+
+export function conformance(t: Test, makeProvider: ProviderFactory): void {
+  t.test('five callers, one member of staff: queue, positions, hang-up, wrap-up, records', async (t) => {
+    const { provider, sb, records, id } = await setup(t, makeProvider);
+    t.equal((await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' })).status, 200);
+
+    const callers: TestCall[] = [];
+    for (let i = 1; i <= 5; i++) callers.push(await provider.placeCall(`+4477009000${i}0`, RIVERSIDE));
+    const [c1, c2, c3, c4, c5] = callers as [TestCall, TestCall, TestCall, TestCall, TestCall];
+
+    // Nobody hears an engaged tone or an error; each was answered with a valid document.
+    for (const c of callers) t.same(c.errors, [], `caller ${c.from} had no errors`);
+    const firsts = provider.firstAnswers();
+    t.equal(firsts.length, 5);
+    t.ok(firsts.every((a) => a.status === 200 && a.valid), `every first webhook got a valid ${provider.kind} document`);
+
+    // The first caller went straight through to Alice; the others heard exact positions.
+    await provider.waitFor('caller 1 bridged to Alice', () => c1.bridged?.endpoint === ALICE_SIP);
+    const bridgedAt = Date.now();
+    t.match(c1.heard.join(' '), /Putting you through/);
+    t.same([c2, c3, c4, c5].map((c) => c.positions[0]), [1, 2, 3, 4], 'positions on joining are exact');
+    t.match(c2.heard.join(' '), /We will answer as soon as someone is free/, 'no wait figure without any handled calls');
+
+    // Caller 3 gives up: those behind move up at their next announcement.
+    await provider.hangUp(c3);
+    await provider.waitFor('caller 4 hears number 2', () => c4.positions.at(-1) === 2);
+    await provider.waitFor('caller 5 hears number 3', () => c5.positions.at(-1) === 3);
+
+    // Alice talks to caller 1 for over a second, then finishes; after her wrap-up caller 2 is put
+    // through by a live-call update.
+    await new Promise((r) => setTimeout(r, Math.max(0, 1300 - (Date.now() - bridgedAt))));
+    const talked = (Date.now() - bridgedAt) / 1000;
+    const endedAt = Date.now();
+    provider.staffHangsUp(c1);
+    await provider.waitFor('caller 1 hears goodbye and hangs up', () => c1.over);
+    t.match(c1.heard.at(-1), /Goodbye/);
+    await provider.waitFor('caller 2 bridged to Alice', () => c2.bridged?.endpoint === ALICE_SIP, 5000);
+    t.ok(Date.now() - endedAt >= 900, 'caller 2 was connected only after Alice\'s 1 s wrap-up');
+    provider.checkConnect(t, c2, 'alice');
+
+    // The rest are served in order.
+    provider.staffHangsUp(c2);
+    await provider.waitFor('caller 4 bridged', () => c4.bridged, 5000);
+    t.notOk(c5.bridged, 'caller 5 still waits while caller 4 is served');
+    provider.staffHangsUp(c4);
+    await provider.waitFor('caller 5 bridged', () => c5.bridged, 5000);
+    await provider.hangUp(c5);
+
+    for (const c of [c2, c4, c5]) t.ok(nonIncreasing(c.positions), `positions heard by ${c.from} only go down: ${c.positions}`);
+    t.match(c2.heard.join(' '), /The wait (may be|is) about \d+ minute|less than a minute/, 'a wait estimate once calls have been handled');
+
+    // Every call left a record with the right outcome.
+    const res = await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN);
+    t.equal(res.status, 200);
+    const calls = await records();
+    const byCaller = new Map(calls.map((r) => [r.callId, r]));
+    t.equal(calls.length, 5, 'five call records');
+    t.same([c1, c2, c3, c4, c5].map((c) => byCaller.get(id(c.sid))?.outcome), ['answered', 'answered', 'abandoned', 'answered', 'answered']);
+    const r1 = byCaller.get(id(c1.sid))!;
+    t.ok(Math.abs((r1.talkSeconds as number) - talked) <= 1, `caller 1's talk time (${r1.talkSeconds} s) is the ${talked.toFixed(1)} s they were bridged`);
+    const r3 = byCaller.get(id(c3.sid))!;
+    t.equal(r3.answeredAt, null);
+    t.equal(r3.staff, null);
+    t.match(r3.caller, /•+030$/, 'numbers are masked in the API');
+    const r2 = byCaller.get(id(c2.sid))!;
+    t.equal(r2.staff, 'alice');
+    t.ok((r2.waitSeconds as number) >= 1, 'caller 2 waited');
+    t.ok(Date.parse(r2.answeredAt as string) >= Date.parse(r2.queuedAt as string));
+    t.ok(Date.parse(r2.endedAt as string) >= Date.parse(r2.answeredAt as string));
+    t.notOk(sb.logs.join('').includes('+44770090001'), 'no caller number appears in the logs');
+  });
+
+  t.test('signatures: good, bad, missing, stale, wrong practice', async (t) => {
+    const { provider, sb, queued, records, id } = await setup(t, makeProvider);
+    const good = await provider.send(sb.url, 'incoming', 'good-1');
+    t.equal(good.status, 200, 'a correctly signed request is answered');
+    t.match(good.said, /^Thank you for calling Riverside Surgery\./);
+    t.same(await queued(), [id('good-1')]);
+
+    const bad = await provider.send(sb.url, 'incoming', 'bad-2', { signing: 'wrong' });
+    t.equal(bad.status, 403, 'a wrong signature is refused');
+    t.match(JSON.parse(bad.body), { status: 403, detail: /not signed/ });
+    t.equal((await provider.send(sb.url, 'incoming', 'bad-3', { signing: 'missing' })).status, 403, 'a missing signature is refused');
+    t.equal((await provider.send(sb.url, 'incoming', 'bad-4', { signing: 'other-practice-secret' })).status, 403, "signed with another practice's secret: refused");
+    t.equal((await provider.send(sb.url, 'incoming', 'bad-5', { account: 2 })).status, 403, "another practice's account calling this practice's number: refused");
+    if (provider.signaturesExpire) {
+      const stale = await provider.send(sb.url, 'incoming', 'bad-6', { signing: 'stale' });
+      t.equal(stale.status, 403, 'a signature more than 300 s old is refused');
+      t.match(JSON.parse(stale.body), { detail: /replay/ });
+      t.equal((await provider.send(sb.url, 'ended', 'good-1', { signing: 'stale' })).status, 403, 'a stale call-ended webhook is refused');
+    } else {
+      // Nothing dates the signature, so a replay is indistinguishable: it must change nothing.
+      t.equal((await provider.send(sb.url, 'incoming', 'good-1')).status, 200, 'a replayed request is answered');
+      t.same(await queued(), [id('good-1')], 'and changes nothing');
+    }
+    for (const forgery of provider.forgeries(sb.url, 'bad-7')) t.equal(await forgery.send(), 403, `${forgery.name}: refused`);
+    t.equal((await provider.send(sb.url, 'incoming', 'bad-8', { to: '+441999000000' })).status, 404, 'a number that is not a practice of ours: 404');
+    t.equal((await provider.send(sb.url, 'ended', 'good-1', { signing: 'wrong' })).status, 403, 'status webhooks are checked too');
+    t.same(await queued(), [id('good-1')], 'refused requests changed nothing');
+    t.same(await records(), [], 'and ended no call');
+    t.equal(await provider.sendWithoutCallId(sb.url), 400, 'a request without a call id: 400');
+  });
+
+  t.test('duplicate and out-of-order webhooks change nothing twice', async (t) => {
+    const { provider, sb, queued, records, id } = await setup(t, makeProvider);
+    await provider.send(sb.url, 'incoming', 'dup-10');
+    await provider.send(sb.url, 'incoming', 'dup-11');
+    const again = await provider.send(sb.url, 'incoming', 'dup-10');
+    t.equal(again.status, 200);
+    t.match(again.said, /You are number 1 in the queue/, 'a repeated call webhook is told the same place');
+    t.same(await queued(), [id('dup-10'), id('dup-11')], 'and does not queue the call twice');
+
+    t.equal((await provider.send(sb.url, 'ended', 'dup-10')).status, 204);
+    t.equal((await provider.send(sb.url, 'ended', 'dup-10')).status, 204);
+    t.same(await queued(), [id('dup-11')]);
+    let rows = await records();
+    t.equal(rows.length, 1, 'one record for one call, however many status webhooks');
+    t.equal(rows[0]!.outcome, 'abandoned');
+
+    const wait = await provider.send(sb.url, 'wait', 'dup-10');
+    t.ok(wait.hangsUp, 'a wait-loop request for an ended call hangs up');
+    t.same(await queued(), [id('dup-11')], 'and does not bring it back');
+
+    // The end of a call can reach us before its start.
+    await provider.send(sb.url, 'ended', 'dup-12');
+    const late = await provider.send(sb.url, 'incoming', 'dup-12');
+    t.ok(late.hangsUp, 'a call webhook after the call ended hangs up');
+    t.same(await queued(), [id('dup-11')]);
+    rows = await records();
+    t.same(rows.map((r) => r.outcome).sort(), ['abandoned', 'ivr']);
+
+    t.equal((await provider.send(sb.url, 'progress', 'dup-11')).status, 204, 'non-final statuses are acknowledged');
+    t.same(await queued(), [id('dup-11')], 'and leave the caller queued');
+    const stale = await provider.send(sb.url, 'dial-no-answer', 'dup-11');
+    t.equal(stale.status, 200);
+    t.same(await queued(), [id('dup-11')], 'a dial result for a call not being connected changes nothing');
+  });
+
+  t.test('no answer: the caller goes back to the head of the queue and the staff member is set away', async (t) => {
+    const { provider, sb, db, records, id } = await setup(t, makeProvider);
+    provider.setEndpoint(BOB_PHONE, { answer: 'no-answer' });
+    await sb.api('PUT', '/v1/staff/bob/presence', PRACTICE_TOKEN, { state: 'available' });
+    const c1 = await provider.placeCall('+447700900001', RIVERSIDE);
+    const c2 = await provider.placeCall('+447700900002', RIVERSIDE);
+    await provider.waitFor('caller 1 rings Bob', () => c1.dialling === BOB_PHONE);
+    t.same(c2.positions, [1]);
+    // Bob's phone rings out (20 s, at the fakes' 10 ms a second).
+    await provider.waitFor('caller 1 back in the queue', () => c1.heard.some((h) => /nobody could take your call/.test(h)), 3000);
+    t.same(c1.positions.at(-1), 1, 'caller 1 is number 1 again, ahead of caller 2');
+    await provider.waitFor('caller 2 hears position 2', () => c2.positions.at(-1) === 2);
+    t.match(await db.hgetall('sb:{U12345}:staff:bob'), { presence: 'away', activity: 'idle' }, 'Bob is away');
+    t.same((await sb.api('GET', '/v1/staff/bob', PRACTICE_TOKEN)).body, { staffId: 'bob', presence: 'away', activity: 'idle' });
+
+    // Alice comes on: caller 1 (longest waiting) goes to her, at once.
+    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+    await provider.waitFor('caller 1 bridged to Alice', () => c1.bridged?.endpoint === ALICE_SIP);
+    t.notOk(c2.bridged);
+    await provider.hangUp(c1);
+    await provider.hangUp(c2);
+    t.match((await records()).find((r) => r.callId === id(c1.sid)), { outcome: 'answered', staff: 'alice', ringAttempts: 2 });
+  });
+
+  t.test('a caller who hangs up while a phone rings for them frees the staff member', async (t) => {
+    const { provider, sb, db } = await setup(t, makeProvider);
+    provider.setEndpoint(BOB_PHONE, { answer: 'no-answer' });
+    await sb.api('PUT', '/v1/staff/bob/presence', PRACTICE_TOKEN, { state: 'available' });
+    const c1 = await provider.placeCall('+447700900001', RIVERSIDE);
+    await provider.waitFor('caller 1 rings Bob', () => c1.dialling === BOB_PHONE);
+    await provider.hangUp(c1);
+    // The end of the call and the end of the dial reach Switchboard in either order.
+    await new Promise((r) => setTimeout(r, 200));
+    t.match(await db.hgetall('sb:{U12345}:staff:bob'), { presence: 'available', activity: 'idle' }, 'Bob is available and idle, not away');
+    const c2 = await provider.placeCall('+447700900002', RIVERSIDE);
+    await provider.waitFor('the next caller rings Bob', () => c2.dialling === BOB_PHONE);
+    await provider.hangUp(c2);
+  });
+
+  t.test('two service processes sharing one Redis never connect a caller twice', async (t) => {
+    const redis = await privateRedis(t);
+    const provider = await makeProvider(t);
+    const yaml = conformanceYaml(provider.account(1), provider.account(2));
+    const file = join(tmpdir(), `conformance-${provider.kind}-${process.pid}.yaml`);
+    writeFileSync(file, yaml);
+    const instances: string[] = [];
+    const lb = await roundRobin(t, () => instances);
+    const env = { REDIS_URL: redis.url, PUBLIC_URL: lb.url, DIRECTORY_FILE: file, ...provider.env };
+    const [a, b] = await Promise.all([spawnSwitchboard(t, env), spawnSwitchboard(t, env)]);
+    instances.push(a!.url, b!.url);
+    provider.connect(parseDirectory(yaml), lb.url);
+
+    const callers: TestCall[] = [];
+    for (let i = 0; i < 12; i++) callers.push(await provider.placeCall(`+4477009001${String(i).padStart(2, '0')}`, RIVERSIDE));
+    t.same(callers.map((c) => c.positions[0]), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'positions are exact across both processes');
+
+    // Both staff come on at the same moment, through different processes.
+    const set = (url: string, staff: string) => fetch(`${url}/v1/staff/${staff}/presence`, { method: 'PUT', headers: { authorization: `Bearer ${PRACTICE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ state: 'available' }) });
+    await Promise.all([set(a!.url, 'alice'), set(b!.url, 'bob')]);
+    await provider.waitFor('two callers bridged', () => callers.filter((c) => c.bridged).length === 2);
+    t.same(callers.filter((c) => c.bridged).map((c) => c.sid).sort(), [callers[0]!.sid, callers[1]!.sid].sort(), 'the two longest waiting are connected');
+    await new Promise((r) => setTimeout(r, 500)); // both processes' sweeps run in this time
+    t.equal(callers.filter((c) => c.bridged).length, 2, 'and nobody else');
+
+    const perCall = provider.connectsPerCall();
+    t.ok([...perCall.values()].every((n) => n === 1), 'each caller was connected by exactly one live-call update');
+    t.equal([...perCall.values()].reduce((x, y) => x + y, 0), 2);
+    for (const c of callers) await provider.hangUp(c);
+    const res = await fetch(`${a!.url}/v1/practices/F81001/calls`, { headers: { authorization: `Bearer ${PRACTICE_TOKEN}` } });
+    const calls = ((await res.json()) as { calls: { outcome: string }[] }).calls;
+    t.equal(calls.length, 12, 'one record per call');
+    t.same(calls.filter((c) => c.outcome === 'answered').length, 2);
+  });
+}

@@ -1,0 +1,307 @@
+/**
+ * A fake jambonz for tests: a feature server that drives Switchboard as jambonz-feature-server
+ * does, and the REST API's live-call update. Webhooks are signed JSON (Jambonz-Signature over the
+ * exact body), only 200/202/204 count and a body is read only when it is application/json. Every
+ * verb array is validated with @jambonz/verb-specifications, as the feature server does, so an
+ * unknown property fails the call. Verbs: say, play, pause, redirect (a non-empty answer replaces
+ * the list, anything else carries on), dial (confirmHook on the answered staff leg, whose status
+ * changes go to the call-status hook with parent_call_sid; actionHook with dial_call_status and no
+ * duration, posted even when the caller hung up or a live update replaced the dial, whose answer
+ * is then ignored), hangup; the end of the list hangs up. Relative hooks must start with '/'.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import specifications from '@jambonz/verb-specifications';
+import { jambonzSignatureHeader } from '../../shared/providers/jambonz/signature.js';
+import { PhoneCall, sleep, staffLegEnds, waitFor, type EndpointBehaviour } from './phone.js';
+
+export interface FakeApplication {
+  accountSid: string;
+  apiKey: string;
+  webhookSecret: string;
+  /** Absolute: relative hooks resolve against its scheme, host and port. */
+  callHook: string;
+  callStatusHook: string;
+}
+
+export type JambonzVerb = { verb: string } & Record<string, unknown>;
+type Hook = string | { url: string; method?: string };
+
+export interface JambonzWebhookLog {
+  url: string;
+  payload: Record<string, unknown>;
+  status: number;
+  body: string;
+  ms: number;
+}
+
+export class FakeJambonzCall extends PhoneCall {
+  readonly callId = randomUUID();
+
+  constructor(
+    sid: string,
+    from: string,
+    to: string,
+    readonly app: FakeApplication,
+  ) {
+    super(sid, from, to);
+    this.status = 'trying';
+  }
+}
+
+/** As the feature server checks a document: an array of known verbs with known properties only. */
+export function validateVerbs(json: unknown): JambonzVerb[] {
+  if (!Array.isArray(json)) throw new Error('malformed jambonz payload: must be array');
+  specifications.validate({ info() {}, debug() {}, error() {} }, json);
+  return json as JambonzVerb[];
+}
+
+export class FakeJambonz {
+  readonly numbers = new Map<string, FakeApplication>();
+  readonly calls = new Map<string, FakeJambonzCall>();
+  readonly endpoints = new Map<string, EndpointBehaviour>();
+  readonly webhooks: JambonzWebhookLog[] = [];
+  readonly restRequests: { path: string; body: Record<string, unknown>; status: number }[] = [];
+  /** Real milliseconds per second of verb time (pause, ring time-outs): 1000 is real time. */
+  timeScale = 10;
+  url = '';
+  readonly waitFor = waitFor;
+  private server?: Server;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handleRest(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const call of this.calls.values()) call.control.abort();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  addNumber(number: string, app: FakeApplication): void {
+    this.numbers.set(number, app);
+  }
+
+  /** A caller rings `to`. Resolves once the call webhook has been answered. */
+  async placeCall(from: string, to: string): Promise<FakeJambonzCall> {
+    const app = this.numbers.get(to);
+    if (!app) throw new Error(`fake jambonz: no number ${to}`);
+    const call = new FakeJambonzCall(randomUUID(), from, to, app);
+    const first = await this.hook(call, app.callHook, {});
+    // An answer that is not a non-empty verb array rejects the call (SIP 480).
+    if (!first || first.length === 0) {
+      call.errors.push('call rejected: the call hook returned no verbs');
+      call.status = 'completed';
+      return call;
+    }
+    this.calls.set(call.sid, call);
+    call.status = 'in-progress';
+    call.answeredAt = Date.now();
+    void this.notify(call, {});
+    void this.runApplication(call, first, call.control.signal);
+    return call;
+  }
+
+  /** The caller puts the phone down: the status hook hears first, then the running verb is killed. */
+  async hangUp(call: FakeJambonzCall): Promise<void> {
+    if (call.over) return;
+    call.hungUpByCaller = true;
+    const done = this.complete(call, 'caller');
+    call.endStaffLeg?.();
+    call.control.abort();
+    await done;
+  }
+
+  /** The member of staff ends the conversation; the caller's call carries on with the dial's actionHook. */
+  staffHangsUp(call: FakeJambonzCall): void {
+    if (!call.bridged) throw new Error(`call ${call.sid} is not bridged to staff`);
+    call.endStaffLeg?.();
+  }
+
+  /** The call information jambonz sends, snake_case (CallInfo.toJSON through snakeCaseKeys). */
+  private callInfo(call: FakeJambonzCall, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      call_sid: call.sid,
+      direction: 'inbound',
+      from: call.from,
+      // The user part of the SIP request URI: carriers commonly send the number without its '+'.
+      to: call.to.replace(/^\+/, ''),
+      call_id: call.callId,
+      sip_status: call.status === 'trying' ? 100 : 200,
+      sip_reason: call.status === 'trying' ? 'Trying' : 'OK',
+      call_status: call.status,
+      account_sid: call.app.accountSid,
+      trace_id: '00000000000000000000000000000000',
+      application_sid: '00000000-0000-4000-8000-00000000a991',
+      fs_sip_address: '10.0.0.1:5060',
+      ...extra,
+    };
+  }
+
+  /** A signed POST, as the feature server's HttpRequestor makes it. */
+  async post(url: string, payload: Record<string, unknown>, secret: string): Promise<{ status: number; body: string; json?: unknown }> {
+    const raw = JSON.stringify(payload);
+    const t0 = Date.now();
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'jambonz-signature': jambonzSignatureHeader(secret, raw) }, body: raw, redirect: 'manual' });
+    const body = await res.text();
+    this.webhooks.push({ url, payload, status: res.status, body, ms: Date.now() - t0 });
+    if (![200, 202, 204].includes(res.status)) throw new Error(`${res.status} from ${url}: ${body.slice(0, 200)}`);
+    return { status: res.status, body, json: (res.headers.get('content-type') ?? '').includes('application/json') && body ? JSON.parse(body) : undefined };
+  }
+
+  private resolve(call: FakeJambonzCall, hook: Hook): string {
+    const url = typeof hook === 'string' ? hook : hook.url;
+    if (/^https?:\/\//.test(url)) return url;
+    if (url.startsWith('/')) return new URL(call.app.callHook).origin + url;
+    throw new Error(`cannot resolve hook ${url}: relative hooks must start with '/'`);
+  }
+
+  /** Requests a hook for the call; the verbs it answered with (validated), or undefined if none. */
+  private async hook(call: FakeJambonzCall, hook: Hook, extra: Record<string, unknown>, payload = this.callInfo(call, extra)): Promise<JambonzVerb[] | undefined> {
+    try {
+      const { json } = await this.post(this.resolve(call, hook), payload, call.app.webhookSecret);
+      return json === undefined ? undefined : validateVerbs(json);
+    } catch (err) {
+      call.errors.push(String(err));
+      throw err;
+    }
+  }
+
+  private notify(call: FakeJambonzCall, info: Record<string, unknown>): Promise<unknown> {
+    return this.post(call.app.callStatusHook, { ...this.callInfo(call), ...info }, call.app.webhookSecret).catch(() => undefined);
+  }
+
+  private async runApplication(call: FakeJambonzCall, verbs: JambonzVerb[], signal: AbortSignal): Promise<void> {
+    try {
+      for (let i = 0; i < verbs.length; i++) {
+        if (signal.aborted || call.over) return;
+        const verb = verbs[i]!;
+        let next: JambonzVerb[] | undefined;
+        switch (verb.verb) {
+          case 'say':
+            call.heard.push(String(verb.text));
+            break;
+          case 'play':
+            call.heard.push(`[play ${String(verb.url)}]`);
+            await sleep(10 * this.timeScale, signal);
+            break;
+          case 'pause':
+            await sleep(Number(verb.length) * this.timeScale, signal);
+            break;
+          case 'hangup':
+            return await this.complete(call, 'jambonz');
+          case 'redirect':
+            next = await this.hook(call, verb.actionHook as Hook, {});
+            break;
+          case 'dial': {
+            const results = await this.dial(call, verb, signal);
+            const replaced = signal.aborted && !call.hungUpByCaller;
+            if (!verb.actionHook) break;
+            const answer = await this.hook(call, verb.actionHook as Hook, results);
+            if (replaced || call.over) return; // a live update took over, or the caller had gone: the answer is ignored
+            next = answer;
+            break;
+          }
+          default:
+            call.errors.push(`unsupported verb ${verb.verb}`);
+        }
+        if (signal.aborted) return;
+        if (next && next.length > 0) return await this.runApplication(call, next, signal);
+      }
+      await this.complete(call, 'jambonz'); // the end of the list hangs up
+    } catch (err) {
+      if (!call.errors.includes(String(err))) call.errors.push(String(err));
+      await this.complete(call, 'jambonz');
+    }
+  }
+
+  private async dial(call: FakeJambonzCall, verb: JambonzVerb, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const target = (verb.target as Record<string, string>[])[0]!;
+    const endpoint = target.type === 'sip' ? target.sipUri! : target.type === 'user' ? `client:${target.name}` : target.number!;
+    const timeoutS = Number(verb.timeout ?? 60);
+    const behaviour = this.endpoints.get(endpoint) ?? { answer: 'answer' };
+    const childSid = randomUUID();
+    const child = (callStatus: string, extra: Record<string, unknown> = {}) =>
+      this.notify(call, { call_sid: childSid, parent_call_sid: call.sid, direction: 'outbound', to: endpoint, call_status: callStatus, ...extra });
+    const result = (status: string, sip: number) => ({ dial_call_status: status, dial_sip_status: sip, dial_call_sid: childSid, dial_sbc_callid: randomUUID() });
+    call.dialling = endpoint;
+    try {
+      void child('trying', { sip_status: 100 });
+      if (behaviour.answer === 'busy') return void child('busy', { sip_status: 486 }), result('busy', 486);
+      if (behaviour.answer === 'failed') return void child('failed', { sip_status: 503 }), result('failed', 503);
+      await sleep(behaviour.answer === 'no-answer' ? timeoutS * this.timeScale : (behaviour.afterMs ?? 0), signal);
+      // Rung out, or cancelled by the caller leaving or a live update: the INVITE is cancelled (487).
+      if (behaviour.answer === 'no-answer' || signal.aborted) return void child('no-answer', { sip_status: 487 }), result('no-answer', 487);
+      const answeredAt = Date.now();
+      void child('in-progress', { sip_status: 200 });
+      if (verb.confirmHook) {
+        const info = { ...this.callInfo(call), call_sid: childSid, parent_call_sid: call.sid, direction: 'outbound', from: call.from, to: endpoint, call_status: 'in-progress', sip_status: 200 };
+        const staffVerbs = await this.hook(call, verb.confirmHook as Hook, {}, info).catch(() => undefined);
+        // The confirm application must answer with a verb array; anything else declines the leg.
+        if (staffVerbs === undefined) {
+          call.errors.push('confirmHook did not answer with a verb array: staff leg declined');
+          void child('completed', { duration: 0 });
+          return result('failed', 603);
+        }
+        if (signal.aborted) return void child('completed', { duration: 0 }), result('completed', 200);
+      }
+      call.bridged = { endpoint, childSid, answeredAt };
+      await staffLegEnds(call, signal);
+      void child('completed', { duration: Math.round((Date.now() - answeredAt) / 1000) });
+      return result('completed', 200);
+    } finally {
+      call.dialling = undefined;
+      call.bridged = undefined;
+      call.endStaffLeg = undefined;
+    }
+  }
+
+  private async complete(call: FakeJambonzCall, by: 'caller' | 'jambonz'): Promise<void> {
+    if (call.over) return;
+    call.status = 'completed';
+    call.control.abort();
+    await this.notify(call, { call_status: 'completed', sip_status: 200, duration: Math.round((Date.now() - (call.answeredAt ?? Date.now())) / 1000), call_termination_by: by });
+  }
+
+  private async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
+    } catch {
+      body = { unparseable: true };
+    }
+    const reply = (status: number, json?: unknown) => {
+      this.restRequests.push({ path: req.url ?? '', body, status });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
+    };
+    const m = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+)$/.exec(req.url ?? '');
+    if (req.method !== 'PUT' || !m) return reply(404, { msg: 'Not Found' });
+    const [, account, sid] = m;
+    const owner = [...this.numbers.values()].find((a) => a.accountSid === account);
+    if (!owner || req.headers.authorization !== `Bearer ${owner.apiKey}`) return reply(401, { msg: 'invalid api key' });
+    const actions = ['call_hook', 'child_call_hook', 'call_status', 'listen_status', 'mute_status', 'whisper', 'sip_request', 'record', 'conf_hold_status', 'conf_mute_status'].filter((k) => k in body);
+    if (actions.length !== 1) return reply(400, { msg: 'exactly one of call_hook, call_status, ... must be given' });
+    const call = this.calls.get(sid!);
+    if (!call || call.app.accountSid !== account) return reply(404, { msg: 'call not found' });
+    if (call.over) return reply(422, { msg: 'call session is gone' });
+    if (body.call_status === 'completed') {
+      reply(202);
+      return void this.complete(call, 'jambonz');
+    }
+    if (!body.call_hook) return reply(400, { msg: 'unsupported update' });
+    const hook = body.call_hook as Hook;
+    if (typeof hook !== 'string' && (typeof hook?.url !== 'string' || !['GET', 'POST', undefined].includes(hook.method))) return reply(400, { msg: 'invalid call_hook' });
+    reply(202);
+    // The new hook is fetched while the call carries on; only a non-empty answer replaces what it does.
+    const verbs = await this.hook(call, hook, {}).catch(() => undefined);
+    if (!verbs || verbs.length === 0 || call.over) return;
+    call.control.abort();
+    call.control = new AbortController();
+    void this.runApplication(call, verbs, call.control.signal);
+  }
+}

@@ -1,0 +1,60 @@
+/** What the fake provider networks share: a caller's call as the caller experiences it, and timing helpers. */
+
+export type EndpointBehaviour =
+  | { answer: 'answer'; afterMs?: number }
+  | { answer: 'no-answer' }
+  | { answer: 'busy' }
+  | { answer: 'failed' };
+
+export class PhoneCall {
+  status: 'ringing' | 'trying' | 'in-progress' | 'completed' = 'ringing';
+  readonly heard: string[] = [];
+  readonly errors: string[] = [];
+  readonly startedAt = Date.now();
+  answeredAt?: number;
+  dialling?: string;
+  bridged?: { endpoint: string; childSid: string; answeredAt: number };
+  /** Set when the caller hung up themselves (not at the end of a document). */
+  hungUpByCaller = false;
+  control = new AbortController();
+  endStaffLeg?: () => void;
+
+  constructor(
+    readonly sid: string,
+    readonly from: string,
+    readonly to: string,
+  ) {}
+
+  get over(): boolean {
+    return this.status === 'completed';
+  }
+
+  /** Every "You are number N" the caller has heard, in order. */
+  get positions(): number[] {
+    return this.heard.flatMap((h) => [...h.matchAll(/You are number (\d+) in the queue/g)].map((m) => Number(m[1])));
+  }
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Resolves when either the staff member hangs up or the call's current work is cut short. */
+export function staffLegEnds(call: PhoneCall, signal: AbortSignal): Promise<void> {
+  const ended = new Promise<void>((resolve) => (call.endStaffLeg = resolve));
+  return Promise.race([ended, new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}

@@ -48,7 +48,7 @@ t.test('errors name the file, the line, the path and what is wrong', async (t) =
   t.match(problems(EXAMPLE_YAML.replace('role: staff, staff: alice', 'role: staff, staff: zoe')), [/access\[1\]\.staff: staff zoe is not in staff/]);
   t.match(problems(EXAMPLE_YAML.replace('alice-token', 'riverside-practice-token')), [/access\[1\]\.token: this token is given twice/]);
   t.match(problems(EXAMPLE_YAML.replace('role: practice, practice: F81001', 'role: practice')), [/access\[0\]: "practice" is required/]);
-  t.match(problems(EXAMPLE_YAML.replace('kind: twilio', 'kind: skype')), [/provider\.kind: must be one of "twilio"/]);
+  t.match(problems(EXAMPLE_YAML.replace('kind: twilio', 'kind: skype')), [/provider\.kind: must be one of "twilio", "jambonz"/]);
   t.match(problems('practices: [\n'), [/YAML syntax/]);
   t.match(problems('icb: { code: QH8, name: X }\n'), [/\(top level\): "practices" is required/]);
   const many = problems(EXAMPLE_YAML.replace('authToken: riverside-secret', 'authToken: short').replace('name: Alice', 'name: ""'));
@@ -66,4 +66,28 @@ t.test('the service refuses to start on an invalid directory, saying why', async
   const badEnv = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { env: { ...process.env, DIRECTORY_FILE: file, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
   t.equal(badEnv.status, 1);
   t.match(badEnv.stderr, 'PORT=eighty: must be a whole number from 0 to 65535');
+});
+
+const JAMBONZ = 'provider: { kind: jambonz, accountSid: 4a0f2b1c-5d6e-4f70-8a9b-0c1d2e3f4a01, apiKey: 5b1e3c2d-6e7f-4a81-9bac-1d2e3f4a5b01, webhookSecret: wh_secret_riverside }';
+const onJambonz = (block = JAMBONZ) => EXAMPLE_YAML.replace(/provider: \{ kind: twilio[^}]*\}/, block);
+
+t.test('a practice on jambonz: accountSid, apiKey and webhookSecret, validated like the rest', async (t) => {
+  const p = parseDirectory(onJambonz(), 'jambonz.yaml').practice('F81001')!;
+  t.same(p.provider, { kind: 'jambonz', accountSid: '4a0f2b1c-5d6e-4f70-8a9b-0c1d2e3f4a01', apiKey: '5b1e3c2d-6e7f-4a81-9bac-1d2e3f4a5b01', webhookSecret: 'wh_secret_riverside' });
+  t.equal(parseDirectory(onJambonz(JAMBONZ.replace(' }', ', ttsVendor: google }')), 'x').practice('F81001')!.provider.kind, 'jambonz', 'ttsVendor is optional');
+  t.same(problems(onJambonz(JAMBONZ.replace('accountSid: 4a0f2b1c-5d6e-4f70-8a9b-0c1d2e3f4a01', 'accountSid: AC00000000000000000000000000000001'))), [
+    'line 9: practices[0].provider.accountSid: "AC00000000000000000000000000000001" is not valid here (a jambonz account_sid: a UUID)',
+  ]);
+  t.same(problems(onJambonz(JAMBONZ.replace(', webhookSecret: wh_secret_riverside', ''))), ['line 9: practices[0].provider: "webhookSecret" is required']);
+  t.same(problems(onJambonz(JAMBONZ.replace('apiKey: 5b1e3c2d-6e7f-4a81-9bac-1d2e3f4a5b01', 'apiKey: key'))), ['line 9: practices[0].provider.apiKey: "key" is not valid here (a jambonz API key: a UUID)']);
+  t.same(problems(onJambonz(JAMBONZ.replace(' }', ', authToken: riverside-secret }'))), ['line 9: practices[0].provider: unknown key "authToken"'], 'a Twilio key on a jambonz block is an error');
+  t.same(problems(onJambonz(JAMBONZ.replace(' }', ', ttsVendor: "Google TTS" }'))), ['line 9: practices[0].provider.ttsVendor: "Google TTS" is not valid here (a jambonz speech vendor such as google or microsoft)']);
+  t.same(problems(EXAMPLE_YAML.replace(', authToken: riverside-secret', ', webhookSecret: riverside-secret')), ['line 9: practices[0].provider: "authToken" is required', 'line 9: practices[0].provider: unknown key "webhookSecret"'], 'and the other way round');
+});
+
+t.test('the service will not start with practices on jambonz and no JAMBONZ_API_BASE', async (t) => {
+  const dir = t.testdir({ 'jambonz.yaml': onJambonz() });
+  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { env: { ...process.env, DIRECTORY_FILE: `${dir}/jambonz.yaml`, PORT: '0', JAMBONZ_API_BASE: '' }, encoding: 'utf8', timeout: 20_000 });
+  t.equal(run.status, 1, 'exits 1');
+  t.match(run.stderr, 'JAMBONZ_API_BASE must be set: practices F81001 are on jambonz');
 });

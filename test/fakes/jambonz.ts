@@ -9,12 +9,11 @@
  * duration, posted even when the caller hung up or a live update replaced the dial, whose answer
  * is then ignored), hangup; the end of the list hangs up. Relative hooks must start with '/'.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import specifications from '@jambonz/verb-specifications';
 import { jambonzSignatureHeader } from '../../shared/providers/jambonz/signature.js';
-import { PhoneCall, sleep, staffLegEnds, waitFor, type EndpointBehaviour } from './phone.js';
+import { FakeNetwork, PhoneCall, sleep, staffLegEnds } from './phone.js';
 
 export interface FakeApplication {
   accountSid: string;
@@ -57,33 +56,9 @@ export function validateVerbs(json: unknown): JambonzVerb[] {
   return json as JambonzVerb[];
 }
 
-export class FakeJambonz {
-  readonly numbers = new Map<string, FakeApplication>();
-  readonly calls = new Map<string, FakeJambonzCall>();
-  readonly endpoints = new Map<string, EndpointBehaviour>();
+export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
   readonly webhooks: JambonzWebhookLog[] = [];
   readonly restRequests: { path: string; body: Record<string, unknown>; status: number }[] = [];
-  /** Real milliseconds per second of verb time (pause, ring time-outs): 1000 is real time. */
-  timeScale = 10;
-  url = '';
-  readonly waitFor = waitFor;
-  private server?: Server;
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handleRest(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const call of this.calls.values()) call.control.abort();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  addNumber(number: string, app: FakeApplication): void {
-    this.numbers.set(number, app);
-  }
 
   /** A caller rings `to`. Resolves once the call webhook has been answered. */
   async placeCall(from: string, to: string): Promise<FakeJambonzCall> {
@@ -266,7 +241,7 @@ export class FakeJambonz {
     await this.notify(call, { call_status: 'completed', sip_status: 200, duration: Math.round((Date.now() - (call.answeredAt ?? Date.now())) / 1000), call_termination_by: by });
   }
 
-  private async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     let body: Record<string, unknown> = {};

@@ -1,4 +1,6 @@
 /** What the fake provider networks share: a caller's call as the caller experiences it, and timing helpers. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export type EndpointBehaviour =
   | { answer: 'answer'; afterMs?: number }
@@ -56,5 +58,38 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
+  }
+}
+
+/**
+ * A provider's network: numbers configured to call a webhook, calls in progress, how staff phones
+ * answer, and the provider's REST API on a local port (each provider serves its own routes).
+ */
+export abstract class FakeNetwork<Call extends PhoneCall, NumberConfig> {
+  readonly numbers = new Map<string, NumberConfig>();
+  readonly calls = new Map<string, Call>();
+  readonly endpoints = new Map<string, EndpointBehaviour>();
+  /** Real milliseconds per second of call time (pauses, ring time-outs): 1000 is real time. */
+  timeScale = 10;
+  url = '';
+  readonly waitFor = waitFor;
+  private server?: Server;
+
+  protected abstract handleRest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handleRest(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const call of this.calls.values()) call.control.abort();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  addNumber(number: string, config: NumberConfig): void {
+    this.numbers.set(number, config);
   }
 }

@@ -5,12 +5,11 @@
  * document hangs up), rings staff endpoints with behaviours the test sets, and serves the Calls
  * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import twilio from 'twilio';
-import { PhoneCall, sleep, staffLegEnds, waitFor, type EndpointBehaviour } from './phone.js';
+import { FakeNetwork, PhoneCall, sleep, staffLegEnds } from './phone.js';
 
 export type { EndpointBehaviour } from './phone.js';
 
@@ -66,32 +65,9 @@ export function parseTwiml(body: string): Verb[] {
   return root.children;
 }
 
-export class FakeTwilio {
-  readonly numbers = new Map<string, FakeNumber>();
-  readonly calls = new Map<string, FakeCall>();
-  readonly endpoints = new Map<string, EndpointBehaviour>();
+export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
   readonly webhooks: WebhookLog[] = [];
   readonly restRequests: { path: string; params: Record<string, string>; status: number }[] = [];
-  /** Real milliseconds per TwiML second, for Pause and ring time-outs: 1000 is real time. */
-  timeScale = 10;
-  url = '';
-  private server?: Server;
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handleRest(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const call of this.calls.values()) call.control.abort();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  addNumber(number: string, config: FakeNumber): void {
-    this.numbers.set(number, config);
-  }
 
   /** A caller rings `to`. Resolves once the first webhook has been answered. */
   async placeCall(from: string, to: string): Promise<FakeCall> {
@@ -120,8 +96,6 @@ export class FakeTwilio {
     if (!call.bridged) throw new Error(`call ${call.sid} is not bridged to staff`);
     call.endStaffLeg?.();
   }
-
-  readonly waitFor = waitFor;
 
   private params(call: FakeCall, extra: Record<string, string>): Record<string, string> {
     return {
@@ -262,7 +236,7 @@ export class FakeTwilio {
     await this.post(call.number.statusCallback, this.params(call, { CallStatus: 'completed', CallDuration: wasAnswered ? String(Math.round((Date.now() - call.startedAt) / 1000)) : '0' }), call.number.authToken).catch(() => undefined);
   }
 
-  private async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));

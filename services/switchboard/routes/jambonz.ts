@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Instruction } from '../../../shared/callflow/instructions.js';
-import { holdAndRetry, type InboundCall } from '../../../shared/callflow/flow.js';
+import type { InboundCall } from '../../../shared/callflow/flow.js';
 import { openConnect } from '../../../shared/providers/jambonz/connect.js';
 import { checkJambonzSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/providers/jambonz/signature.js';
 import { jambonzBasePath, renderVerbs } from '../../../shared/providers/jambonz/verbs.js';
 import { calledNumber, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
 import { HttpError } from '../plugins/errors.js';
+import { holdCallersOnFailure } from './edge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,12 +76,7 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
     request.practice = practice;
   });
 
-  // A caller must always hear something: if the flow fails (Redis briefly away), hold and retry.
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, request: Req, reply) => {
-    if ((err.statusCode ?? 500) < 500 || !request.practice || !CALL_ROUTES.test(request.routeOptions.url ?? '')) throw err;
-    request.log.error({ err }, 'call flow failed; caller held and retried');
-    return verbs(request, reply, holdAndRetry());
-  });
+  holdCallersOnFailure(app, CALL_ROUTES, (request, reply, instructions) => verbs(request as Req, reply, instructions));
 
   const call = (request: Req, providerCallId = request.body.call_sid): InboundCall => ({
     provider: 'jambonz',

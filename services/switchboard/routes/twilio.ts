@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Instruction } from '../../../shared/callflow/instructions.js';
-import { holdAndRetry, type InboundCall } from '../../../shared/callflow/flow.js';
+import type { InboundCall } from '../../../shared/callflow/flow.js';
 import type { Practice } from '../../../shared/directory/types.js';
 import { isValidTwilioSignature } from '../../../shared/providers/twilio/signature.js';
 import { renderTwiml } from '../../../shared/providers/twilio/twiml.js';
 import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields } from '../../../shared/providers/twilio/webhook.js';
 import { HttpError } from '../plugins/errors.js';
+import { holdCallersOnFailure } from './edge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,12 +56,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     request.practice = practice;
   });
 
-  // A caller must always hear something: if the flow fails (Redis briefly away), hold and retry.
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, request: Req, reply) => {
-    if ((err.statusCode ?? 500) < 500 || !request.practice || !/\/(voice|wait|dial-result)$/.test(request.routeOptions.url ?? '')) throw err;
-    request.log.error({ err }, 'call flow failed; caller held and retried');
-    return twiml(request, reply, holdAndRetry());
-  });
+  holdCallersOnFailure(app, /\/(voice|wait|dial-result)$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
 
   const call = (request: Req, providerCallId = request.body.CallSid): InboundCall => ({
     provider: 'twilio',

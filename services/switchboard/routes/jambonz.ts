@@ -55,14 +55,12 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
   const basePath = jambonzBasePath(opts.publicUrl);
   app.decorateRequest('practice', null);
   app.decorateRequest('rawBody', '');
+  // Fastify's own JSON parsing (prototype-poisoning checks, 400s), keeping the raw text to verify.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
     request.rawBody = raw as string;
-    try {
-      done(null, JSON.parse(raw as string));
-    } catch {
-      done(new HttpError(400, 'the body is not valid JSON'), undefined);
-    }
+    parseJson(request, raw as string, done);
   });
 
   app.addHook('preHandler', async (request: Req) => {

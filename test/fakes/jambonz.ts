@@ -151,9 +151,8 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
 
   private async runApplication(call: FakeJambonzCall, verbs: JambonzVerb[], signal: AbortSignal): Promise<void> {
     try {
-      for (let i = 0; i < verbs.length; i++) {
+      for (const verb of verbs) {
         if (signal.aborted || call.over) return;
-        const verb = verbs[i]!;
         let next: JambonzVerb[] | undefined;
         switch (verb.verb) {
           case 'say':
@@ -202,14 +201,19 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
     const child = (callStatus: string, extra: Record<string, unknown> = {}) =>
       this.notify(call, { call_sid: childSid, parent_call_sid: call.sid, direction: 'outbound', to: endpoint, call_status: callStatus, ...extra });
     const result = (status: string, sip: number) => ({ dial_call_status: status, dial_sip_status: sip, dial_call_sid: childSid, dial_sbc_callid: randomUUID() });
+    /** The staff leg never connected: its last status goes to the status hook, the result to the actionHook. */
+    const unconnected = (status: string, sip: number) => {
+      void child(status, { sip_status: sip });
+      return result(status, sip);
+    };
     call.dialling = endpoint;
     try {
       void child('trying', { sip_status: 100 });
-      if (behaviour.answer === 'busy') return void child('busy', { sip_status: 486 }), result('busy', 486);
-      if (behaviour.answer === 'failed') return void child('failed', { sip_status: 503 }), result('failed', 503);
+      if (behaviour.answer === 'busy') return unconnected('busy', 486);
+      if (behaviour.answer === 'failed') return unconnected('failed', 503);
       await sleep(behaviour.answer === 'no-answer' ? timeoutS * this.timeScale : (behaviour.afterMs ?? 0), signal);
       // Rung out, or cancelled by the caller leaving or a live update: the INVITE is cancelled (487).
-      if (behaviour.answer === 'no-answer' || signal.aborted) return void child('no-answer', { sip_status: 487 }), result('no-answer', 487);
+      if (behaviour.answer === 'no-answer' || signal.aborted) return unconnected('no-answer', 487);
       const answeredAt = Date.now();
       void child('in-progress', { sip_status: 200 });
       if (verb.confirmHook) {
@@ -221,7 +225,10 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
           void child('completed', { duration: 0 });
           return result('failed', 603);
         }
-        if (signal.aborted) return void child('completed', { duration: 0 }), result('completed', 200);
+        if (signal.aborted) {
+          void child('completed', { duration: 0 });
+          return result('completed', 200);
+        }
       }
       call.bridged = { endpoint, childSid, answeredAt };
       await staffLegEnds(call, signal);

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string } }>;
+type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number } }>;
 
 const body = {
   type: 'object',
@@ -26,12 +26,19 @@ const body = {
     CallStatus: { type: 'string' },
     DialCallStatus: { type: 'string' },
     DialCallDuration: { type: 'string', pattern: '^[0-9]*$' },
+    Digits: { type: 'string' },
   },
 };
 const query = (required: string[] = []) => ({
   type: 'object',
   required,
-  properties: { practice: { type: 'string' }, staff: { type: 'string' }, call: { type: 'string' } },
+  properties: {
+    practice: { type: 'string' },
+    staff: { type: 'string' },
+    call: { type: 'string' },
+    path: { type: 'string', pattern: '^[0-9*#]*$' },
+    attempt: { type: 'integer', minimum: 1 },
+  },
 });
 const twimlResponse = { 200: { type: 'string', description: 'TwiML' } };
 const empty = { 204: { type: 'null', description: 'No content' } };
@@ -57,7 +64,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
 
   // A caller must always hear something: if the flow fails (Redis briefly away), hold and retry.
   app.setErrorHandler(async (err: Error & { statusCode?: number }, request: Req, reply) => {
-    if ((err.statusCode ?? 500) < 500 || !request.practice || !/\/(voice|wait|dial-result)$/.test(request.routeOptions.url ?? '')) throw err;
+    if ((err.statusCode ?? 500) < 500 || !request.practice || !/\/(voice|wait|dial-result|menu)$/.test(request.routeOptions.url ?? '')) throw err;
     request.log.error({ err }, 'call flow failed; caller held and retried');
     return twiml(request, reply, holdAndRetry());
   });
@@ -67,6 +74,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     providerCallId,
     practice: request.practice!,
     from: request.body.From ?? '',
+    to: request.body.To,
   });
   const twiml = (request: Req, reply: FastifyReply, instructions: Instruction[]) =>
     reply.type('text/xml').send(renderTwiml(instructions, { publicUrl: opts.publicUrl, practice: request.practice!, providerCallId: request.body.CallSid }));
@@ -74,6 +82,10 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
   app.post('/voice', { schema: { body, querystring: query(), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.incoming(call(request))));
 
   app.post('/wait', { schema: { body, querystring: query(['practice']), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.wait(call(request))));
+
+  app.post('/menu', { schema: { body, querystring: query(['practice', 'path', 'attempt']), response: twimlResponse } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.menu(call(request), request.query.path!, request.query.attempt!, request.body.Digits || undefined)),
+  );
 
   app.post('/dial-result', { schema: { body, querystring: query(['practice', 'staff']), response: twimlResponse } }, async (request: Req, reply) =>
     twiml(request, reply, await app.flow.dialResult(call(request), request.query.staff!, dialOutcome(request.body.DialCallStatus), Number(request.body.DialCallDuration || 0))),

@@ -75,6 +75,8 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = `"${(e.params as { missingProperty: string }).missingProperty}" is required`;
     } else if (e.keyword === 'enum') {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'anyOf') {
+      msg = describeAlternatives(path);
     } else if (e.keyword === 'pattern') {
       msg = `${JSON.stringify(e.data)} is not valid here (${describePattern(path)})`;
     } else {
@@ -87,6 +89,14 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
     }
   }
   return out;
+}
+
+function describeAlternatives(path: (string | number)[]): string {
+  const owner = [...path].reverse().find((p) => typeof p === 'string');
+  if (owner === 'overflow') return 'needs afterSeconds or whenMoreThan (or both)';
+  if (owner === 'priorityLines') return 'needs from (callers\' numbers) or to (numbers of the practice), or both';
+  if (owner === 'teams') return 'must be a team id, or { team: <id>, priority: <1-9> }';
+  return 'is not valid here';
 }
 
 function describePattern(path: (string | number)[]): string {

@@ -156,10 +156,10 @@ export class FakeTwilio {
     call.endStaffLeg?.();
   }
 
-  async waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  async waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const v = probe();
+      const v = await probe();
       if (v) return v;
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
       await sleep(10);

@@ -52,7 +52,7 @@ export async function startSwitchboard(t: Test, opts: SwitchboardOptions) {
   const logger = pino({ ...loggerOptions('info') }, sink);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   let directory = opts.directory;
-  const app = await buildApp({ config, redis, directory: () => directory, logger, clock: opts.clock, reloadDirectory: opts.reloadDirectory });
+  const app = await buildApp({ config, redis, directory: () => directory, logger, clock: opts.clock, reloadDirectory: opts.reloadDirectory && (() => (directory = opts.reloadDirectory!())) });
   await app.listen({ port, host: '127.0.0.1' });
   if (opts.twilio) pointNumbersAt(opts.twilio, directory, url);
   t.teardown(() => app.close());

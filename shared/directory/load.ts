@@ -75,6 +75,8 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = `"${(e.params as { missingProperty: string }).missingProperty}" is required`;
     } else if (e.keyword === 'enum') {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if ((e.keyword === 'maxProperties' || e.keyword === 'minProperties') && path.at(-2) === 'options') {
+      msg = 'a menu option needs exactly one of team, say, menu or transfer';
     } else if (e.keyword === 'anyOf') {
       msg = describeAlternatives(path);
     } else if (e.keyword === 'pattern') {

@@ -44,6 +44,8 @@ t.test('bad routing is refused with file, line and path', async (t) => {
 
   const shapes = problems(PCN_YAML.replace('"3": { say:', '"X": { say:').replace('mon: ["08:00-13:00", "14:00-18:30"]', 'mon: ["8am-1pm"]').replace('{ id: hub, name: the care coordination hub }', '{ id: hub, name: the care coordination hub, overflow: [{ to: medicines }] }'));
   t.match(shapes.join('\n'), /menu\.options: unknown key "X"/, 'menu keys are 0-9, * and #');
+  const twoActions = problems(PCN_YAML.replace('"1": { team: hub }', '"1": { team: hub, say: Hello }'));
+  t.match(twoActions.join('\n'), /line \d+: practices\[0\]\.menu\.options\[4\]\.menu\.options\[1\]: a menu option needs exactly one of team, say, menu or transfer/);
   t.match(shapes.join('\n'), /hours\.mon\[0\]: "8am-1pm" is not valid here \(a time range such as 08:00-18:30\)/);
   t.match(shapes.join('\n'), /overflow\[0\]: needs afterSeconds or whenMoreThan \(or both\)/, 'an overflow rule needs afterSeconds or whenMoreThan');
   const clash = problems(PCN_YAML.replace('- { id: professionals, name: the professionals line }', '- { id: hub, name: Our hub }'));

@@ -170,7 +170,7 @@ t.test('overflow after time and after size, place kept; the record shows it', as
   const { twilio, clock, queue, record, available, queued } = await setup(t);
   const grays = await twilio.placeCall('+447700900041', GRAYS, ['1']);
   const first = await twilio.placeCall('+447700900042', RIVERSIDE, ['1']);
-  const more = [];
+  const more: FakeCall[] = [];
   for (let i = 3; i <= 5; i++) more.push(await twilio.placeCall(`+44770090004${i}`, RIVERSIDE, ['1']));
   await twilio.waitFor('Riverside queue of four', async () => (await queue('F81001.reception')).length === 4);
   await twilio.waitFor('the fourth (more than 3 waiting) is offered to Grays', async () => (await queue('F81002.reception')).includes(queued(more[2]!)));

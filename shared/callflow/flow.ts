@@ -258,6 +258,7 @@ export class CallFlow {
 
   /** Offer long-waiting callers (or those beyond a queue's limit) to the teams their team overflows to. */
   private async applyOverflow(shard: string, now: number): Promise<void> {
+    if (!this.directory.teamsOfShard(shard).some((t) => t.team.overflow.length > 0)) return;
     const members = this.directory.practices.filter((p) => this.directory.shard(p) === shard);
     const closures = new Map(await Promise.all(members.map(async (p) => [p.ods, await this.practiceClosures(p)] as const)));
     const offers = await this.deps.queue.overflow(shard, overflowOffers(this.directory, shard, (t) => (t.practice ? closures.get(t.practice.ods) ?? [] : []), now), now);

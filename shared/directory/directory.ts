@@ -17,6 +17,7 @@ export class Directory {
   private readonly staffById = new Map<string, Staff>();
   private readonly grants = new Map<string, AccessGrant>();
   private readonly teamsByKey = new Map<string, TeamRef>();
+  private readonly teamsByShard = new Map<string, TeamRef[]>();
   /** Bank holidays in force: shipped, plus the directory's additions, minus its removals. */
   readonly bankHolidays: ReadonlySet<string>;
 
@@ -29,6 +30,10 @@ export class Directory {
     for (const a of data.access) this.grants.set(tokenDigest(a.token), a);
     for (const pcn of data.pcns) for (const team of pcn.teams) this.teamsByKey.set(`${pcn.code}.${team.id}`, { key: `${pcn.code}.${team.id}`, team });
     for (const p of data.practices) for (const team of p.teams) this.teamsByKey.set(`${p.ods}.${team.id}`, { key: `${p.ods}.${team.id}`, team, practice: p });
+    for (const ref of this.teamsByKey.values()) {
+      const shard = ref.practice ? this.shard(ref.practice) : ref.key.split('.')[0]!;
+      this.teamsByShard.set(shard, [...(this.teamsByShard.get(shard) ?? []), ref]);
+    }
     const removed = new Set(data.bankHolidays.remove);
     this.bankHolidays = new Set([...shippedBankHolidays(), ...data.bankHolidays.add].filter((d) => !removed.has(d)));
   }
@@ -92,8 +97,8 @@ export class Directory {
   }
 
   /** Every team whose queue lives in a shard (its practices' and its PCN's). */
-  teamsOfShard(shard: string): TeamRef[] {
-    return [...this.teamsByKey.values()].filter((t) => (t.practice ? this.shard(t.practice) : t.key.split('.')[0]) === shard);
+  teamsOfShard(shard: string): readonly TeamRef[] {
+    return this.teamsByShard.get(shard) ?? [];
   }
 
   staffPractice(staff: Staff): Practice {

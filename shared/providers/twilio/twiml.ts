@@ -39,8 +39,9 @@ export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: strin
         return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}">${dialNoun(i.endpoint, answered)}</Dial>`;
       }
       case 'gather':
-        // actionOnEmptyResult: the flow is asked again when nothing was pressed, to count attempts.
-        return `<Gather input="dtmf" numDigits="${i.numDigits}" timeout="${i.timeoutSeconds}" actionOnEmptyResult="true" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
+        // actionOnEmptyResult: the flow is asked again when nothing was pressed, to count attempts;
+        // finishOnKey="": # and * are menu keys, not "end of input".
+        return `<Gather input="dtmf" numDigits="${i.numDigits}" timeout="${i.timeoutSeconds}" finishOnKey="" actionOnEmptyResult="true" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
       case 'transfer':
         return `<Dial>${dialNoun(i.number, '')}</Dial>`;
       case 'hangup':

@@ -14,7 +14,7 @@ t.test('a menu renders as <Gather input="dtmf"> that always comes back, a transf
   t.equal(
     xml,
     '<?xml version="1.0" encoding="UTF-8"?><Response>' +
-      '<Gather input="dtmf" numDigits="1" timeout="6" actionOnEmptyResult="true" action="https://sb.example/v1/twilio/menu?practice=F81001&amp;path=4&amp;attempt=2" method="POST">' +
+      '<Gather input="dtmf" numDigits="1" timeout="6" finishOnKey="" actionOnEmptyResult="true" action="https://sb.example/v1/twilio/menu?practice=F81001&amp;path=4&amp;attempt=2" method="POST">' +
       '<Say language="en-GB">For appointments press 1.</Say></Gather>' +
       '<Dial><Number>+441375200000</Number></Dial></Response>',
   );

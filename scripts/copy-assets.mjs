@@ -8,3 +8,5 @@ cpSync(join(root, 'shared/queue/commands'), join(root, 'dist/shared/queue/comman
   recursive: true,
   filter: (src) => !src.endsWith('.ts'),
 });
+// Shipped reference data (bank holidays), read at run time next to the compiled code.
+cpSync(join(root, 'shared/data'), join(root, 'dist/shared/data'), { recursive: true });

@@ -22,6 +22,7 @@ export function maySeeCalls(directory: Directory, grant: AccessGrant, practice: 
     case 'pcn':
       return practice.pcn !== undefined && grant.pcn === practice.pcn;
     case 'icb':
+    case 'admin':
       return false;
   }
 }

@@ -10,6 +10,8 @@ import auth from './plugins/auth.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
 import health from './routes/health.js';
+import closureRoutes from './routes/closures.js';
+import directoryRoutes from './routes/directory.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
@@ -20,6 +22,8 @@ export interface AppOptions {
   redis: Redis;
   /** The directory in force; a function so that a reload takes effect on the next request. */
   directory: () => Directory;
+  /** Re-reads the directory file (POST /v1/directory/reload); throws DirectoryError when it is not valid. */
+  reloadDirectory?: () => Directory;
   logger: FastifyBaseLogger;
   clock?: Clock;
 }
@@ -44,5 +48,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
+  await app.register(closureRoutes);
+  await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   return app;
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { DirectoryError, loadDirectoryFile } from '../../shared/directory/load.js';
+import { DirectoryError } from '../../shared/directory/load.js';
+import { DirectorySource } from '../../shared/directory/source.js';
 import { createLogger } from '../../shared/log.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFromEnv } from './config.js';
@@ -7,11 +8,11 @@ import { ConfigError, configFromEnv } from './config.js';
 /** `npm start`: read the environment and the directory, refuse to start on either being wrong. */
 async function main() {
   let config;
-  let directory;
+  let source;
   try {
     config = configFromEnv();
-    directory = loadDirectoryFile(config.directoryFile);
-    const onJambonz = directory.practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
+    source = new DirectorySource(config.directoryFile);
+    const onJambonz = source.current().practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
     if (onJambonz.length > 0 && !config.jambonzApiBase) throw new ConfigError(`JAMBONZ_API_BASE must be set: practices ${onJambonz.join(', ')} are on jambonz`);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DirectoryError) {
@@ -23,9 +24,20 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const app = await buildApp({ config, redis, directory: () => directory, logger });
+  const app = await buildApp({ config, redis, directory: source.current, reloadDirectory: () => source.reload(), logger });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ practices: directory.practices.length, directory: config.directoryFile, publicUrl: config.publicUrl }, 'switchboard ready');
+  logger.info({ practices: source.current().practices.length, directory: config.directoryFile, publicUrl: config.publicUrl }, 'switchboard ready');
+
+  // `kill -HUP`: re-read the directory; a file with errors is refused and the old one stays live.
+  process.on('SIGHUP', () => {
+    try {
+      const next = source.reload();
+      logger.info({ practices: next.practices.length, directory: config.directoryFile }, 'directory reloaded');
+    } catch (err) {
+      if (!(err instanceof DirectoryError)) throw err;
+      logger.error({ problems: err.problems, directory: config.directoryFile }, 'directory reload refused; the previous directory is still in force');
+    }
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

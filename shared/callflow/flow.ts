@@ -1,12 +1,14 @@
 import type { Clock } from '../clock.js';
-import type { Directory } from '../directory/directory.js';
-import type { Practice, Staff } from '../directory/types.js';
+import type { Directory, TeamRef } from '../directory/directory.js';
+import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
+import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
 import type { Instruction } from './instructions.js';
 import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
 import { prompts } from './prompts.js';
+import { menuAt, overflowOffers, practiceOpening, priorityLineOf, teamOpen } from './routing.js';
 
 export interface CallFlowDeps {
   queue: CallQueue;
@@ -24,6 +26,15 @@ export interface InboundCall {
   providerCallId: string;
   practice: Practice;
   from: string;
+  /** The number dialled, when the provider says (priority lines can be numbers of their own). */
+  to?: string;
+}
+
+/** How a caller joins a queue: the words before the queue's, and what the call record says. */
+interface Joining {
+  intro: Instruction[];
+  priority?: boolean;
+  route?: string;
 }
 
 /** How long a connect may go unreported before the sweep puts the caller back (beyond ring time). */
@@ -45,8 +56,11 @@ export function holdAndRetry(): Instruction[] {
 export class CallFlow {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  readonly closures: Closures;
 
-  constructor(private readonly deps: CallFlowDeps) {}
+  constructor(private readonly deps: CallFlowDeps) {
+    this.closures = new Closures(deps.queue);
+  }
 
   private get directory() {
     return this.deps.directory();
@@ -56,20 +70,92 @@ export class CallFlow {
     return this.deps.clock.now();
   }
 
-  /** A new call: greet, queue, and either connect at once or tell the caller where they stand. */
+  /**
+   * A new call: it exists from now, in the IVR stage. Closed → the out-of-hours message and no
+   * queue; a priority line with a team of its own goes straight there; then the menu, if any.
+   */
   async incoming(call: InboundCall): Promise<Instruction[]> {
     const { practice } = call;
     const shard = this.directory.shard(practice);
-    const team = this.directory.teamKey(practice, practice.teams[0]!.id);
     const callId = callIdOf(call.provider, call.providerCallId);
-    const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId }, this.now());
-    this.deps.log.info({ callId, practice: practice.ods, caller: maskNumber(call.from), position: view.position }, 'call queued');
-    const greeting: Instruction = { verb: 'say', text: prompts.greeting(practice.name) };
+    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId }, this.now());
+    const greeting: Instruction = { verb: 'say', text: practice.greeting ?? prompts.greeting(practice.name) };
+    // A repeated webhook for a call already past the IVR: where it stands now.
+    if (state !== 'ivr') return this.joinQueue(call, this.defaultTeam(practice), { intro: [greeting] });
+    const opening = practiceOpening(this.directory, practice, await this.practiceClosures(practice), this.now());
+    if (!opening.open) {
+      await this.deps.queue.markClosed(shard, callId);
+      this.deps.log.info({ callId, practice: practice.ods }, 'call while closed');
+      return [greeting, { verb: 'say', text: prompts.outOfHours(practice.outOfHoursMessage, opening.reopens) }, { verb: 'hangup' }];
+    }
+    const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : [])];
+    const line = priorityLineOf(practice, call.from, call.to);
+    if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` });
+    if (!practice.menu) return this.joinQueue(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined });
+    return [...intro, this.gather(practice.menu, '', 1)];
+  }
+
+  /**
+   * The caller answered a menu (`digits`), or did not (undefined). A wrong key or none replays it
+   * up to `attempts` times, then the caller goes to the menu's default team: nobody is cut off.
+   */
+  async menu(call: InboundCall, path: string, attempt: number, digits: string | undefined): Promise<Instruction[]> {
+    const { practice } = call;
+    const menu = menuAt(practice, path);
+    const action = digits ? menu?.options[digits] : undefined;
+    if (action) return this.choose(call, action, path + digits);
+    if (menu && attempt < menu.attempts) {
+      return [{ verb: 'say', text: digits ? prompts.notAnOption() : prompts.noChoice() }, this.gather(menu, path, attempt + 1)];
+    }
+    const fallback = this.directory.team(practice, menu?.default ?? practice.teams[0]!.id)!;
+    return this.joinQueue(call, fallback.key, { intro: [{ verb: 'say', text: prompts.menuFallback(fallback.team.name) }], priority: this.isPriority(call), route: `menu:${path}default` });
+  }
+
+  private async choose(call: InboundCall, action: MenuAction, path: string): Promise<Instruction[]> {
+    if ('menu' in action) return [this.gather(action.menu, path, 1)];
+    if ('say' in action) return [{ verb: 'say', text: action.say }, { verb: 'say', text: prompts.goodbye() }, { verb: 'hangup' }];
+    if ('transfer' in action) return [{ verb: 'say', text: prompts.transferring() }, { verb: 'transfer', number: action.transfer }];
+    return this.toTeam(call, this.directory.team(call.practice, action.team)!, { intro: [], priority: this.isPriority(call), route: `menu:${path}` });
+  }
+
+  private gather(menu: Menu, path: string, attempt: number): Instruction {
+    return { verb: 'gather', prompt: [{ verb: 'say', text: menu.prompt }], numDigits: 1, timeoutSeconds: menu.timeoutSeconds, next: { step: 'menu', path, attempt } };
+  }
+
+  private isPriority(call: InboundCall): boolean {
+    return priorityLineOf(call.practice, call.from, call.to) !== undefined;
+  }
+
+  private defaultTeam(practice: Practice): string {
+    return this.directory.teamKey(practice, practice.menu?.default ?? practice.teams[0]!.id);
+  }
+
+  /** A team that keeps hours of its own (or has a closure) may be closed while its practice is open. */
+  private async toTeam(call: InboundCall, team: TeamRef, joining: Joining): Promise<Instruction[]> {
+    const closures = team.practice ? await this.practiceClosures(team.practice) : [];
+    if (!teamOpen(this.directory, team, closures, this.now())) {
+      await this.deps.queue.markClosed(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId));
+      return [...joining.intro, { verb: 'say', text: team.team.closedMessage ?? prompts.teamClosed(team.team.name) }, { verb: 'hangup' }];
+    }
+    return this.joinQueue(call, team.key, joining);
+  }
+
+  /** Queue the caller (once) and either connect them at once or tell them where they stand. */
+  private async joinQueue(call: InboundCall, team: string, joining: Joining): Promise<Instruction[]> {
+    const { practice } = call;
+    const shard = this.directory.shard(practice);
+    const callId = callIdOf(call.provider, call.providerCallId);
+    const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route }, this.now());
+    this.deps.log.info({ callId, practice: practice.ods, team, caller: maskNumber(call.from), position: view.position, route: joining.route }, 'call queued');
     if (view.state === 'ended') return [{ verb: 'hangup' }];
-    if (view.state !== 'queued') return [greeting, ...this.holdThenWait(practice)];
+    if (view.state !== 'queued') return [...joining.intro, ...this.holdThenWait(practice)];
     const own = await this.pairAndConnect(shard, [team], callId);
-    if (own) return [greeting, ...own];
-    return [greeting, ...this.announceAndHold(practice, view)];
+    if (own) return [...joining.intro, ...own];
+    return [...joining.intro, ...this.announceAndHold(practice, view)];
+  }
+
+  private practiceClosures(practice: Practice): Promise<Closure[]> {
+    return this.closures.list(this.directory.shard(practice), practice.ods, this.now());
   }
 
   /** The caller's wait loop comes round: say where they are now. */
@@ -80,8 +166,9 @@ export class CallFlow {
       case 'queued':
         return this.announceAndHold(call.practice, view);
       case '':
+      case 'ivr':
         // Redis has no record of this call (it was lost or expired): queue it again rather than drop it.
-        return this.incoming(call);
+        return this.joinQueue(call, this.defaultTeam(call.practice), { intro: [] });
       case 'connecting':
       case 'talking':
         // A connect is under way and will replace this loop; hold quietly until it does.
@@ -108,8 +195,7 @@ export class CallFlow {
     }
     if (result === 'requeued') {
       const view = await this.deps.queue.position(shard, callId, this.now());
-      const team = this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
-      const own = await this.pairAndConnect(shard, [team], callId);
+      const own = await this.pairAndConnect(shard, [], callId);
       return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call.practice, view)];
     }
     return [{ verb: 'hangup' }];
@@ -137,8 +223,9 @@ export class CallFlow {
   async setPresence(staff: Staff, presence: Presence): Promise<{ presence: Presence; activity: string }> {
     const practice = this.directory.staffPractice(staff);
     const shard = this.directory.shard(practice);
-    const teams = this.directory.staffTeamKeys(staff);
-    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now());
+    const served = this.directory.staffTeams(staff);
+    const teams = served.map((t) => t.key);
+    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority));
     this.deps.log.info({ staffId: staff.id, presence }, 'presence set');
     if (presence === 'available') await this.pairAndConnect(shard, teams);
     return state;
@@ -154,6 +241,7 @@ export class CallFlow {
       this.shards().map(async ([shard, teams]) => {
         await this.deps.queue.reapStaleConnects(shard, now);
         await this.deps.queue.releaseWrapUps(shard, now);
+        await this.applyOverflow(shard, now);
         await this.pairAndConnect(shard, teams);
       }),
     );
@@ -167,13 +255,17 @@ export class CallFlow {
   }
 
   private shards(): [string, string[]][] {
-    const byShard = new Map<string, string[]>();
-    for (const p of this.directory.practices) {
-      const teams = byShard.get(this.directory.shard(p)) ?? [];
-      teams.push(...p.teams.map((t) => this.directory.teamKey(p, t.id)));
-      byShard.set(this.directory.shard(p), teams);
-    }
-    return [...byShard];
+    const shards = new Set(this.directory.practices.map((p) => this.directory.shard(p)));
+    return [...shards].map((shard) => [shard, this.directory.teamsOfShard(shard).map((t) => t.key)]);
+  }
+
+  /** Offer long-waiting callers (or those beyond a queue's limit) to the teams their team overflows to. */
+  private async applyOverflow(shard: string, now: number): Promise<void> {
+    if (!this.directory.teamsOfShard(shard).some((t) => t.team.overflow.length > 0)) return;
+    const members = this.directory.practices.filter((p) => this.directory.shard(p) === shard);
+    const closures = new Map(await Promise.all(members.map(async (p) => [p.ods, await this.practiceClosures(p)] as const)));
+    const offers = await this.deps.queue.overflow(shard, overflowOffers(this.directory, shard, (t) => (t.practice ? closures.get(t.practice.ods) ?? [] : []), now), now);
+    for (const offer of offers) this.deps.log.info({ callId: offer.callId, to: offer.to }, 'caller overflowed');
   }
 
   private announceAndHold(practice: Practice, view: QueueView): Instruction[] {
@@ -211,7 +303,9 @@ export class CallFlow {
   private async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
     const practice = this.directory.practices.find((p) => this.directory.shard(p) === shard);
     const ringMs = (practice?.ringSeconds ?? 20) * 1000;
-    const pairs = await this.deps.queue.dispatch(shard, teams, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
+    // The rest of the shard's teams follow: staff held back for a team they serve first must still be used there.
+    const walk = [...new Set([...teams, ...this.directory.teamsOfShard(shard).map((t) => t.key)])];
+    const pairs = await this.deps.queue.dispatch(shard, walk, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
     let own: Instruction[] | undefined;
     for (const pair of pairs) {
       const instructions = this.instructionsFor(pair);

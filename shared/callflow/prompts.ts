@@ -22,4 +22,10 @@ export const prompts = {
   stillWaiting: () => 'Sorry, nobody could take your call just then. You have kept your place.',
   holding: () => 'Sorry, please hold on. We will be with you shortly.',
   goodbye: () => 'Thank you for calling. Goodbye.',
+  outOfHours: (message: string, reopens?: string) => (reopens ? `${message} We open again at ${reopens} today.` : message),
+  notAnOption: () => 'Sorry, that is not one of the options.',
+  noChoice: () => 'Sorry, we did not hear a choice.',
+  menuFallback: (teamName: string) => `We will put you through to ${teamName}.`,
+  teamClosed: (teamName: string) => `${teamName} is closed at the moment. Please call again when it is open. Goodbye.`,
+  transferring: () => 'Transferring your call now.',
 };

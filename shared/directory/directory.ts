@@ -1,5 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AccessGrant, DirectoryData, Practice, Staff } from './types.js';
+import { shippedBankHolidays } from '../callflow/hours.js';
+import type { AccessGrant, DirectoryData, Practice, Staff, Team } from './types.js';
+
+/** A team as a queue: its key (`<ods>.<id>` for a practice's, `<pcn>.<id>` for a PCN's) and settings. */
+export interface TeamRef {
+  key: string;
+  team: Team;
+  /** The practice that owns it; undefined for a PCN team. */
+  practice?: Practice;
+}
 
 /** A validated directory with the look-ups the service needs on every request. */
 export class Directory {
@@ -7,6 +16,10 @@ export class Directory {
   private readonly byOds = new Map<string, Practice>();
   private readonly staffById = new Map<string, Staff>();
   private readonly grants = new Map<string, AccessGrant>();
+  private readonly teamsByKey = new Map<string, TeamRef>();
+  private readonly teamsByShard = new Map<string, TeamRef[]>();
+  /** Bank holidays in force: shipped, plus the directory's additions, minus its removals. */
+  readonly bankHolidays: ReadonlySet<string>;
 
   constructor(readonly data: DirectoryData) {
     for (const p of data.practices) {
@@ -15,6 +28,14 @@ export class Directory {
     }
     for (const s of data.staff) this.staffById.set(s.id, s);
     for (const a of data.access) this.grants.set(tokenDigest(a.token), a);
+    for (const pcn of data.pcns) for (const team of pcn.teams) this.teamsByKey.set(`${pcn.code}.${team.id}`, { key: `${pcn.code}.${team.id}`, team });
+    for (const p of data.practices) for (const team of p.teams) this.teamsByKey.set(`${p.ods}.${team.id}`, { key: `${p.ods}.${team.id}`, team, practice: p });
+    for (const ref of this.teamsByKey.values()) {
+      const shard = ref.practice ? this.shard(ref.practice) : ref.key.split('.')[0]!;
+      this.teamsByShard.set(shard, [...(this.teamsByShard.get(shard) ?? []), ref]);
+    }
+    const removed = new Set(data.bankHolidays.remove);
+    this.bankHolidays = new Set([...shippedBankHolidays(), ...data.bankHolidays.add].filter((d) => !removed.has(d)));
   }
 
   get practices(): readonly Practice[] {
@@ -55,7 +76,29 @@ export class Directory {
 
   /** A team's queue name, unique across the directory. */
   teamKey(practice: Practice, teamId: string): string {
-    return `${practice.ods}.${teamId}`;
+    return this.team(practice, teamId)?.key ?? `${practice.ods}.${teamId}`;
+  }
+
+  /**
+   * A team as a practice names it: its own team of that id, else its PCN's; or a full key
+   * (`F81002.reception`) of any team in the same PCN.
+   */
+  team(practice: Practice, ref: string): TeamRef | undefined {
+    if (ref.includes('.')) {
+      const found = this.teamsByKey.get(ref);
+      const owner = found?.practice ? this.shard(found.practice) : ref.split('.')[0];
+      return found && owner === this.shard(practice) ? found : undefined;
+    }
+    return this.teamsByKey.get(`${practice.ods}.${ref}`) ?? (practice.pcn ? this.teamsByKey.get(`${practice.pcn}.${ref}`) : undefined);
+  }
+
+  teamByKey(key: string): TeamRef | undefined {
+    return this.teamsByKey.get(key);
+  }
+
+  /** Every team whose queue lives in a shard (its practices' and its PCN's). */
+  teamsOfShard(shard: string): readonly TeamRef[] {
+    return this.teamsByShard.get(shard) ?? [];
   }
 
   staffPractice(staff: Staff): Practice {
@@ -64,9 +107,17 @@ export class Directory {
     return p;
   }
 
-  staffTeamKeys(staff: Staff): string[] {
+  /** The queues a member of staff serves with their priority (1 first), in priority order. */
+  staffTeams(staff: Staff): { key: string; priority: number }[] {
     const practice = this.staffPractice(staff);
-    return staff.teams.map((t) => this.teamKey(practice, t));
+    return staff.teams
+      .map((t) => (typeof t === 'string' ? { team: t, priority: 1 } : { team: t.team, priority: t.priority ?? 1 }))
+      .map((t) => ({ key: this.teamKey(practice, t.team), priority: t.priority }))
+      .sort((a, b) => a.priority - b.priority);
+  }
+
+  staffTeamKeys(staff: Staff): string[] {
+    return this.staffTeams(staff).map((t) => t.key);
   }
 }
 

@@ -3,7 +3,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { directorySchema } from './schema.js';
 import { Directory } from './directory.js';
-import type { DirectoryData } from './types.js';
+import { badRange } from '../callflow/hours.js';
+import type { DirectoryData, Menu, Practice, Team, WeeklyHours } from './types.js';
 
 /** A directory file that cannot be used: every problem, each with file, line and path. */
 export class DirectoryError extends Error {
@@ -52,9 +53,10 @@ export function parseDirectory(text: string, file = '<directory>'): Directory {
     throw new DirectoryError(file, schemaProblems(validate.errors ?? []).map(([path, msg]) => `${where(path)}: ${msg}`));
   }
   const directoryData = data as unknown as DirectoryData;
-  const problems = crossReferenceProblems(directoryData).map(([path, msg]) => `${where(path)}: ${msg}`);
+  const directory = new Directory(directoryData);
+  const problems = [...crossReferenceProblems(directoryData), ...routingProblems(directory)].map(([path, msg]) => `${where(path)}: ${msg}`);
   if (problems.length > 0) throw new DirectoryError(file, problems);
-  return new Directory(directoryData);
+  return directory;
 }
 
 type Problem = [(string | number)[], string];
@@ -73,6 +75,10 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = `"${(e.params as { missingProperty: string }).missingProperty}" is required`;
     } else if (e.keyword === 'enum') {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if ((e.keyword === 'maxProperties' || e.keyword === 'minProperties') && path.at(-2) === 'options') {
+      msg = 'a menu option needs exactly one of team, say, menu or transfer';
+    } else if (e.keyword === 'anyOf') {
+      msg = describeAlternatives(path);
     } else if (e.keyword === 'pattern') {
       // A schema's own description wins: the same key can mean different things per provider.
       const described = (e.parentSchema as { description?: string } | undefined)?.description;
@@ -87,6 +93,14 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
     }
   }
   return out;
+}
+
+function describeAlternatives(path: (string | number)[]): string {
+  const owner = [...path].reverse().find((p) => typeof p === 'string');
+  if (owner === 'overflow') return 'needs afterSeconds or whenMoreThan (or both)';
+  if (owner === 'priorityLines') return 'needs from (callers\' numbers) or to (numbers of the practice), or both';
+  if (owner === 'teams') return 'must be a team id, or { team: <id>, priority: <1-9> }';
+  return 'is not valid here';
 }
 
 function describePattern(path: (string | number)[]): string {
@@ -106,6 +120,13 @@ function describePattern(path: (string | number)[]): string {
       return 'a language tag such as en-GB';
     case 'holdMusicUrl':
       return 'an http(s) URL';
+    case 'mon': case 'tue': case 'wed': case 'thu': case 'fri': case 'sat': case 'sun': case 'bankHolidays':
+      return 'a time range such as 08:00-18:30';
+    case 'to':
+      return 'a team id, or a team key such as F81002.reception';
+    case 'add':
+    case 'remove':
+      return 'a date such as 2026-12-25';
     default:
       return 'an upper-case code such as F81001';
   }
@@ -131,8 +152,10 @@ function crossReferenceProblems(d: DirectoryData): Problem[] {
       return;
     }
     s.teams.forEach((t, j) => {
-      if (!practice.teams.some((team) => team.id === t)) {
-        problems.push([['staff', i, 'teams', j], `team ${t} is not a team of practice ${s.practice}`]);
+      const teamId = typeof t === 'string' ? t : t.team;
+      const pcnTeams = d.pcns.find((pcn) => pcn.code === practice.pcn)?.teams ?? [];
+      if (![...practice.teams, ...pcnTeams].some((team) => team.id === teamId)) {
+        problems.push([['staff', i, 'teams', j], `team ${teamId} is not a team of practice ${s.practice} or of its PCN`]);
       }
     });
   });
@@ -143,6 +166,50 @@ function crossReferenceProblems(d: DirectoryData): Problem[] {
     if (a.role === 'staff' && !staffIds.has(a.staff)) problems.push([['access', i, 'staff'], `staff ${a.staff} is not in staff`]);
     if (a.role === 'pcn' && !pcns.has(a.pcn)) problems.push([['access', i, 'pcn'], `PCN ${a.pcn} is not in pcns`]);
     if (a.role === 'icb' && a.icb !== d.icb.code) problems.push([['access', i, 'icb'], `ICB ${a.icb} is not this directory's ICB (${d.icb.code})`]);
+  });
+  return problems;
+}
+
+/** Team references in menus, overflow rules, priority lines and hours must all make sense. */
+function routingProblems(directory: Directory): Problem[] {
+  const problems: Problem[] = [];
+  const { pcns, practices } = directory.data;
+  const checkHours = (hours: WeeklyHours | undefined, path: (string | number)[]) => {
+    for (const [day, ranges] of Object.entries(hours ?? {})) {
+      ranges.forEach((r, k) => badRange(r) && problems.push([[...path, 'hours', day, k], `${r} closes before it opens`]));
+    }
+  };
+  const checkTeams = (teams: Team[], owner: Practice, path: (string | number)[]) =>
+    teams.forEach((team, j) => {
+      checkHours(team.hours, [...path, j]);
+      team.overflow.forEach((rule, k) => {
+        if (!directory.team(owner, rule.to)) problems.push([[...path, j, 'overflow', k, 'to'], `team ${rule.to} is not a team of this PCN`]);
+      });
+    });
+  pcns.forEach((pcn, i) => {
+    const member = practices.find((p) => p.pcn === pcn.code);
+    if (pcn.teams.length > 0 && !member) problems.push([['pcns', i, 'teams'], `PCN ${pcn.code} has teams but no member practices`]);
+    if (member) checkTeams(pcn.teams, member, ['pcns', i, 'teams']);
+    duplicates(pcn.teams.map((t) => t.id)).forEach((j) => problems.push([['pcns', i, 'teams', j, 'id'], `team ${pcn.teams[j]!.id} is listed twice`]));
+  });
+  practices.forEach((p, i) => {
+    const at = ['practices', i];
+    checkHours(p.hours, at);
+    checkTeams(p.teams, p, [...at, 'teams']);
+    const pcnTeams = new Set(pcns.find((pcn) => pcn.code === p.pcn)?.teams.map((t) => t.id));
+    p.teams.forEach((t, j) => pcnTeams.has(t.id) && problems.push([[...at, 'teams', j, 'id'], `team ${t.id} is also a team of PCN ${p.pcn}: give one of them another id`]));
+    const checkMenu = (menu: Menu, path: (string | number)[]) => {
+      if (menu.default && !directory.team(p, menu.default)) problems.push([[...path, 'default'], `team ${menu.default} is not a team of ${p.ods} or its PCN`]);
+      for (const [key, action] of Object.entries(menu.options)) {
+        if ('team' in action && !directory.team(p, action.team)) problems.push([[...path, 'options', key, 'team'], `team ${action.team} is not a team of ${p.ods} or its PCN`]);
+        if ('menu' in action) checkMenu(action.menu, [...path, 'options', key, 'menu']);
+      }
+    };
+    if (p.menu) checkMenu(p.menu, [...at, 'menu']);
+    p.priorityLines.forEach((line, j) => {
+      if (line.team && !directory.team(p, line.team)) problems.push([[...at, 'priorityLines', j, 'team'], `team ${line.team} is not a team of ${p.ods} or its PCN`]);
+      (line.to ?? []).forEach((n, k) => !p.numbers.includes(n) && problems.push([[...at, 'priorityLines', j, 'to', k], `${n} is not one of this practice's numbers`]));
+    });
   });
   return problems;
 }

@@ -1,12 +1,72 @@
 /** JSON Schema of the directory file. Defaults here are the documented defaults (docs/directory.md). */
 
+export const DEFAULT_OUT_OF_HOURS =
+  'We are closed now. If you need medical help urgently, call NHS 111 or go to 111.nhs.uk. If someone\'s life is in danger, hang up and dial 999.';
+
 const code = { type: 'string', pattern: '^[A-Z0-9]{3,10}$' } as const;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 const e164 = { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' } as const;
+const spoken = { type: 'string', minLength: 1, maxLength: 1000 } as const;
+
+/** "08:00-18:30" ranges per weekday in London time (docs/directory.md#hours); an absent day is closed. */
+const timeRanges = { type: 'array', items: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' } } as const;
+const hours = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { mon: timeRanges, tue: timeRanges, wed: timeRanges, thu: timeRanges, fri: timeRanges, sat: timeRanges, sun: timeRanges, bankHolidays: timeRanges },
+} as const;
+/** A team of a practice or of a PCN: `overflow.to` names a team key (`F81002.reception`) or an id. */
+const team = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name'],
+  properties: {
+    id,
+    name,
+    hours,
+    closedMessage: spoken,
+    overflow: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['to'],
+        anyOf: [{ required: ['afterSeconds'] }, { required: ['whenMoreThan'] }],
+        properties: {
+          to: { type: 'string', pattern: '^([A-Z0-9]{3,10}\\.)?[a-z0-9][a-z0-9-]{0,62}$' },
+          afterSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
+          whenMoreThan: { type: 'integer', minimum: 0, maximum: 10000 },
+        },
+      },
+    },
+  },
+} as const;
+const menuOption = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: { team: id, say: spoken, transfer: e164, menu: { $ref: '#/$defs/menu' } },
+} as const;
 
 export const directorySchema = {
+  $defs: {
+    menu: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prompt', 'options'],
+      properties: {
+        prompt: spoken,
+        options: { type: 'object', minProperties: 1, additionalProperties: false, patternProperties: { '^[0-9*#]$': menuOption } },
+        attempts: { type: 'integer', minimum: 1, maximum: 5, default: 3 },
+        timeoutSeconds: { type: 'integer', minimum: 2, maximum: 30, default: 6 },
+        default: id,
+      },
+    },
+  },
   type: 'object',
   additionalProperties: false,
   required: ['icb', 'practices'],
@@ -24,7 +84,16 @@ export const directorySchema = {
         type: 'object',
         additionalProperties: false,
         required: ['code', 'name'],
-        properties: { code, name },
+        properties: { code, name, teams: { type: 'array', default: [], items: team } },
+      },
+    },
+    bankHolidays: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        add: { type: 'array', default: [], items: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+        remove: { type: 'array', default: [], items: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
       },
     },
     practices: {
@@ -63,16 +132,27 @@ export const directorySchema = {
           language: { type: 'string', pattern: '^[a-z]{2}-[A-Z]{2}$', default: 'en-GB' },
           holdMusicUrl: { type: 'string', pattern: '^https?://' },
           callRecordRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
-          teams: {
+          greeting: spoken,
+          emergencyPreamble: spoken,
+          menu: { $ref: '#/$defs/menu' },
+          hours,
+          outOfHoursMessage: { ...spoken, default: DEFAULT_OUT_OF_HOURS },
+          priorityLines: {
             type: 'array',
-            minItems: 1,
+            default: [],
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['id', 'name'],
-              properties: { id, name },
+              anyOf: [{ required: ['from'] }, { required: ['to'] }],
+              properties: {
+                name,
+                from: { type: 'array', minItems: 1, items: e164 },
+                to: { type: 'array', minItems: 1, items: e164 },
+                team: id,
+              },
             },
           },
+          teams: { type: 'array', minItems: 1, items: team },
         },
       },
     },
@@ -88,7 +168,16 @@ export const directorySchema = {
           name,
           practice: code,
           endpoint: { type: 'string', pattern: '^(\\+[1-9][0-9]{6,14}|sips?:[^\\s@]+@[^\\s]+|client:[A-Za-z0-9_.-]+)$' },
-          teams: { type: 'array', minItems: 1, items: id },
+          teams: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              anyOf: [
+                id,
+                { type: 'object', additionalProperties: false, required: ['team'], properties: { team: id, priority: { type: 'integer', minimum: 1, maximum: 9 } } },
+              ],
+            },
+          },
         },
       },
     },
@@ -100,13 +189,14 @@ export const directorySchema = {
         required: ['token', 'role'],
         properties: {
           token: { type: 'string', minLength: 8 },
-          role: { enum: ['practice', 'staff', 'pcn', 'icb'] },
+          role: { enum: ['practice', 'staff', 'pcn', 'icb', 'admin'] },
         },
         allOf: [
           grant('practice', { practice: code }),
           grant('staff', { staff: id }),
           grant('pcn', { pcn: code }),
           grant('icb', { icb: code }),
+          grant('admin', {}),
         ],
       },
     },
@@ -126,12 +216,12 @@ function provider(kind: string, fields: Record<string, unknown>, optional: strin
 }
 
 function grant(role: string, scope: Record<string, unknown>) {
-  const [field] = Object.keys(scope);
+  const fields = Object.keys(scope);
   return {
     if: { properties: { role: { const: role } }, required: ['role'] },
     then: {
       additionalProperties: false,
-      required: ['token', 'role', field],
+      required: ['token', 'role', ...fields],
       properties: { token: {}, role: {}, ...scope },
     },
   };

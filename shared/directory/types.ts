@@ -18,9 +18,47 @@ export interface JambonzAccount {
 export type ProviderAccount = TwilioAccount | JambonzAccount;
 export type ProviderKind = ProviderAccount['kind'];
 
+export type WeekDay = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** "HH:MM-HH:MM" ranges in Europe/London time per weekday (and for bank holidays); a day not listed is closed. */
+export type WeeklyHours = Partial<Record<WeekDay | 'bankHolidays', string[]>>;
+
+/** "After afterSeconds waiting, or while more than whenMoreThan wait ahead, also offer the caller to `to`." */
+export interface OverflowRule {
+  /** A team key (`F81002.reception`, `U12345.hub`) or an id of the same practice or its PCN. */
+  to: string;
+  afterSeconds?: number;
+  whenMoreThan?: number;
+}
+
 export interface Team {
   id: string;
   name: string;
+  /** When absent the team keeps its practice's hours (a PCN team: always open). */
+  hours?: WeeklyHours;
+  closedMessage?: string;
+  overflow: OverflowRule[];
+}
+
+/** One keypad option: queue for a team, hear a message, go to a sub-menu, or be put through to a number. */
+export type MenuAction = { team: string } | { say: string } | { menu: Menu } | { transfer: string };
+
+export interface Menu {
+  prompt: string;
+  /** Keyed by the key pressed: '0'-'9', '*', '#'. */
+  options: Record<string, MenuAction>;
+  /** Times the menu is played before the caller goes to `default`. */
+  attempts: number;
+  timeoutSeconds: number;
+  /** The team for no or wrong input after the last attempt; the practice's first team when absent. */
+  default?: string;
+}
+
+/** Callers (by their number) or lines (by the number dialled) who go to the head of the queue or to a team of their own. */
+export interface PriorityLine {
+  name?: string;
+  from?: string[];
+  to?: string[];
+  team?: string;
 }
 
 export interface Practice {
@@ -42,12 +80,24 @@ export interface Practice {
   holdMusicUrl?: string;
   /** Days a call record keeps the caller's number. */
   callRecordRetentionDays: number;
+  /** Spoken first; "Thank you for calling <name>." when absent. */
+  greeting?: string;
+  /** Spoken after the greeting, before the menu, e.g. "If your life is in danger, hang up and dial 999." */
+  emergencyPreamble?: string;
+  /** The keypad menu; without one, calls go to the first team. */
+  menu?: Menu;
+  /** When absent the practice is always open (bank holidays and closures still apply). */
+  hours?: WeeklyHours;
+  outOfHoursMessage: string;
+  priorityLines: PriorityLine[];
   teams: Team[];
 }
 
 export interface Pcn {
   code: string;
   name: string;
+  /** Teams serving the whole PCN (a medicines team, a care-coordination hub). */
+  teams: Team[];
 }
 
 export interface Staff {
@@ -56,18 +106,22 @@ export interface Staff {
   practice: string;
   /** Where to ring them: a phone number in E.164, or a sip: URI, or client:name for a softphone. */
   endpoint: string;
-  teams: string[];
+  /** Team ids of their practice or PCN; priority 1 (the default) is served before 2, and so on. */
+  teams: (string | { team: string; priority?: number })[];
 }
 
 export type AccessGrant =
   | { token: string; role: 'practice'; practice: string }
   | { token: string; role: 'staff'; staff: string }
   | { token: string; role: 'pcn'; pcn: string }
-  | { token: string; role: 'icb'; icb: string };
+  | { token: string; role: 'icb'; icb: string }
+  | { token: string; role: 'admin' };
 
 export interface DirectoryData {
   icb: { code: string; name: string };
   pcns: Pcn[];
+  /** Changes to the shipped England and Wales bank holidays. */
+  bankHolidays: { add: string[]; remove: string[] };
   practices: Practice[];
   staff: Staff[];
   access: AccessGrant[];

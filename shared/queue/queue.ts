@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { defineScripts } from './commands/index.js';
 
-export type CallState = 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
+export type CallState = 'ivr' | 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
 export type Presence = 'available' | 'away' | 'offline';
 export type DialOutcome = 'answered' | 'no-answer' | 'busy' | 'failed' | 'connect-failed';
 
@@ -26,6 +26,18 @@ export interface NewCall {
   from: string;
   provider: string;
   providerCallId: string;
+  /** A priority line's caller: ahead of every other caller in the queue. */
+  priority?: boolean;
+  /** How they got here, e.g. `menu:2` or `priority:Care homes`, for the call record. */
+  route?: string;
+}
+
+/** An overflow rule in queue terms: a threshold of -1 is not set. */
+export interface OverflowOffer {
+  team: string;
+  afterMs: number;
+  whenMoreThan: number;
+  to: string;
 }
 
 export interface Pairing {
@@ -69,10 +81,32 @@ export class CallQueue {
     return fn.call(this.redis, ...keys, ...args) as Promise<Reply>;
   }
 
+  /** The call exists from its first webhook, in the IVR stage; returns the state it is in. */
+  async begin(shard: string, call: Omit<NewCall, 'team'>, now: number): Promise<CallState> {
+    const p = this.prefix(shard);
+    const [state] = await this.run('beginCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.practice, call.from, call.provider, call.providerCallId]);
+    return state as CallState;
+  }
+
   async enqueue(shard: string, call: NewCall, now: number): Promise<QueueView> {
     const p = this.prefix(shard);
-    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId]);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '']);
     return toView(r);
+  }
+
+  /** Notes on the call that it met a closed practice or team (its record says so). */
+  async markClosed(shard: string, callId: string): Promise<void> {
+    await this.redis.hset(`${this.prefix(shard)}call:${callId}`, 'closed', '1');
+  }
+
+  /** Applies overflow rules; returns the offers made now. */
+  async overflow(shard: string, rules: OverflowOffer[], now: number): Promise<{ callId: string; to: string }[]> {
+    if (rules.length === 0) return [];
+    const p = this.prefix(shard);
+    const r = await this.run('overflow', [`${p}seq`], [p, now, ...rules.flatMap((x) => [x.team, x.afterMs, x.whenMoreThan, x.to])]);
+    const offers: { callId: string; to: string }[] = [];
+    for (let i = 0; i < r.length; i += 2) offers.push({ callId: String(r[i]), to: String(r[i + 1]) });
+    return offers;
   }
 
   async position(shard: string, callId: string, now: number): Promise<QueueView> {
@@ -117,9 +151,10 @@ export class CallQueue {
     return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
   }
 
-  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number): Promise<{ presence: Presence; activity: string }> {
+  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. */
+  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1)): Promise<{ presence: Presence; activity: string }> {
     const p = this.prefix(shard);
-    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(',')]);
+    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(',')]);
     return { presence: pres as Presence, activity: String(activity) };
   }
 

@@ -20,6 +20,10 @@ export class PhoneCall {
   hungUpByCaller = false;
   control = new AbortController();
   endStaffLeg?: () => void;
+  /** Keys the caller will press, one entry per <Gather> ('' presses nothing); none left: nothing pressed. */
+  readonly keys: string[] = [];
+  /** Every <Gather> prompt the caller heard, in order. */
+  readonly menusHeard: string[] = [];
 
   constructor(
     readonly sid: string,
@@ -51,10 +55,10 @@ export function staffLegEnds(call: PhoneCall, signal: AbortSignal): Promise<void
   return Promise.race([ended, new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);

@@ -1,8 +1,8 @@
 /**
  * A fake Twilio for tests and load tests: a phone network that drives Switchboard exactly as Twilio
  * does. It signs webhooks with the official `twilio` package, executes the TwiML it gets back
- * (Say, Play, Pause, Redirect, Dial with action and answered callbacks, Hangup; the end of a
- * document hangs up), rings staff endpoints with behaviours the test sets, and serves the Calls
+ * (Say, Play, Pause, Redirect, Dial with action and answered callbacks, Gather of keypad digits
+ * as the test scripts them, Hangup; the end of a document hangs up), rings staff endpoints with behaviours the test sets, and serves the Calls
  * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -70,10 +70,11 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
   readonly restRequests: { path: string; params: Record<string, string>; status: number }[] = [];
 
   /** A caller rings `to`. Resolves once the first webhook has been answered. */
-  async placeCall(from: string, to: string): Promise<FakeCall> {
+  async placeCall(from: string, to: string, keys: string[] = []): Promise<FakeCall> {
     const number = this.numbers.get(to);
     if (!number) throw new Error(`fake Twilio: no number ${to}`);
     const call = new FakeCall(`CA${randomBytes(16).toString('hex')}`, from, to, number);
+    call.keys.push(...keys);
     this.calls.set(call.sid, call);
     const first = await this.request(call, number.voiceUrl, {});
     call.status = 'in-progress';
@@ -165,6 +166,19 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
             const next = this.resolve(call, verb.text, docUrl);
             if (!next) return await this.complete(call);
             return await this.runDocument(call, await this.request(call, next, {}), next, signal);
+          }
+          case 'Gather': {
+            // Twilio speaks the nested verbs while listening, then requests action with Digits; with
+            // no input it moves on to the next verb unless actionOnEmptyResult is true.
+            for (const say of verb.children.filter((v) => v.name === 'Say')) call.heard.push(say.text);
+            call.menusHeard.push(verb.children.map((v) => v.text).join(' '));
+            const digits = (call.keys.shift() ?? '').slice(0, Number(verb.attrs.numDigits ?? 99));
+            if (!digits) await sleep(Number(verb.attrs.timeout ?? 5) * this.timeScale, signal);
+            if (signal.aborted || call.over) return;
+            if (!digits && verb.attrs.actionOnEmptyResult !== 'true') break;
+            const action = this.resolve(call, verb.attrs.action ?? docUrl ?? '', docUrl);
+            if (!action) return await this.complete(call);
+            return await this.runDocument(call, await this.request(call, action, digits ? { Digits: digits } : {}), action, signal);
           }
           case 'Dial': {
             const result = await this.dial(call, verb, signal);

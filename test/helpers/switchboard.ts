@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildApp } from '../../services/switchboard/app.js';
 import { configFromEnv } from '../../services/switchboard/config.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { loggerOptions } from '../../shared/log.js';
 import { freePort } from '../../scripts/redis.mjs';
@@ -14,6 +15,21 @@ export interface SwitchboardOptions {
   directory: Directory;
   twilio?: FakeTwilio;
   env?: Record<string, string>;
+  clock?: Clock;
+  /** Given to the app as the directory file's reload (POST /v1/directory/reload). */
+  reloadDirectory?: () => Directory;
+}
+
+/** A clock that runs at real speed from `startIso`, and can be moved on. */
+export function movableClock(startIso: string) {
+  let offset = Date.parse(startIso) - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    realDelay: (ms: number) => ms,
+    /** Jump to a moment (ISO), or on by `ms`. */
+    set: (iso: string) => (offset = Date.parse(iso) - Date.now()),
+    advance: (ms: number) => (offset += ms),
+  };
 }
 
 /**
@@ -36,7 +52,7 @@ export async function startSwitchboard(t: Test, opts: SwitchboardOptions) {
   const logger = pino({ ...loggerOptions('info') }, sink);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   let directory = opts.directory;
-  const app = await buildApp({ config, redis, directory: () => directory, logger });
+  const app = await buildApp({ config, redis, directory: () => directory, logger, clock: opts.clock, reloadDirectory: opts.reloadDirectory && (() => (directory = opts.reloadDirectory!())) });
   await app.listen({ port, host: '127.0.0.1' });
   if (opts.twilio) pointNumbersAt(opts.twilio, directory, url);
   t.teardown(() => app.close());

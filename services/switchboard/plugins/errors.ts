@@ -11,7 +11,7 @@ export class HttpError extends Error {
   }
 }
 
-const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 503: 'Service Unavailable' };
+const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 503: 'Service Unavailable' };
 
 /** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
 export default fp(async function errors(app: FastifyInstance) {

@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-type Query = { practice?: string; staff?: string; do?: string; seal?: string };
+type Query = { practice?: string; staff?: string; do?: string; seal?: string; path?: string; attempt?: number };
 type Req = FastifyRequest<{ Body: JambonzCallInfo; Querystring: Query }>;
 
 const body = {
@@ -32,16 +32,18 @@ const body = {
     dial_call_status: { type: 'string' },
     dial_sip_status: { type: 'integer' },
     dial_call_sid: { type: 'string' },
+    digits: { type: 'string', maxLength: 32 },
+    reason: { type: 'string' },
   },
 };
 const query = (required: string[] = []) => ({
   type: 'object',
   required,
-  properties: { practice: { type: 'string' }, staff: { type: 'string' }, do: { type: 'string' }, seal: { type: 'string' } },
+  properties: { practice: { type: 'string' }, staff: { type: 'string' }, do: { type: 'string' }, seal: { type: 'string' }, path: { type: 'string', pattern: '^[0-9*#]{0,8}$' }, attempt: { type: 'integer', minimum: 1, maximum: 9 } },
 });
 const verbsResponse = { 200: { type: 'array', description: 'jambonz verbs', items: { type: 'object', required: ['verb'], additionalProperties: true } } };
 const empty = { 204: { type: 'null', description: 'No content' } };
-const CALL_ROUTES = /\/(call|wait|dial-result|connect)$/;
+const CALL_ROUTES = /\/(call|wait|menu|dial-result|connect)$/;
 
 /**
  * jambonz's edge: JSON webhooks matched to their practice (the `practice` query parameter of
@@ -81,12 +83,17 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
     providerCallId,
     practice: request.practice!,
     from: request.body.from ?? '',
+    to: request.body.to,
   });
   const verbs = (request: Req, reply: FastifyReply, instructions: Instruction[]) => reply.send(renderVerbs(instructions, { basePath, practice: request.practice! }));
 
   app.post('/call', { schema: { body, querystring: query(), response: verbsResponse } }, async (request: Req, reply) => verbs(request, reply, await app.flow.incoming(call(request))));
 
   app.post('/wait', { schema: { body, querystring: query(['practice']), response: verbsResponse } }, async (request: Req, reply) => verbs(request, reply, await app.flow.wait(call(request))));
+
+  app.post('/menu', { schema: { body, querystring: query(['practice', 'path', 'attempt']), response: verbsResponse } }, async (request: Req, reply) =>
+    verbs(request, reply, await app.flow.menu(call(request), request.query.path!, request.query.attempt!, request.body.digits || undefined)),
+  );
 
   // jambonz reports no talk time: the flow measures it from the answer the confirmHook recorded.
   app.post('/dial-result', { schema: { body, querystring: query(['practice', 'staff']), response: verbsResponse } }, async (request: Req, reply) =>

@@ -22,6 +22,10 @@ const record = {
     outcome: { type: 'string', enum: ['answered', 'abandoned', 'ivr'] },
     staff: { type: ['string', 'null'] },
     ringAttempts: { type: 'integer' },
+    overflowedTo: { type: 'array', items: { type: 'string' }, description: 'teams the caller was also offered to (overflow)' },
+    priority: { type: 'boolean', description: 'came in on a priority line' },
+    route: { type: ['string', 'null'], description: 'how the caller reached the queue, e.g. menu:2 or priority:Care homes' },
+    closed: { type: 'boolean', description: 'met a closed practice or team and was not queued' },
   },
 };
 
@@ -60,6 +64,10 @@ export default async function practiceRoutes(app: FastifyInstance) {
           outcome: r.outcome,
           staff: r.staff || null,
           ringAttempts: Number(r.ringAttempts),
+          overflowedTo: r.overflowedTo ? r.overflowedTo.split(',') : [],
+          priority: r.priority === '1',
+          route: r.route || null,
+          closed: r.closed === '1',
         })),
       };
     },

@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string } }>;
+type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number } }>;
 
 const body = {
   type: 'object',
@@ -27,12 +27,19 @@ const body = {
     CallStatus: { type: 'string' },
     DialCallStatus: { type: 'string' },
     DialCallDuration: { type: 'string', pattern: '^[0-9]*$' },
+    Digits: { type: 'string' },
   },
 };
 const query = (required: string[] = []) => ({
   type: 'object',
   required,
-  properties: { practice: { type: 'string' }, staff: { type: 'string' }, call: { type: 'string' } },
+  properties: {
+    practice: { type: 'string' },
+    staff: { type: 'string' },
+    call: { type: 'string' },
+    path: { type: 'string', pattern: '^[0-9*#]*$' },
+    attempt: { type: 'integer', minimum: 1 },
+  },
 });
 const twimlResponse = { 200: { type: 'string', description: 'TwiML' } };
 const empty = { 204: { type: 'null', description: 'No content' } };
@@ -56,13 +63,14 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     request.practice = practice;
   });
 
-  holdCallersOnFailure(app, /\/(voice|wait|dial-result)$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
+  holdCallersOnFailure(app, /\/(voice|wait|dial-result|menu)$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
 
   const call = (request: Req, providerCallId = request.body.CallSid): InboundCall => ({
     provider: 'twilio',
     providerCallId,
     practice: request.practice!,
     from: request.body.From ?? '',
+    to: request.body.To,
   });
   const twiml = (request: Req, reply: FastifyReply, instructions: Instruction[]) =>
     reply.type('text/xml').send(renderTwiml(instructions, { publicUrl: opts.publicUrl, practice: request.practice!, providerCallId: request.body.CallSid }));
@@ -70,6 +78,10 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
   app.post('/voice', { schema: { body, querystring: query(), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.incoming(call(request))));
 
   app.post('/wait', { schema: { body, querystring: query(['practice']), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.wait(call(request))));
+
+  app.post('/menu', { schema: { body, querystring: query(['practice', 'path', 'attempt']), response: twimlResponse } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.menu(call(request), request.query.path!, request.query.attempt!, request.body.Digits || undefined)),
+  );
 
   app.post('/dial-result', { schema: { body, querystring: query(['practice', 'staff']), response: twimlResponse } }, async (request: Req, reply) =>
     twiml(request, reply, await app.flow.dialResult(call(request), request.query.staff!, dialOutcome(request.body.DialCallStatus), Number(request.body.DialCallDuration || 0))),

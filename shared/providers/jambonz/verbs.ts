@@ -15,7 +15,12 @@ export function jambonzBasePath(publicUrl: string): string {
 
 export function jambonzStepUrl(basePath: string, practice: Practice, next: Step): string {
   const q = new URLSearchParams({ practice: practice.ods });
-  if (next.step !== 'wait') q.set('staff', next.staffId);
+  if (next.step === 'menu') {
+    q.set('path', next.path);
+    q.set('attempt', String(next.attempt));
+  } else if (next.step !== 'wait') {
+    q.set('staff', next.staffId);
+  }
   return `${basePath}/${next.step}?${q}`;
 }
 
@@ -40,7 +45,7 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
   const { ttsVendor } = jambonzAccount(ctx.practice);
   // `synthesizer` requires a vendor; without one the jambonz application's speech settings apply.
   const synthesizer = ttsVendor ? { synthesizer: { vendor: ttsVendor, language: ctx.practice.language, ...(ctx.practice.voice ? { voice: ctx.practice.voice } : {}) } } : {};
-  return instructions.map((i): JambonzVerb => {
+  const render = (i: Instruction): JambonzVerb => {
     switch (i.verb) {
       case 'say':
         return { verb: 'say', text: i.text, ...synthesizer };
@@ -52,8 +57,18 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
         return { verb: 'redirect', actionHook: url(i.next) };
       case 'dial':
         return { verb: 'dial', target: [dialTarget(i.endpoint)], timeout: i.timeoutSeconds, actionHook: url(i.onEnd), confirmHook: url(i.onAnswer) };
+      case 'gather': {
+        // jambonz nests one prompt in a gather: the spoken parts joined, or the first audio.
+        const text = i.prompt.flatMap((p) => (p.verb === 'say' ? [p.text] : [])).join(' ');
+        const audio = i.prompt.find((p) => p.verb === 'play');
+        const prompt = text ? { say: { text, ...synthesizer } } : audio?.verb === 'play' ? { play: { url: audio.url } } : {};
+        return { verb: 'gather', input: ['digits'], numDigits: i.numDigits, timeout: i.timeoutSeconds, actionHook: url(i.next), ...prompt };
+      }
+      case 'transfer':
+        return { verb: 'dial', target: [dialTarget(i.number)] };
       case 'hangup':
         return { verb: 'hangup' };
     }
-  });
+  };
+  return instructions.map(render);
 }

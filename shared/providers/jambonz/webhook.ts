@@ -17,6 +17,9 @@ export interface JambonzCallInfo {
   dial_call_status?: string;
   dial_sip_status?: number;
   dial_call_sid?: string;
+  /** A gather's keypad answer; absent when nothing was pressed (`reason` is then `timeout`). */
+  digits?: string;
+  reason?: string;
 }
 
 /** call_status values after which the call is over. */

@@ -10,6 +10,10 @@ export function twilioStepUrl(publicUrl: string, practice: Practice, providerCal
     case 'dial-result':
       q.set('staff', next.staffId);
       return `${publicUrl}/v1/twilio/dial-result?${q}`;
+    case 'menu':
+      q.set('path', next.path);
+      q.set('attempt', String(next.attempt));
+      return `${publicUrl}/v1/twilio/menu?${q}`;
     case 'staff-answered':
       q.set('staff', next.staffId);
       q.set('call', providerCallId);
@@ -20,7 +24,7 @@ export function twilioStepUrl(publicUrl: string, practice: Practice, providerCal
 export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: string; practice: Practice; providerCallId: string }): string {
   const url = (step: Step) => escapeXml(twilioStepUrl(ctx.publicUrl, ctx.practice, ctx.providerCallId, step));
   const sayAttrs = `language="${escapeXml(ctx.practice.language)}"${ctx.practice.voice ? ` voice="${escapeXml(ctx.practice.voice)}"` : ''}`;
-  const verbs = instructions.map((i) => {
+  const render = (i: Instruction): string => {
     switch (i.verb) {
       case 'say':
         return `<Say ${sayAttrs}>${escapeXml(i.text)}</Say>`;
@@ -34,17 +38,24 @@ export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: strin
         const answered = `statusCallbackEvent="answered" statusCallback="${url(i.onAnswer)}" statusCallbackMethod="POST"`;
         return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}">${dialNoun(i.endpoint, answered)}</Dial>`;
       }
+      case 'gather':
+        // actionOnEmptyResult: the flow is asked again when nothing was pressed, to count attempts;
+        // finishOnKey="": # and * are menu keys, not "end of input".
+        return `<Gather input="dtmf" numDigits="${i.numDigits}" timeout="${i.timeoutSeconds}" finishOnKey="" actionOnEmptyResult="true" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
+      case 'transfer':
+        return `<Dial>${dialNoun(i.number, '')}</Dial>`;
       case 'hangup':
         return '<Hangup/>';
     }
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${verbs.join('')}</Response>`;
+  };
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${instructions.map(render).join('')}</Response>`;
 }
 
 function dialNoun(endpoint: string, attrs: string): string {
-  if (/^sips?:/.test(endpoint)) return `<Sip ${attrs}>${escapeXml(endpoint)}</Sip>`;
-  if (endpoint.startsWith('client:')) return `<Client ${attrs}>${escapeXml(endpoint.slice('client:'.length))}</Client>`;
-  return `<Number ${attrs}>${escapeXml(endpoint)}</Number>`;
+  const open = (tag: string) => (attrs ? `<${tag} ${attrs}>` : `<${tag}>`);
+  if (/^sips?:/.test(endpoint)) return `${open('Sip')}${escapeXml(endpoint)}</Sip>`;
+  if (endpoint.startsWith('client:')) return `${open('Client')}${escapeXml(endpoint.slice('client:'.length))}</Client>`;
+  return `${open('Number')}${escapeXml(endpoint)}</Number>`;
 }
 
 function escapeXml(s: string): string {

@@ -9,6 +9,8 @@ export interface TwilioCallFields {
   CallStatus?: string;
   DialCallStatus?: string;
   DialCallDuration?: string;
+  /** Keys pressed in a <Gather>; empty or absent when none were. */
+  Digits?: string;
 }
 
 /** Call statuses after which the caller's call is over. */

@@ -1,35 +1,57 @@
 --[[
   Pairs waiting callers with free staff: for each team in the order given, the caller who has
-  waited longest goes to the staff member who has been idle longest, until one side runs out.
-  Both are reserved here, atomically, so two service processes can never connect one caller twice.
+  waited longest goes to the free member of staff who serves that team first (lowest priority
+  number) and, among those, has been idle longest; but nobody is given a caller while a team they
+  serve at a higher priority has callers waiting. Both are reserved here, atomically, so two
+  service processes can never connect one caller twice. A caller offered to several teams
+  (overflow) leaves all their queues when paired.
   KEYS[1] the shard's sequence key (routes the script to the shard's slot)
   ARGV  prefix, now, leaseMs, team...
   Returns a flat list {callId, staffId, ...} of new pairings to connect.
 ]]
 local prefix, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 -- @include "includes/staff"
+-- @include "includes/calls"
+
+-- True when a team this person serves before `team` has callers waiting.
+local function neededFirstElsewhere(staffKey, team)
+  local priorities = staffPriorities(staffKey)
+  local mine = priorities[team] or 1
+  for other, priority in pairs(priorities) do
+    if priority < mine and redis.call('ZCARD', prefix .. 'q:' .. other) > 0 then return true end
+  end
+  return false
+end
 
 local pairs_ = {}
 for i = 4, #ARGV do
   local team = ARGV[i]
   local q, idle = prefix .. 'q:' .. team, prefix .. 'idle:' .. team
-  while redis.call('ZCARD', q) > 0 and redis.call('ZCARD', idle) > 0 do
-    local staffId = redis.call('ZRANGE', idle, 0, 0)[1]
+  local candidates = redis.call('ZRANGE', idle, 0, -1)
+  local c = 1
+  while c <= #candidates and redis.call('ZCARD', q) > 0 do
+    local staffId = candidates[c]
     local staffKey = prefix .. 'staff:' .. staffId
     local st = redis.call('HMGET', staffKey, 'presence', 'activity')
     if st[1] ~= 'available' or st[2] ~= 'idle' then
-      redis.call('ZREM', idle, staffId) -- stale entry; drop it and look again
+      redis.call('ZREM', idle, staffId) -- stale entry; drop it and look at the next
+      c = c + 1
+    elseif neededFirstElsewhere(staffKey, team) then
+      c = c + 1
     else
       local callId = redis.call('ZPOPMIN', q)[1]
       local callKey = prefix .. 'call:' .. callId
+      -- A stale queue entry is dropped and the same person considered for the next caller.
       if redis.call('HGET', callKey, 'state') == 'queued' then
+        leaveQueues(prefix, callKey, callId)
         leaveIdleSets(prefix, staffKey, staffId)
         redis.call('HSET', staffKey, 'activity', 'ringing', 'call', callId)
-        redis.call('HSET', callKey, 'state', 'connecting', 'staff', staffId)
+        redis.call('HSET', callKey, 'state', 'connecting', 'staff', staffId, 'servedBy', team)
         redis.call('HINCRBY', callKey, 'ringAttempts', 1)
         redis.call('ZADD', prefix .. 'connecting', now + leaseMs, callId)
         pairs_[#pairs_ + 1] = callId
         pairs_[#pairs_ + 1] = staffId
+        c = c + 1
       end
     end
   end

@@ -25,8 +25,11 @@ if state == 'ended' then return {'duplicate', redis.call('HGET', callKey, 'outco
 
 local outcome, staffNext = 'abandoned', ''
 local staffKey = prefix .. 'staff:' .. staffId
-if state == 'queued' then
-  redis.call('ZREM', prefix .. 'q:' .. c[3], callId)
+if state == 'ivr' then
+  -- Hung up in the greeting or menu, or after a message, before joining any queue (NHS CBT002).
+  outcome = 'ivr'
+elseif state == 'queued' then
+  leaveQueues(prefix, callKey, callId)
 elseif state == 'connecting' then
   -- Hung up while a phone rang for them: the member of staff never took a call.
   becomeIdle(prefix, staffKey, staffId, tonumber(redis.call('HGET', staffKey, 'idleSince')) or now)

@@ -1,20 +1,25 @@
 --[[
   A caller joins a team's queue, once: a repeated webhook for the same call returns where the
-  caller already is.
+  caller already is. A call in the IVR stage moves on to the queue; a call never seen is created.
   KEYS[1] call hash
-  ARGV  prefix, now, callId, team, practice, from, provider, providerCallId
+  ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route
   Returns {state, position, waiting, aht, samples, staffOn}
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+-- Priority callers are ordered among themselves by arrival, all ahead of everyone else.
+local PRIORITY_HEAD = 1e12
 -- @include "includes/position"
 
-if redis.call('EXISTS', callKey) == 0 then
+local state = redis.call('HGET', callKey, 'state')
+if not state or state == 'ivr' then
   -- The shard-wide sequence keeps arrival order exact even within one millisecond, and lets a
   -- caller keep their place when they move between the PCN's teams.
   local seq = redis.call('INCR', prefix .. 'seq')
+  if ARGV[9] == '1' then seq = seq - PRIORITY_HEAD end
   redis.call('HSET', callKey, 'state', 'queued', 'team', ARGV[4], 'practice', ARGV[5], 'from', ARGV[6],
-    'provider', ARGV[7], 'providerCallId', ARGV[8], 'arrivedAt', now, 'queuedAt', now, 'seq', seq)
+    'provider', ARGV[7], 'providerCallId', ARGV[8], 'queuedAt', now, 'seq', seq, 'priority', ARGV[9], 'route', ARGV[10])
+  redis.call('HSETNX', callKey, 'arrivedAt', now)
   redis.call('ZADD', prefix .. 'q:' .. ARGV[4], seq, callId)
 end
 return queueView(prefix, callKey, callId)

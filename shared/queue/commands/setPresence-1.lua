@@ -2,17 +2,18 @@
   A member of staff sets their presence; their teams come from the directory on every call so a
   reloaded directory takes effect at their next change.
   KEYS[1] staff hash
-  ARGV  prefix, now, staffId, presence, teams (comma-separated)
+  ARGV  prefix, now, staffId, presence, teams (comma-separated), priorities (comma-separated, one per team)
   Returns {presence, activity}.
 ]]
 local staffKey = KEYS[1]
-local prefix, now, staffId, presence, teams = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local prefix, now, staffId, presence, teams, priorities = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6] or ''
 -- @include "includes/staff"
 
 -- Leave the old teams' sets before adopting the new list.
-if redis.call('HGET', staffKey, 'teams') ~= teams then
+local was = redis.call('HMGET', staffKey, 'teams', 'priorities')
+if was[1] ~= teams or (was[2] or '') ~= priorities then
   applyPresence(prefix, staffKey, staffId, 'offline', now)
-  redis.call('HSET', staffKey, 'teams', teams)
+  redis.call('HSET', staffKey, 'teams', teams, 'priorities', priorities)
 end
 if not redis.call('HGET', staffKey, 'activity') then
   redis.call('HSET', staffKey, 'activity', 'idle', 'idleSince', now)

@@ -1,5 +1,17 @@
 -- A call's live state lives in the hash <prefix>call:<id>; its state moves
--- queued -> connecting -> talking -> ended (or back to queued when staff do not answer).
+-- ivr -> queued -> connecting -> talking -> ended (or back to queued when staff do not answer).
+-- A queued caller sits in their team's queue and in every queue they overflowed to (overflowedTo).
+
+local function queuesOf(callKey)
+  local c = redis.call('HMGET', callKey, 'team', 'overflowedTo')
+  local teams = {c[1]}
+  for team in string.gmatch(c[2] or '', '[^,]+') do teams[#teams + 1] = team end
+  return teams
+end
+
+local function leaveQueues(prefix, callKey, callId)
+  for _, team in ipairs(queuesOf(callKey)) do redis.call('ZREM', prefix .. 'q:' .. team, callId) end
+end
 
 -- Handle time (talk plus wrap-up) feeds the team's exponentially weighted average, which the
 -- wait estimate is built from.
@@ -31,7 +43,8 @@ local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
     'callId', callId, 'practice', c.practice or '', 'team', c.team or '', 'provider', c.provider or '',
     'from', c.from or '', 'arrivedAt', c.arrivedAt or now, 'queuedAt', c.queuedAt or '',
     'answeredAt', c.answeredAt or '', 'endedAt', now, 'waitSeconds', wait, 'talkSeconds', talk,
-    'outcome', outcome, 'staff', c.staff or '', 'ringAttempts', c.ringAttempts or 0)
+    'outcome', outcome, 'staff', c.staff or '', 'ringAttempts', c.ringAttempts or 0,
+    'overflowedTo', c.overflowedTo or '', 'priority', c.priority or '', 'route', c.route or '', 'closed', c.closed or '')
   redis.call('PEXPIRE', recordKey, retentionMs)
   local index = prefix .. 'cdrs:' .. (c.practice or '')
   redis.call('ZADD', index, now, callId)
@@ -41,10 +54,10 @@ local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
   redis.call('ZREM', prefix .. 'connecting', callId)
 end
 
--- Back to the head of the queue, in the place the caller first had.
+-- Back to the head of the queue (every queue they were offered to), in the place the caller first had.
 local function requeueAtHead(prefix, callKey, callId)
-  local c = redis.call('HMGET', callKey, 'team', 'seq')
-  redis.call('ZADD', prefix .. 'q:' .. c[1], tonumber(c[2]), callId)
+  local seq = tonumber(redis.call('HGET', callKey, 'seq'))
+  for _, team in ipairs(queuesOf(callKey)) do redis.call('ZADD', prefix .. 'q:' .. team, seq, callId) end
   redis.call('HSET', callKey, 'state', 'queued')
   redis.call('HDEL', callKey, 'staff')
   redis.call('ZREM', prefix .. 'connecting', callId)

@@ -1,15 +1,29 @@
 -- Staff state lives in the hash <prefix>staff:<id>: presence (available|away|offline, set by the
 -- person) and activity (idle|ringing|on-call|wrap-up, set by calls). A member of staff can be given
 -- a caller only when available and idle; the idle:<team> sorted sets hold exactly those, scored by
--- the time they became idle so that ZPOPMIN finds the longest-idle.
+-- their priority for the team and then the time they became idle, so the first is the
+-- longest-idle of those who serve the team first.
+
+-- Each priority step outranks any idle time (epoch milliseconds stay below 1e13 until 2286).
+local PRIORITY_STEP = 1e13
+
+local function csvList(csv)
+  local list = {}
+  for item in string.gmatch(csv or '', '[^,]+') do list[#list + 1] = item end
+  return list
+end
 
 local function staffTeams(staffKey)
-  local csv = redis.call('HGET', staffKey, 'teams')
-  local teams = {}
-  if csv and csv ~= '' then
-    for team in string.gmatch(csv, '[^,]+') do teams[#teams + 1] = team end
-  end
-  return teams
+  return csvList(redis.call('HGET', staffKey, 'teams'))
+end
+
+-- Team -> priority (1 is served first; teams without one are 1).
+local function staffPriorities(staffKey)
+  local teams = staffTeams(staffKey)
+  local prios = csvList(redis.call('HGET', staffKey, 'priorities'))
+  local byTeam = {}
+  for i, team in ipairs(teams) do byTeam[team] = tonumber(prios[i]) or 1 end
+  return byTeam
 end
 
 local function leaveIdleSets(prefix, staffKey, staffId)
@@ -23,8 +37,8 @@ local function becomeIdle(prefix, staffKey, staffId, idleSince)
   redis.call('HSET', staffKey, 'activity', 'idle', 'idleSince', idleSince)
   redis.call('HDEL', staffKey, 'call', 'wrapUntil')
   if redis.call('HGET', staffKey, 'presence') == 'available' then
-    for _, team in ipairs(staffTeams(staffKey)) do
-      redis.call('ZADD', prefix .. 'idle:' .. team, idleSince, staffId)
+    for team, priority in pairs(staffPriorities(staffKey)) do
+      redis.call('ZADD', prefix .. 'idle:' .. team, (priority - 1) * PRIORITY_STEP + idleSince, staffId)
     end
   end
 end

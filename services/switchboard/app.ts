@@ -11,6 +11,7 @@ import errors from './plugins/errors.js';
 import health from './routes/health.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
+import statsRoutes from './routes/stats.js';
 import twilioRoutes from './routes/twilio.js';
 
 export interface AppOptions {
@@ -41,5 +42,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
+  await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   return app;
 }

@@ -17,6 +17,8 @@ export interface Practice {
   ods: string;
   name: string;
   pcn?: string;
+  /** Sub-ICB location code (the former CCG), for the CBT extract. */
+  subIcb?: string;
   numbers: string[];
   provider: ProviderAccount;
   /** Seconds between queue announcements to a waiting caller. */
@@ -56,7 +58,8 @@ export type AccessGrant =
   | { token: string; role: 'icb'; icb: string };
 
 export interface DirectoryData {
-  icb: { code: string; name: string };
+  /** region: the NHS England region code (e.g. Y61), for the CBT extract. */
+  icb: { code: string; name: string; region?: string };
   pcns: Pcn[];
   practices: Practice[];
   staff: Staff[];

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildApp } from '../../services/switchboard/app.js';
 import { configFromEnv } from '../../services/switchboard/config.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { loggerOptions } from '../../shared/log.js';
 import { freePort } from '../../scripts/redis.mjs';
@@ -14,6 +15,7 @@ export interface SwitchboardOptions {
   directory: Directory;
   twilio?: FakeTwilio;
   env?: Record<string, string>;
+  clock?: Clock;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function startSwitchboard(t: Test, opts: SwitchboardOptions) {
   const logger = pino({ ...loggerOptions('info') }, sink);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   let directory = opts.directory;
-  const app = await buildApp({ config, redis, directory: () => directory, logger });
+  const app = await buildApp({ config, redis, directory: () => directory, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
   if (opts.twilio) pointNumbersAt(opts.twilio, directory, url);
   t.teardown(() => app.close());

@@ -95,7 +95,7 @@ local function clearStatsDay(prefix, practice, day)
   if redis.call('EXISTS', daysKey) == 0 then return end
   local ops = {}
   for bit = 0, STATS_RECORD_BITS - 64, 64 do
-    for _, v in ipairs({ 'SET', 'u64', (day % 32) * STATS_RECORD_BITS + bit, 0 }) do ops[#ops + 1] = v end
+    for _, v in ipairs({ 'SET', 'i64', (day % 32) * STATS_RECORD_BITS + bit, 0 }) do ops[#ops + 1] = v end
   end
   redis.call('BITFIELD', daysKey, unpack(ops))
 end

@@ -14,7 +14,8 @@ export const MAX_RANGE_DAYS: Record<Granularity, number> = { '15m': 31, hour: 31
 export interface StatsRange {
   fromDay: number;
   toDay: number;
-  granularity: Granularity;
+  /** 'total': one row for the whole range. */
+  granularity: Granularity | 'total';
   measures: Measure[];
 }
 
@@ -39,7 +40,8 @@ export function parseRange(from: string, to: string, granularity: Granularity, m
 export type StatsRow = Record<string, number | string | null>;
 
 const isoMonday = (day: number) => day - ((new Date(day * 86_400_000).getUTCDay() + 6) % 7);
-const dayLabel: Record<'day' | 'week' | 'month', (day: number) => string> = {
+const dayLabel: Record<'day' | 'week' | 'month' | 'total', (day: number) => string> = {
+  total: () => 'total',
   day: dateOf,
   week: (day) => dateOf(isoMonday(day)),
   month: (day) => dateOf(day).slice(0, 7),

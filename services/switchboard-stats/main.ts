@@ -20,7 +20,9 @@ const USAGE = `switchboard-stats <command> [options]   (REDIS_URL, DIRECTORY_FIL
   rebuild --scope practice:F81001|pcn:..|icb:.. --from YYYY-MM-DD [--to YYYY-MM-DD]
           recount days from the call records still kept (days older than a practice's
           callRecordRetentionDays are refused)
-  purge   delete call records past each practice's callRecordRetentionDays now`;
+  housekeeping
+          what the service does hourly: delete call records past each practice's
+          callRecordRetentionDays, compress the last week's finished days`;
 
 const COLUMNS = ['CBT001', 'CBT002', 'CBT003', 'CBT004', 'CBT005', 'CBT006', 'answered_under_2m_pct', 'mean_answer_wait_s', 'mean_missed_wait_s'];
 
@@ -76,8 +78,10 @@ async function main(argv: string[]): Promise<void> {
         }
         break;
       }
-      case 'purge':
-        for (const practice of directory.practices) process.stdout.write(`${practice.ods}: ${await store.purgeRecords(practice, now)} record(s) deleted\n`);
+      case 'housekeeping':
+        for (const practice of directory.practices) {
+          process.stdout.write(`${practice.ods}: ${await store.purgeRecords(practice, now)} record(s) deleted, ${await store.compactFinishedDays(practice, now)} day(s) compressed\n`);
+        }
         break;
       default:
         throw new StatsQueryError(`unknown command ${command}\n${USAGE}`);

@@ -3,8 +3,8 @@ import { londonOffsetMs } from '../london-time.js';
 /**
  * The statistics counters as Redis holds them (written by shared/queue/commands/includes/aggregate.lua;
  * keep the two in step). One record is 28 u16 counts then 4 u32 sums of seconds, big-endian,
- * 72 bytes: a practice-day string holds 96 of them (London 15-minute intervals) and a 32-day block
- * string one per London day.
+ * 72 bytes: a practice-day string holds 96 of them (London 15-minute intervals; deflated into a
+ * `stats:qz:` key once the day is over) and a 32-day block string one per London day.
  */
 export const FIELD = {
   inbound: 0,
@@ -63,6 +63,19 @@ export function readRecord(buf: Buffer | null, index: number, into = emptyCounte
   return into;
 }
 
+/** The bytes of `records` in the Redis layout (the inverse of readRecord). */
+export function encodeRecords(records: Counters[]): Buffer {
+  const buf = Buffer.alloc(records.length * RECORD_BYTES);
+  records.forEach((c, index) => {
+    for (let f = 0; f < FIELDS; f++) {
+      const at = index * RECORD_BYTES + (f < COUNTS ? f * 2 : COUNTS * 2 + (f - COUNTS) * 4);
+      if (f < COUNTS) buf.writeUInt16BE(Math.min(c[f]!, 0xffff), at);
+      else buf.writeUInt32BE(Math.min(c[f]!, 0xffffffff), at);
+    }
+  });
+  return buf;
+}
+
 /** The London day number (days since 1970-01-01 of the London date) of an instant. */
 export function londonDayNumber(ms: number): number {
   return Math.floor((ms + londonOffsetMs(ms)) / DAY_MS);
@@ -78,6 +91,11 @@ export function dateOf(day: number): string {
 
 export function intervalKey(prefix: string, practice: string, day: number): string {
   return `${prefix}stats:q:${practice}:${day}`;
+}
+
+/** A finished day's 15-minute counters, deflated. */
+export function compactIntervalKey(prefix: string, practice: string, day: number): string {
+  return `${prefix}stats:qz:${practice}:${day}`;
 }
 
 export function dayBlockKey(prefix: string, practice: string, day: number): string {

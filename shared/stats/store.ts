@@ -1,9 +1,10 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Cluster, Redis } from 'ioredis';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import { londonMidnight } from '../london-time.js';
 import { defineScripts } from '../queue/commands/index.js';
-import { dateOf, DAYS_PER_BLOCK, dayBlockKey, INTERVALS_PER_DAY, intervalKey, londonZone, readRecord, STATS_RETENTION_DAYS, type Counters } from './layout.js';
+import { addInto, compactIntervalKey, dateOf, DAYS_PER_BLOCK, dayBlockKey, encodeRecords, INTERVALS_PER_DAY, intervalKey, londonDayNumber, londonZone, readRecord, STATS_RETENTION_DAYS, type Counters } from './layout.js';
 
 const DAY_MS = 86_400_000;
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
@@ -44,8 +45,41 @@ export class StatsStore {
 
   /** The 96 15-minute interval counters of a practice on a London day (by wall-clock time). */
   async intervals(practice: Practice, day: number): Promise<Counters[]> {
-    const buf = await this.redis.getBuffer(intervalKey(this.prefix(practice), practice.ods, day));
-    return Array.from({ length: INTERVALS_PER_DAY }, (_, i) => readRecord(buf, i));
+    return (await this.readIntervals(practice, day)).counters;
+  }
+
+  /** The day's live counters plus its compressed copy (a late call may add to a compacted day). */
+  private async readIntervals(practice: Practice, day: number) {
+    const p = this.prefix(practice);
+    const [raw, compact] = await Promise.all([this.redis.getBuffer(intervalKey(p, practice.ods, day)), this.redis.getBuffer(compactIntervalKey(p, practice.ods, day))]);
+    const inflated = compact ? inflateRawSync(compact) : null;
+    const counters = Array.from({ length: INTERVALS_PER_DAY }, (_, i) => {
+      const c = readRecord(raw, i);
+      if (inflated) addInto(c, readRecord(inflated, i));
+      return c;
+    });
+    return { raw, compact, counters };
+  }
+
+  /**
+   * Compresses a finished London day's 15-minute counters (7 KB of mostly zeros → a few hundred
+   * bytes). Safe with late calls and with several processes: the swap happens only if neither
+   * string changed since it was read. Returns true when it compacted something.
+   */
+  async compactDay(practice: Practice, day: number): Promise<boolean> {
+    const { raw, compact, counters } = await this.readIntervals(practice, day);
+    if (!raw) return false;
+    const p = this.prefix(practice);
+    const swapped = await this.run('compactStats', [intervalKey(p, practice.ods, day)], [compactIntervalKey(p, practice.ods, day), raw, compact ?? '', deflateRawSync(encodeRecords(counters)), STATS_RETENTION_DAYS * DAY_MS] as (string | number)[]);
+    return swapped === 1;
+  }
+
+  /** Compacts the practice's days that are over (from two to `daysBack` days ago). */
+  async compactFinishedDays(practice: Practice, now: number, daysBack = 8): Promise<number> {
+    const today = londonDayNumber(now);
+    let compacted = 0;
+    for (let day = today - daysBack; day <= today - 2; day++) if (await this.compactDay(practice, day)) compacted++;
+    return compacted;
   }
 
   /** The first London day whose call records are all still kept (older days cannot be rebuilt). */

@@ -46,6 +46,6 @@ t.test('switchboard-stats: summary, extract, rebuild and purge from the terminal
   run = cli('summary', '--scope', 'pcn:NOPE1');
   t.equal(run.status, 2);
   t.match(run.stderr, /no PCN NOPE1 in the directory/);
-  t.match(cli('purge').stdout, /F81001: 0 record\(s\) deleted/, 'nothing is old enough to purge');
+  t.match(cli('housekeeping').stdout, /F81001: 0 record\(s\) deleted, 0 day\(s\) compressed/, 'nothing is old enough to purge or compress');
   t.match(cli('--help').stdout, /switchboard-stats <command>/);
 });

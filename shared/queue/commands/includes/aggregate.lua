@@ -1,7 +1,8 @@
 -- Statistics counters (docs/statistics.md): every call is counted once, in the same script that
 -- writes its record, against the practice the caller rang and the London 15-minute interval it
--- arrived in. Each practice-day is one string of BITFIELD counters (96 intervals x 72 bytes) and
--- each block of 32 London days one more string (32 days x 72 bytes) so long ranges read little.
+-- arrived in. Each practice-day is one string of BITFIELD counters (96 intervals x 72 bytes),
+-- compressed once the day is over (stats:qz:, shared/stats/store.ts), and each block of 32 London
+-- days one more string (32 days x 72 bytes) so long ranges read little.
 -- The field layout is shared with shared/stats/layout.ts: keep the two in step.
 local STATS_COUNTS = 28 -- fields 0..27 are u16 counts; 28..31 u32 sums of seconds
 local STATS_RECORD_BITS = 576
@@ -91,7 +92,7 @@ end
 -- Zeroes one London day of a practice's counters (before recounting it from call records).
 local function clearStatsDay(prefix, practice, day)
   local intervalKey, daysKey = statsKeys(prefix, practice, day)
-  redis.call('DEL', intervalKey)
+  redis.call('DEL', intervalKey, prefix .. 'stats:qz:' .. practice .. ':' .. day)
   if redis.call('EXISTS', daysKey) == 0 then return end
   local ops = {}
   for bit = 0, STATS_RECORD_BITS - 64, 64 do

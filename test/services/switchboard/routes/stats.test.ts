@@ -130,6 +130,20 @@ t.test('a known mix of calls: every measure and band, at practice, PCN and ICB s
   t.same(res.json().rows[0], { period: DAY, ...riversideDay, CBT001: 10, CBT005: 1, CBT006: 1, callbacks_made_pct: 100, mean_callback_answer_s: 600 }, 'after rebuild: the same figures, plus the call-back');
   const after = res.json().rows[0];
   t.equal(after.CBT002 + after.CBT003 + after.CBT004 + after.CBT005, after.CBT001, 'CBT002+003+004+005 = CBT001');
+
+  // Once the day is over its 15-minute counters are compressed; the figures do not change, and a
+  // call that ends late still adds to the day.
+  const quartersNow = (await stats(`scope=practice:F81001&from=${DAY}&granularity=15m`, RIVERSIDE)).text;
+  t.equal(await store.compactFinishedDays(riverside, at('12:00', '2026-11-06')), 1, 'one finished day compressed');
+  t.equal(await cb.exists(`sb:{U12345}:stats:q:F81001:${dayNumberOf(DAY)}`), 0);
+  t.ok((await cb.strlen(`sb:{U12345}:stats:qz:F81001:${dayNumberOf(DAY)}`)) < 1000, 'to under 1,000 bytes');
+  t.equal((await stats(`scope=practice:F81001&from=${DAY}&granularity=15m`, RIVERSIDE)).text, quartersNow, 'the same figures');
+  await new CallPlayer(cb).missed('U12345', 'F81001', 'F81001.reception', at('23:50'), 30);
+  t.equal((await stats(`scope=practice:F81001&from=${DAY}&granularity=hour&measures=CBT004`, RIVERSIDE)).json().rows[23].CBT004, 1, 'a late call adds to a compressed day');
+  t.equal(await store.compactDay(riverside, dayNumberOf(DAY)), true, 'and is folded in at the next compaction');
+  t.equal((await stats(`scope=practice:F81001&from=${DAY}&measures=CBT001,CBT004`, RIVERSIDE)).json().rows[0].CBT004, 3);
+  t.equal(await store.rebuildDay(riverside, dayNumberOf(DAY), at('20:00', '2026-11-06')), 11, 'a rebuild replaces compressed counters too');
+  t.same((await stats(`scope=practice:F81001&from=${DAY}&measures=CBT001,CBT004`, RIVERSIDE)).json().rows[0], { period: DAY, CBT001: 11, CBT004: 3 });
   await t.rejects(store.rebuildDay(riverside, dayNumberOf('2026-09-01'), at('20:00')), /no longer all kept/, 'a day whose records have gone cannot be rebuilt');
 });
 

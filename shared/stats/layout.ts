@@ -39,11 +39,11 @@ export const DURATION_BANDS = ['<=1min', '1-2min', '2-5min', '>5min'] as const;
 export const STATS_RETENTION_DAYS = 1127;
 const DAY_MS = 86_400_000;
 
-/** A set of counters: one 15-minute interval, one day, or any sum of them. */
-export type Counters = Float64Array;
+/** A set of counters: one 15-minute interval, one day, or any sum of them (a plain array: far cheaper to make than a typed one). */
+export type Counters = number[];
 
 export function emptyCounters(): Counters {
-  return new Float64Array(FIELDS);
+  return new Array<number>(FIELDS).fill(0);
 }
 
 export function addInto(total: Counters, part: Counters): void {

@@ -1,6 +1,6 @@
 import { isValidDate } from '../london-time.js';
 import type { Practice } from '../directory/types.js';
-import { addInto, dateOf, dayNumberOf, emptyCounters, INTERVALS_PER_DAY, type Counters } from './layout.js';
+import { addInto, dateOf, dayNumberOf, DAYS_PER_BLOCK, emptyCounters, INTERVALS_PER_DAY, type Counters } from './layout.js';
 import { MEASURE_NAMES, MEASURES, shown, type Measure } from './measures.js';
 import { StatsQueryError } from './scope.js';
 import type { StatsStore } from './store.js';
@@ -69,8 +69,9 @@ export async function* statsRows(store: StatsStore, practices: Practice[], range
   }
   const label = dayLabel[range.granularity];
   let current: { label: string; total: Counters } | undefined;
-  for (let chunkStart = range.fromDay; chunkStart <= range.toDay; chunkStart += 31) {
-    const chunkEnd = Math.min(chunkStart + 30, range.toDay);
+  // A chunk is one 32-day block of the day counters, so each block string is read once.
+  for (let chunkStart = range.fromDay; chunkStart <= range.toDay; chunkStart = (Math.floor(chunkStart / DAYS_PER_BLOCK) + 1) * DAYS_PER_BLOCK) {
+    const chunkEnd = Math.min((Math.floor(chunkStart / DAYS_PER_BLOCK) + 1) * DAYS_PER_BLOCK - 1, range.toDay);
     const perPractice = await Promise.all(practices.map((p) => store.days(p, chunkStart, chunkEnd)));
     for (let day = chunkStart; day <= chunkEnd; day++) {
       const l = label(day);

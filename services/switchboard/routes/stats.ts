@@ -99,6 +99,13 @@ async function* framed<T>(open: string, rows: AsyncGenerator<T>, line: (row: T, 
 export default async function statsRoutes(app: FastifyInstance, opts: { suppressBelow: number }) {
   await app.register(statsPlugin);
 
+  // Fastify drops unknown query parameters silently; a misspelt one ("granularty") must not pass unnoticed.
+  app.addHook('preValidation', async (request) => {
+    const allowed = Object.keys((request.routeOptions.schema?.querystring as { properties: object }).properties);
+    const unknown = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()].filter((k) => !allowed.includes(k));
+    if (unknown.length > 0) throw new HttpError(400, `unknown query parameter ${unknown.join(', ')}: use ${allowed.join(', ')}`);
+  });
+
   const resolveScope = (request: FastifyRequest, raw: string | undefined): { scope: StatsScope; name: string; suppressBelow: number } => {
     const directory = app.directory();
     const grant = request.grant!;

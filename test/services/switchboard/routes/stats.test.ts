@@ -200,6 +200,7 @@ t.test('bad queries get 400 with a sentence', async (t) => {
     ['/v1/stats?scope=icb:QH8&measures=CBT001,CBT099', /unknown measure CBT099/],
     ['/v1/stats/cbt-extract?month=2026-13', /month=2026-13 is not a month \(YYYY-MM\)/],
     ['/v1/stats/cbt-extract', /must have required property 'month'/],
+    ['/v1/stats?scope=icb:QH8&granularty=hour', /unknown query parameter granularty: use scope, from, to, granularity, measures, format/],
   ];
   for (const [path, detail] of cases) {
     const res = await get(sb.url + path, ICB);

@@ -26,3 +26,28 @@ export function maySeeCalls(directory: Directory, grant: AccessGrant, practice: 
       return false;
   }
 }
+
+/** A statistics scope: one practice, a PCN's practices or an ICB's. */
+export interface StatsScope {
+  kind: 'practice' | 'pcn' | 'icb';
+  code: string;
+  practices: Practice[];
+}
+
+/** ICB tokens read their ICB (and anything in it), PCN tokens their PCN and its practices, practice and staff tokens their practice. */
+export function mayReadStats(directory: Directory, grant: AccessGrant, scope: StatsScope): boolean {
+  const ownPractice = grant.role === 'practice' ? grant.practice : grant.role === 'staff' ? directory.staff(grant.staff)?.practice : undefined;
+  switch (grant.role) {
+    case 'icb':
+      return grant.icb === directory.data.icb.code && (scope.kind !== 'icb' || scope.code === grant.icb);
+    case 'pcn':
+      return scope.kind !== 'icb' && scope.practices.length > 0 && scope.practices.every((p) => p.pcn === grant.pcn);
+    default:
+      return scope.kind === 'practice' && scope.code === ownPractice;
+  }
+}
+
+/** Small numbers are suppressed for everyone but the practice itself. */
+export function seesSmallNumbers(directory: Directory, grant: AccessGrant, scope: StatsScope): boolean {
+  return scope.kind === 'practice' && (grant.role === 'practice' || grant.role === 'staff') && mayReadStats(directory, grant, scope);
+}

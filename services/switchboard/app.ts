@@ -15,6 +15,7 @@ import directoryRoutes from './routes/directory.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
+import statsRoutes from './routes/stats.js';
 import twilioRoutes from './routes/twilio.js';
 
 export interface AppOptions {
@@ -50,5 +51,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(practiceRoutes);
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
+  await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   return app;
 }

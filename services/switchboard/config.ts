@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   clockSpeed: number;
   sweepIntervalMs: number;
+  /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
+  statsSuppressBelow: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -60,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     clockSpeed,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
+    statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -75,7 +75,7 @@ export const directorySchema = {
       type: 'object',
       additionalProperties: false,
       required: ['code', 'name'],
-      properties: { code, name },
+      properties: { code, name, region: code },
     },
     pcns: {
       type: 'array',
@@ -107,6 +107,7 @@ export const directorySchema = {
           ods: code,
           name,
           pcn: code,
+          subIcb: code,
           numbers: { type: 'array', minItems: 1, items: e164 },
           provider: {
             type: 'object',

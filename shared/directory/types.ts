@@ -65,6 +65,8 @@ export interface Practice {
   ods: string;
   name: string;
   pcn?: string;
+  /** Sub-ICB location code (the former CCG), for the CBT extract. */
+  subIcb?: string;
   numbers: string[];
   provider: ProviderAccount;
   /** Seconds between queue announcements to a waiting caller. */
@@ -118,7 +120,8 @@ export type AccessGrant =
   | { token: string; role: 'admin' };
 
 export interface DirectoryData {
-  icb: { code: string; name: string };
+  /** region: the NHS England region code (e.g. Y61), for the CBT extract. */
+  icb: { code: string; name: string; region?: string };
   pcns: Pcn[];
   /** Changes to the shipped England and Wales bank holidays. */
   bankHolidays: { add: string[]; remove: string[] };

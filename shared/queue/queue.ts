@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { statsArgv } from '../stats/layout.js';
 import { defineScripts } from './commands/index.js';
 
 export type CallState = 'ivr' | 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
@@ -147,7 +148,7 @@ export class CallQueue {
 
   async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number): Promise<CallEnd> {
     const p = this.prefix(shard);
-    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs]);
+    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs, ...statsArgv(now)]);
     return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
   }
 

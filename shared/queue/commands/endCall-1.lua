@@ -2,20 +2,23 @@
   The caller's call has ended (provider status callback). Exactly once it leaves the queue, frees
   or wraps up the staff member and writes the call record; repeats change nothing.
   KEYS[1] call hash
-  ARGV  prefix, now, callId, practice, retentionMs, wrapMs
+  ARGV  prefix, now, callId, practice, retentionMs, wrapMs, then the statistics' London zone
+        (offsetBeforeMs, switchAtMs, offsetAfterMs) and statsTtlMs
   Returns {result, outcome, staffId, staffNext}: result ended | duplicate; staffNext idle | wrap-up | ''.
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId, practice = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local retentionMs, wrapMs = tonumber(ARGV[5]), tonumber(ARGV[6])
+local stats = { zone = { tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]) }, ttlMs = tonumber(ARGV[10]) }
 -- @include "includes/staff"
+-- @include "includes/aggregate"
 -- @include "includes/calls"
 
 if redis.call('EXISTS', callKey) == 0 then
   -- The end arrived before (or instead of) the call itself: remember it so a late webhook for this
   -- call is told to hang up, and count it as a call that ended before joining a queue.
   redis.call('HSET', callKey, 'state', 'new', 'practice', practice, 'arrivedAt', now)
-  writeRecord(prefix, callKey, callId, now, 'ivr', retentionMs)
+  writeRecord(prefix, callKey, callId, now, 'ivr', retentionMs, stats)
   return {'ended', 'ivr', '', ''}
 end
 
@@ -46,5 +49,5 @@ elseif state == 'talking' then
 elseif state == 'talked' then
   outcome = 'answered'
 end
-writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
+writeRecord(prefix, callKey, callId, now, outcome, retentionMs, stats)
 return {'ended', outcome, staffId, staffNext}

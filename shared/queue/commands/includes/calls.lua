@@ -27,8 +27,9 @@ local function recordHandleTime(prefix, team, handleSeconds)
   redis.call('HINCRBY', teamKey, 'samples', 1)
 end
 
--- Writes the call detail record once, when the call ends, and indexes it by practice and end time.
-local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
+-- Writes the call detail record once, when the call ends, and indexes it by practice and end time;
+-- the statistics are counted in the same step (stats = {zone, ttlMs}, see includes/aggregate).
+local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs, stats)
   local c = {}
   local flat = redis.call('HGETALL', callKey)
   for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
@@ -38,6 +39,7 @@ local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
   local wait = queuedAt and math.floor((waitEnd - queuedAt) / 1000 + 0.5) or 0
   local talk = answeredAt and math.floor((now - answeredAt) / 1000 + 0.5) or 0
   if c.talkSeconds then talk = tonumber(c.talkSeconds) end
+  countCall(prefix, c.practice or '', tonumber(c.arrivedAt) or now, outcome, wait, talk, stats.zone, stats.ttlMs)
   local recordKey = prefix .. 'cdr:' .. callId
   redis.call('HSET', recordKey,
     'callId', callId, 'practice', c.practice or '', 'team', c.team or '', 'provider', c.provider or '',

@@ -8,7 +8,10 @@ import type { Config } from './config.js';
 import auth from './plugins/auth.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
+import live from './plugins/live.js';
 import health from './routes/health.js';
+import liveRoutes from './routes/live.js';
+import pages from './routes/pages.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
 import twilioRoutes from './routes/twilio.js';
@@ -41,5 +44,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
+  await app.register(live, { coalesceMs: config.liveCoalesceMs });
+  await app.register(liveRoutes);
+  await app.register(pages);
   return app;
 }

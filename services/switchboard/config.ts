@@ -13,6 +13,7 @@ export interface Config {
   logLevel: string;
   clockSpeed: number;
   sweepIntervalMs: number;
+  liveCoalesceMs: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -57,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     clockSpeed,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
+    liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -32,7 +32,18 @@ export interface Practice {
   holdMusicUrl?: string;
   /** Days a call record keeps the caller's number. */
   callRecordRetentionDays: number;
+  /** Seconds within which an answer counts as on target on the wallboard (NHS: 2 minutes). */
+  answerTargetSeconds: number;
+  /** When the wallboard's figures turn amber and red (docs/wallboard.md). */
+  wallboard: WallboardThresholds;
   teams: Team[];
+}
+
+export interface WallboardThresholds {
+  longestWaitAmberSeconds: number;
+  longestWaitRedSeconds: number;
+  waitingAmber: number;
+  waitingRed: number;
 }
 
 export interface Pcn {

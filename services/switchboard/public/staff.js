@@ -36,7 +36,7 @@ function render(s) {
     const talking = $('#caller-talking');
     if (call.answeredAt) talking.dataset.since = String(call.answeredAt);
     else delete talking.dataset.since;
-    talking.textContent = call.answeredAt ? '' : 'ringing';
+    talking.textContent = call.answeredAt ? '' : 'not yet: your phone is ringing';
     $('#caller-callback').textContent = call.callBack ? 'Yes: we rang them back' : 'No';
   }
   set('waiting', String(s.live.waiting), level(s.live.waiting, s.thresholds.waitingAmber, s.thresholds.waitingRed));

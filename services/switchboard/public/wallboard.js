@@ -73,7 +73,8 @@ function renderChart(intervals) {
   const first = Math.min(intervals.findIndex((iv) => iv.label === '07:00'), ...busy);
   const last = Math.max(intervals.findIndex((iv) => iv.label === '18:45'), ...busy);
   const shown = intervals.slice(Math.max(0, first), last + 1);
-  const W = 1000, H = 220, top = 24, bottom = 28;
+  // Drawn at the element's own size so that text is never stretched.
+  const W = chart.clientWidth || 1000, H = chart.clientHeight || 220, top = 24, bottom = 28;
   const max = Math.max(4, ...shown.map((iv) => iv.offered));
   const bw = W / shown.length;
   const y = (n) => H - bottom - (n / max) * (H - top - bottom);
@@ -90,8 +91,8 @@ function renderChart(intervals) {
     if (iv.answered) chart.append(svg('rect', { x, y: y(iv.answered), width: w, height: y(0) - y(iv.answered), class: 'answered' }));
     if (iv.abandoned) chart.append(svg('rect', { x, y: y(iv.offered), width: w, height: y(iv.answered) - y(iv.offered), class: 'abandoned' }));
     if (iv.label.endsWith(':00')) {
-      const label = svg('text', { x: i * bw, y: H - 8, class: 'axis' });
-      label.textContent = iv.label.slice(0, 2);
+      const label = svg('text', { x: i * bw + 2, y: H - 8, class: 'axis' });
+      label.textContent = iv.label;
       chart.append(label);
     }
   });
@@ -100,6 +101,7 @@ function renderChart(intervals) {
 
 let view;
 setInterval(() => tickTimes(view), 1000);
+addEventListener('resize', () => view?.state() && renderChart(view.state().today.intervals));
 
 const token = await tokenFrom(localStorage, 'switchboard.wallboard.token');
 view = live({

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FakeTwilio } from '../../../fakes/twilio.js';
+import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
 import { openLive } from '../../../helpers/live.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
@@ -141,7 +141,7 @@ t.test("today's figures on screen equal the call records", async (t) => {
   await screen.snapshot();
 
   await sb.api('PUT', '/v1/staff/alice/presence', TOKENS.riverside, { state: 'available' });
-  const calls = [];
+  const calls: FakeCall[] = [];
   for (let i = 0; i < 4; i++) calls.push(await twilio.placeCall(`+44770090020${i}`, RIVERSIDE));
   await twilio.waitFor('first bridged', () => calls[0]!.bridged);
   await new Promise((r) => setTimeout(r, 1100));

@@ -4,6 +4,8 @@
 
 export const $ = (sel) => document.querySelector(sel);
 
+export const STATUS_TEXT = { available: 'Available', ringing: 'Ringing', 'on-call': 'On a call', 'wrap-up': 'Wrap-up', away: 'Away', offline: 'Offline' };
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -35,7 +37,7 @@ export function level(value, amber, red) {
 }
 
 /** The sign-in form: shows itself when there is no token, resolves with the token entered. */
-export function tokenFrom(storage, key) {
+function tokenFrom(storage, key) {
   const saved = storage.getItem(key);
   if (saved) return Promise.resolve(saved);
   const form = $('#signin');
@@ -57,7 +59,7 @@ export function tokenFrom(storage, key) {
  * and applies snapshots and section updates; reconnects with back-off (a reconnect starts with a
  * full snapshot). `chooseScope(ticketInfo)` picks the scope once the token's role is known.
  */
-export function live({ token, chooseScope, onState, onStatus, onSignedOut }) {
+function live({ token, chooseScope, onState, onStatus, onSignedOut }) {
   let state = null;
   let offset = 0; // server clock minus this browser's clock
   let retry = 0;
@@ -127,4 +129,31 @@ export function tickTimes(view) {
   set('longest', longest === null ? '–' : clock(longest), level(longest ?? 0, s.thresholds.longestWaitAmberSeconds, s.thresholds.longestWaitRedSeconds));
   for (const n of document.querySelectorAll('[data-since]')) n.textContent = clock((now - Number(n.dataset.since)) / 1000);
   $('#clock').textContent = new Date(now).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * Signs in (token kept in `storage` under `key`), keeps the live view of the scope `chooseScope`
+ * picks, calls `render(state, ticketInfo)` on every change, and ticks the times every second.
+ */
+export async function startScreen({ storage, key, chooseScope, render }) {
+  const token = await tokenFrom(storage, key);
+  $('#signout').addEventListener('click', () => {
+    storage.removeItem(key);
+    location.reload();
+  });
+  const view = live({
+    token,
+    chooseScope,
+    onState: (state, info) => {
+      render(state, info);
+      tickTimes(view);
+    },
+    onStatus: setStatus,
+    onSignedOut: (why) => {
+      storage.removeItem(key);
+      setStatus('error', `${why} Reload to sign in again.`);
+    },
+  });
+  setInterval(() => tickTimes(view), 1000);
+  return { view, token };
 }

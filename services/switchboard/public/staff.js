@@ -1,7 +1,6 @@
-import { $, clock, el, level, live, set, setStatus, tickTimes, tokenFrom } from './live.js';
+import { $, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
 
 const KEY = 'switchboard.staff.token';
-const STATUS_TEXT = { available: 'Available', ringing: 'Ringing', 'on-call': 'On a call', 'wrap-up': 'Wrap-up', away: 'Away', offline: 'Offline' };
 let me = null;
 
 function chooseScope(info) {
@@ -47,7 +46,6 @@ function render(s) {
   const rows = s.failedCallbacks ?? [];
   if (rows.length === 0) failed.append(el('li', { class: 'empty' }, 'No failed call-backs.'));
   for (const f of rows) failed.append(el('li', {}, el('span', { class: 'num' }, f.caller), el('span', { class: 'team' }, f.team.split('.').pop()), el('span', {}, `${f.attempts} tries: ${f.reason}`)));
-  tickTimes(view);
 }
 
 async function setPresence(state) {
@@ -59,21 +57,5 @@ async function setPresence(state) {
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not change status (${res.status}).`);
 }
 
-let view;
-setInterval(() => tickTimes(view), 1000);
-const token = await tokenFrom(sessionStorage, KEY);
+const { view, token } = await startScreen({ storage: sessionStorage, key: KEY, chooseScope, render });
 for (const b of document.querySelectorAll('.presence button')) b.addEventListener('click', () => void setPresence(b.dataset.state));
-view = live({
-  token,
-  chooseScope,
-  onState: render,
-  onStatus: setStatus,
-  onSignedOut: (why) => {
-    sessionStorage.removeItem(KEY);
-    setStatus('error', `${why} Reload to sign in again.`);
-  },
-});
-$('#signout').addEventListener('click', () => {
-  sessionStorage.removeItem(KEY);
-  location.reload();
-});

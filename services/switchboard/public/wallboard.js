@@ -1,7 +1,6 @@
-import { $, clock, el, level, live, pct, set, setStatus, tickTimes, tokenFrom } from './live.js';
+import { $, clock, el, level, pct, set, startScreen, STATUS_TEXT } from './live.js';
 
 const params = new URLSearchParams(location.search);
-const STATUS_TEXT = { available: 'Available', ringing: 'Ringing', 'on-call': 'On a call', 'wrap-up': 'Wrap-up', away: 'Away', offline: 'Offline' };
 
 function chooseScope(info) {
   for (const kind of ['team', 'practice', 'pcn']) if (params.get(kind)) return { [kind]: params.get(kind) };
@@ -33,7 +32,6 @@ function render(s) {
   renderCallers(s);
   renderStaff(s);
   renderChart(d.intervals);
-  tickTimes(view);
 }
 
 function renderCallers(s) {
@@ -99,22 +97,5 @@ function renderChart(intervals) {
   chart.append(svg('line', { x1: 0, x2: W, y1: y(0), y2: y(0), class: 'baseline' }));
 }
 
-let view;
-setInterval(() => tickTimes(view), 1000);
-addEventListener('resize', () => view?.state() && renderChart(view.state().today.intervals));
-
-const token = await tokenFrom(localStorage, 'switchboard.wallboard.token');
-view = live({
-  token,
-  chooseScope,
-  onState: render,
-  onStatus: setStatus,
-  onSignedOut: (why) => {
-    localStorage.removeItem('switchboard.wallboard.token');
-    setStatus('error', `${why} Reload to sign in again.`);
-  },
-});
-$('#signout').addEventListener('click', () => {
-  localStorage.removeItem('switchboard.wallboard.token');
-  location.reload();
-});
+const { view } = await startScreen({ storage: localStorage, key: 'switchboard.wallboard.token', chooseScope, render });
+addEventListener('resize', () => view.state() && renderChart(view.state().today.intervals));

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../plugins/errors.js';
 
 /** The live screens' static files (no build step; copied next to the compiled code by npm run build). */
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
@@ -22,9 +23,11 @@ export default async function pages(app: FastifyInstance) {
   }
   app.get<{ Params: { file: string } }>(
     '/live/:file',
-    { schema: { params: { type: 'object', required: ['file'], properties: { file: { type: 'string', enum: [...files.keys()].filter((f) => !f.endsWith('.html')) } } }, response: text } },
+    { schema: { params: { type: 'object', required: ['file'], properties: { file: { type: 'string' } } }, response: text } },
     async (request, reply) => {
-      const { type, body } = serve(request.params.file);
+      const file = request.params.file;
+      if (!files.has(file) || file.endsWith('.html')) throw new HttpError(404, `no file /live/${file}`);
+      const { type, body } = serve(file);
       return reply.type(type).header('cache-control', 'no-cache').send(body);
     },
   );

@@ -79,7 +79,7 @@ function renderChart(intervals) {
   chart.setAttribute('viewBox', `0 0 ${W} ${H}`);
   for (const n of [max / 2, max]) {
     chart.append(svg('line', { x1: 0, x2: W, y1: y(n), y2: y(n), class: 'grid' }));
-    const label = svg('text', { x: 4, y: y(n) - 4, class: 'axis' });
+    const label = svg('text', { x: W - 4, y: y(n) - 4, class: 'axis', 'text-anchor': 'end' });
     label.textContent = String(Math.round(n));
     chart.append(label);
   }

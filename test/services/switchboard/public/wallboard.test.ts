@@ -73,13 +73,13 @@ if (!existsSync(CHROMIUM)) {
     t.ok(availableMs < 1000, `Alice's presence and the connect reached the wallboard in ${availableMs} ms`);
     t.equal(await text(wallboard, '#waiting'), '0');
     await twilio.waitFor('bridged to Alice', () => callers[0]!.bridged);
-    await panel.waitForFunction(() => document.querySelector('#my-status')?.textContent === 'On a call', undefined, { timeout: 1000 });
+    await panel.waitForFunction(() => document.querySelector('#my-status')?.textContent === 'On a call', undefined, { timeout: 3000 });
     t.match(await text(panel, '#caller-number'), /•+101$/, 'her panel shows the masked caller');
     t.equal(await text(panel, '#caller-callback'), 'No');
 
     // More callers queue behind; one gives up.
     for (let i = 2; i <= 6; i++) callers.push(await twilio.placeCall(`+44770090010${i}`, RIVERSIDE));
-    await wallboard.waitForFunction(() => document.querySelector('#waiting')?.textContent === '5', undefined, { timeout: 1000 });
+    await wallboard.waitForFunction(() => document.querySelector('#waiting')?.textContent === '5', undefined, { timeout: 3000 });
     t.equal(await wallboard.locator('#waiting').locator('xpath=..').getAttribute('data-level'), 'red', 'five waiting is red at this practice (waitingRed: 4)');
     const abandonMs = await within1s(wallboard, '#abandoned', '1', () => twilio.hangUp(callers[3]!));
     t.ok(abandonMs < 1000, `an abandoned call counted on screen in ${abandonMs} ms`);
@@ -88,13 +88,13 @@ if (!existsSync(CHROMIUM)) {
     // Alice finishes her call: answered goes up at once.
     const answerMs = await within1s(wallboard, '#answered', '1', async () => twilio.staffHangsUp(callers[0]!));
     t.ok(answerMs < 1000, `an answered call counted on screen in ${answerMs} ms`);
-    await wallboard.waitForFunction(() => document.querySelector('#offered')?.textContent === '2', undefined, { timeout: 1000 });
+    await wallboard.waitForFunction(() => document.querySelector('#offered')?.textContent === '2', undefined, { timeout: 3000 });
     t.equal(await text(wallboard, '#abandoned-pct'), '50%');
 
     // Bob steps away, Dee is on for the dispensary; the longest wait counts up between messages.
     await sb.api('PUT', '/v1/staff/bob/presence', TOKENS.riverside, { state: 'away' });
     await sb.api('PUT', '/v1/staff/dee/presence', TOKENS.riverside, { state: 'available' });
-    await wallboard.waitForFunction(() => document.querySelector('#away')?.textContent === '1 / 0', undefined, { timeout: 1000 });
+    await wallboard.waitForFunction(() => document.querySelector('#away')?.textContent === '1 / 0', undefined, { timeout: 3000 });
     await twilio.waitFor('the next caller bridged after wrap-up', () => callers[1]!.bridged, 5000);
     await wallboard.waitForTimeout(1200);
     t.match(await text(wallboard, '#longest'), /^0:0[1-9]$/, 'the longest wait counts up in seconds');

@@ -1,12 +1,12 @@
-// Copies the files tsc does not: the queue's Lua scripts, next to the compiled code that loads them.
+// Copies the files tsc does not: the queue's Lua scripts and the live screens' static pages, next to
+// the compiled code that loads them.
 import { cpSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-cpSync(join(root, 'shared/queue/commands'), join(root, 'dist/shared/queue/commands'), {
-  recursive: true,
-  filter: (src) => !src.endsWith('.ts'),
-});
+const notTs = (src) => !src.endsWith('.ts');
+cpSync(join(root, 'shared/queue/commands'), join(root, 'dist/shared/queue/commands'), { recursive: true, filter: notTs });
+cpSync(join(root, 'services/switchboard/public'), join(root, 'dist/services/switchboard/public'), { recursive: true, filter: notTs });
 // Shipped reference data (bank holidays), read at run time next to the compiled code.
 cpSync(join(root, 'shared/data'), join(root, 'dist/shared/data'), { recursive: true });

@@ -9,9 +9,12 @@ import type { Config } from './config.js';
 import auth from './plugins/auth.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
+import live from './plugins/live.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
+import liveRoutes from './routes/live.js';
+import pages from './routes/pages.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
@@ -52,5 +55,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
+  await app.register(live, { coalesceMs: config.liveCoalesceMs });
+  await app.register(liveRoutes);
+  await app.register(pages);
   return app;
 }

@@ -17,6 +17,7 @@ export interface Config {
   sweepIntervalMs: number;
   /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
   statsSuppressBelow: number;
+  liveCoalesceMs: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -63,6 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     clockSpeed,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
     statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
+    liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -133,6 +133,18 @@ export const directorySchema = {
           language: { type: 'string', pattern: '^[a-z]{2}-[A-Z]{2}$', default: 'en-GB' },
           holdMusicUrl: { type: 'string', pattern: '^https?://' },
           callRecordRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+          answerTargetSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 120 },
+          wallboard: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            properties: {
+              longestWaitAmberSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 60 },
+              longestWaitRedSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 120 },
+              waitingAmber: { type: 'integer', minimum: 0, maximum: 1000, default: 3 },
+              waitingRed: { type: 'integer', minimum: 0, maximum: 1000, default: 6 },
+            },
+          },
           greeting: spoken,
           emergencyPreamble: spoken,
           menu: { $ref: '#/$defs/menu' },

@@ -82,6 +82,10 @@ export interface Practice {
   holdMusicUrl?: string;
   /** Days a call record keeps the caller's number. */
   callRecordRetentionDays: number;
+  /** Seconds within which an answer counts as on target on the wallboard (NHS: 2 minutes). */
+  answerTargetSeconds: number;
+  /** When the wallboard's figures turn amber and red (docs/wallboard.md). */
+  wallboard: WallboardThresholds;
   /** Spoken first; "Thank you for calling <name>." when absent. */
   greeting?: string;
   /** Spoken after the greeting, before the menu, e.g. "If your life is in danger, hang up and dial 999." */
@@ -93,6 +97,13 @@ export interface Practice {
   outOfHoursMessage: string;
   priorityLines: PriorityLine[];
   teams: Team[];
+}
+
+export interface WallboardThresholds {
+  longestWaitAmberSeconds: number;
+  longestWaitRedSeconds: number;
+  waitingAmber: number;
+  waitingRed: number;
 }
 
 export interface Pcn {

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { statsArgv } from '../stats/layout.js';
+import { changesChannel, scriptChangedState } from './changes.js';
 import { defineScripts } from './commands/index.js';
 
 export type CallState = 'ivr' | 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
@@ -76,10 +77,13 @@ export class CallQueue {
     return `${this.keyPrefix}{${shard}}:`;
   }
 
-  private run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
+  /** Runs a script; args[0] is always the shard's key prefix, published when state changed (changes.ts). */
+  private async run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
     if (!fn) throw new Error(`queue script ${name} is not loaded`);
-    return fn.call(this.redis, ...keys, ...args) as Promise<Reply>;
+    const reply = (await fn.call(this.redis, ...keys, ...args)) as Reply;
+    if (scriptChangedState(name, reply)) void this.redis.publish(changesChannel(this.keyPrefix), String(args[0])).catch(() => undefined);
+    return reply;
   }
 
   /** The call exists from its first webhook, in the IVR stage; returns the state it is in. */

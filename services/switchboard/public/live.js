@@ -1,0 +1,159 @@
+// Shared by the wallboard and the staff panel: sign-in, the live socket, and small formatters.
+// The bearer token stays in this browser (storage) and in Authorization headers; the socket is
+// opened with a one-time ticket sent as its first message, so no token is ever in a URL.
+
+export const $ = (sel) => document.querySelector(sel);
+
+export const STATUS_TEXT = { available: 'Available', ringing: 'Ringing', 'on-call': 'On a call', 'wrap-up': 'Wrap-up', away: 'Away', offline: 'Offline' };
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+/** "4:05", "1:02:03": a duration in seconds as a clock reads it. */
+export function clock(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export const pct = (p) => (p === null || p === undefined ? '–' : `${p}%`);
+
+/** green, amber or red for a value against amber/red thresholds (red wins when both are met). */
+export function level(value, amber, red) {
+  if (value === null || value === undefined) return 'ok';
+  if (value >= red) return 'red';
+  if (value >= amber) return 'amber';
+  return 'ok';
+}
+
+/** The sign-in form: shows itself when there is no token, resolves with the token entered. */
+function tokenFrom(storage, key) {
+  const saved = storage.getItem(key);
+  if (saved) return Promise.resolve(saved);
+  const form = $('#signin');
+  form.hidden = false;
+  return new Promise((resolve) => {
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const token = form.token.value.trim();
+      if (!token) return;
+      storage.setItem(key, token);
+      form.hidden = true;
+      resolve(token);
+    });
+  });
+}
+
+/**
+ * Keeps a live view of one scope: fetches a ticket, opens the socket, authenticates, subscribes,
+ * and applies snapshots and section updates; reconnects with back-off (a reconnect starts with a
+ * full snapshot). `chooseScope(ticketInfo)` picks the scope once the token's role is known.
+ */
+function live({ token, chooseScope, onState, onStatus, onSignedOut }) {
+  let state = null;
+  let offset = 0; // server clock minus this browser's clock
+  let retry = 0;
+  const statusOf = (s, text) => onStatus?.(s, text);
+
+  async function open() {
+    statusOf('connecting', 'Connecting…');
+    let info;
+    try {
+      const res = await fetch('/v1/live/tickets', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      if (res.status === 401) return onSignedOut?.('That token was not recognised.');
+      if (!res.ok) throw new Error(`tickets: ${res.status}`);
+      info = await res.json();
+    } catch {
+      return later();
+    }
+    const scope = chooseScope(info);
+    if (!scope) return;
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/live`);
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', ticket: info.ticket }));
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      if (m.at) offset = m.at - Date.now();
+      if (m.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', scope }));
+      else if (m.type === 'snapshot') {
+        retry = 0;
+        state = m.snapshot;
+        statusOf('live', 'Live');
+        onState(state, info);
+      } else if (m.type === 'update' && state) {
+        Object.assign(state, m.sections);
+        onState(state, info);
+      } else if (m.type === 'error') statusOf('error', m.message);
+    };
+    ws.onclose = (e) => {
+      if (e.code === 4403 || e.code === 4404) return statusOf('error', e.reason || 'Not allowed');
+      later();
+    };
+  }
+  function later() {
+    statusOf('offline', 'Reconnecting…');
+    setTimeout(open, Math.min(10_000, 500 * 2 ** retry++));
+  }
+  void open();
+  return { serverNow: () => Date.now() + offset, state: () => state };
+}
+
+/** Sets a figure's text and, given a level, its tile's colour. */
+export function set(id, text, lvl) {
+  const node = $(`#${id}`);
+  node.textContent = text;
+  if (lvl) node.closest('.tile').dataset.level = lvl;
+}
+
+export function setStatus(kind, text) {
+  const node = $('#status');
+  node.textContent = text;
+  node.dataset.kind = kind;
+}
+
+/** Times count up every second between messages, on the server's clock: longest wait, [data-since], the clock. */
+export function tickTimes(view) {
+  const s = view?.state();
+  if (!s) return;
+  const now = view.serverNow();
+  const longest = s.live.longestWaitingSince === null ? null : (now - s.live.longestWaitingSince) / 1000;
+  set('longest', longest === null ? '–' : clock(longest), level(longest ?? 0, s.thresholds.longestWaitAmberSeconds, s.thresholds.longestWaitRedSeconds));
+  for (const n of document.querySelectorAll('[data-since]')) n.textContent = clock((now - Number(n.dataset.since)) / 1000);
+  $('#clock').textContent = new Date(now).toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * Signs in (token kept in `storage` under `key`), keeps the live view of the scope `chooseScope`
+ * picks, calls `render(state, ticketInfo)` on every change, and ticks the times every second.
+ */
+export async function startScreen({ storage, key, chooseScope, render }) {
+  const token = await tokenFrom(storage, key);
+  $('#signout').addEventListener('click', () => {
+    storage.removeItem(key);
+    location.reload();
+  });
+  const view = live({
+    token,
+    chooseScope,
+    onState: (state, info) => {
+      render(state, info);
+      tickTimes(view);
+    },
+    onStatus: setStatus,
+    onSignedOut: (why) => {
+      storage.removeItem(key);
+      setStatus('error', `${why} Reload to sign in again.`);
+    },
+  });
+  setInterval(() => tickTimes(view), 1000);
+  return { view, token };
+}

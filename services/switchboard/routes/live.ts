@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { maySeeCalls } from '../../../shared/access.js';
+import { resolveScope, ScopeError, type ScopeRequest } from '../../../shared/live/scope.js';
+import { londonDayBounds } from '../../../shared/london-time.js';
+import { dayMetrics } from '../../../shared/metrics/today.js';
+import { HttpError } from '../plugins/errors.js';
+import type { LiveGrant } from '../../../shared/live/scope.js';
+import { TICKET_SECONDS } from '../plugins/live.js';
+
+/** Close codes a screen can act on (documented in docs/wallboard.md). */
+export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
+const AUTH_WITHIN_MS = 10_000;
+
+const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: 'integer' }, answered: { type: 'integer' }, abandoned: { type: 'integer' } } };
+const nullableNumber = { type: ['number', 'null'] };
+export const metricsSchema = {
+  type: 'object',
+  properties: {
+    practice: { type: 'string' },
+    date: { type: 'string' },
+    offered: { type: 'integer' },
+    answered: { type: 'integer' },
+    abandoned: { type: 'integer' },
+    abandonedPercent: nullableNumber,
+    endedBeforeQueue: { type: 'integer' },
+    callbacksMade: { type: 'integer' },
+    averageWaitSeconds: nullableNumber,
+    p90WaitSeconds: nullableNumber,
+    targetSeconds: { type: 'integer' },
+    answeredWithinTargetPercent: nullableNumber,
+    intervals: { type: 'array', items: interval },
+  },
+};
+
+type ClientMessage = { type: 'auth'; ticket: string } | { type: 'subscribe'; scope: ScopeRequest };
+
+/** Tickets for live sockets, the socket itself, and the day's figures as JSON. */
+export default async function liveRoutes(app: FastifyInstance) {
+  app.post(
+    '/v1/live/tickets',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              ticket: { type: 'string' },
+              expiresInSeconds: { type: 'integer' },
+              role: { type: 'string' },
+              practice: { type: ['string', 'null'], description: 'the practice a staff or practice token belongs to' },
+              staff: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+              pcn: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    async (request: FastifyRequest, reply) => {
+      const grant = request.grant!;
+      const staff = grant.role === 'staff' ? app.directory().staff(grant.staff) : undefined;
+      const practice = grant.role === 'practice' ? grant.practice : staff?.practice;
+      return reply.status(201).send({
+        ticket: await app.live.issueTicket(grant),
+        expiresInSeconds: TICKET_SECONDS,
+        role: grant.role,
+        practice: practice ?? null,
+        staff: staff ? { id: staff.id, name: staff.name } : null,
+        pcn: grant.role === 'pcn' ? grant.pcn : practice ? (app.directory().practice(practice)?.pcn ?? null) : null,
+      });
+    },
+  );
+
+  app.get<{ Params: { ods: string }; Querystring: { date?: string } }>(
+    '/v1/practices/:ods/metrics',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        params: { type: 'object', required: ['ods'], properties: { ods: { type: 'string' } } },
+        querystring: { type: 'object', properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a day in Europe/London; default today' } } },
+        response: { 200: metricsSchema },
+      },
+    },
+    async (request) => {
+      const directory = app.directory();
+      const practice = directory.practice(request.params.ods);
+      if (!practice) throw new HttpError(404, `no practice ${request.params.ods}`);
+      const grant = request.grant!;
+      const allowed = grant.role === 'icb' ? grant.icb === directory.data.icb.code : maySeeCalls(directory, grant, practice);
+      if (!allowed) throw new HttpError(403, `this token may not see figures for ${practice.ods}`);
+      const day = londonDayBounds(request.query.date, app.clock.now());
+      const rows = await app.queue.records(directory.shard(practice), practice.ods, day.from, day.to);
+      return { practice: practice.ods, date: day.date, ...dayMetrics(rows, day, practice.answerTargetSeconds) };
+    },
+  );
+
+  /**
+   * The live socket. Nothing secret travels in its URL: the first message must be
+   * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets, then
+   * `{"type":"subscribe","scope":{"practice":"F81001"}}` (or team, or pcn).
+   */
+  app.get('/v1/live', { websocket: true, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket) => {
+    let grant: LiveGrant | undefined;
+    let unsubscribe: (() => void) | undefined;
+    const send = (message: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
+    const refuse = (code: number, message: string) => {
+      send({ type: 'error', code, message });
+      socket.close(code, message.slice(0, 120));
+    };
+    const authTimer = setTimeout(() => refuse(CLOSE.unauthenticated, `no auth message within ${AUTH_WITHIN_MS / 1000} seconds`), AUTH_WITHIN_MS);
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      unsubscribe?.();
+    });
+
+    const handle = async (message: ClientMessage) => {
+      if (!grant) {
+        if (message.type !== 'auth' || typeof message.ticket !== 'string') return refuse(CLOSE.unauthenticated, 'the first message must be {"type":"auth","ticket":"..."}');
+        grant = await app.live.redeemTicket(message.ticket);
+        clearTimeout(authTimer);
+        if (!grant) return refuse(CLOSE.unauthenticated, 'the ticket is unknown, used or expired: ask POST /v1/live/tickets for a new one');
+        return send({ type: 'ready', role: grant.role });
+      }
+      if (message.type !== 'subscribe' || !validScope(message.scope)) return send({ type: 'error', code: CLOSE.badMessage, message: 'expected {"type":"subscribe","scope":{"practice"|"team"|"pcn": "<code>"}}' });
+      const { scope, view } = resolveScope(app.directory(), grant, message.scope);
+      unsubscribe?.();
+      unsubscribe = undefined;
+      const remove = await app.live.hub.subscribe(scope, { view, send: (m) => socket.readyState === socket.OPEN && socket.send(m) });
+      if (socket.readyState !== socket.OPEN) return remove();
+      unsubscribe = remove;
+    };
+    socket.on('message', (data) => {
+      let message: ClientMessage;
+      try {
+        message = JSON.parse(String(data)) as ClientMessage;
+      } catch {
+        return send({ type: 'error', code: CLOSE.badMessage, message: 'messages must be JSON' });
+      }
+      handle(message).catch((err: unknown) => {
+        if (err instanceof ScopeError) return refuse(err.code, err.message);
+        app.log.error({ err }, 'live socket message failed');
+        refuse(1011, 'something went wrong on our side; it has been logged');
+      });
+    });
+  });
+}
+
+function validScope(scope: unknown): scope is ScopeRequest {
+  if (typeof scope !== 'object' || scope === null) return false;
+  const entries = Object.entries(scope);
+  return entries.length === 1 && ['practice', 'team', 'pcn'].includes(entries[0]![0]) && typeof entries[0]![1] === 'string';
+}

@@ -1,0 +1,196 @@
+import type { Directory } from '../directory/directory.js';
+import type { Practice, Staff, WallboardThresholds } from '../directory/types.js';
+import { maskNumber } from '../log.js';
+import { londonDayBounds } from '../london-time.js';
+import { dayMetrics, type DayMetrics } from '../metrics/today.js';
+import type { CallQueue } from '../queue/queue.js';
+import type { Scope, View } from './scope.js';
+
+/** How many waiting callers a screen lists (the count is always exact). */
+export const MAX_CALLER_ROWS = 50;
+
+export type StaffStatus = 'available' | 'ringing' | 'on-call' | 'wrap-up' | 'away' | 'offline';
+
+export interface CurrentCall {
+  caller: string;
+  team: string;
+  /** Seconds the caller waited before this member of staff's phone rang or was answered. */
+  waitedSeconds: number;
+  /** Since when they have been talking (ms), while ringing null. */
+  answeredAt: number | null;
+  /** Whether this is a call-back we made (call-backs arrive with issue 4; false until then). */
+  callBack: boolean;
+}
+
+export interface StaffRow {
+  id: string;
+  name: string;
+  status: StaffStatus;
+  call: CurrentCall | null;
+}
+
+export interface CallerRow {
+  position: number;
+  caller: string;
+  team: string;
+  queuedAt: number;
+}
+
+/** A call-back that could not reach the caller, for staff to act on. Filled by the call-back feature (issue 4). */
+export interface FailedCallback {
+  id: string;
+  caller: string;
+  team: string;
+  requestedAt: number;
+  attempts: number;
+  reason: string;
+}
+
+/**
+ * What a live screen shows. Each top-level field is a section: after the first full snapshot a
+ * screen is sent only the sections that changed.
+ */
+export interface Snapshot {
+  scope: { key: string; kind: Scope['kind']; name: string; view: View; practices: string[] };
+  thresholds: WallboardThresholds;
+  live: {
+    waiting: number;
+    /** When the longest-waiting caller joined the queue (ms); screens count up from it. */
+    longestWaitingSince: number | null;
+    talking: number;
+    callbacks: { waiting: number; inProgress: number; failed: number };
+  };
+  staffCounts: Record<'available' | 'onCall' | 'wrapUp' | 'away' | 'offline', number>;
+  today: DayMetrics & { date: string };
+  /** Rows only for screens that may see callers; absent for ICB users. */
+  callers?: CallerRow[];
+  staff?: StaffRow[];
+  failedCallbacks?: FailedCallback[];
+}
+
+/** Today's call records of one practice, fetched once and then only the newly ended ones. */
+class DayRecords {
+  private from = -1;
+  private since = 0;
+  readonly rows = new Map<string, Record<string, string>>();
+
+  async refresh(queue: CallQueue, shard: string, ods: string, day: { from: number; to: number }): Promise<void> {
+    if (day.from !== this.from) {
+      this.from = day.from;
+      this.since = day.from;
+      this.rows.clear();
+    }
+    for (const r of await queue.records(shard, ods, this.since, day.to)) {
+      this.rows.set(r.callId!, r);
+      this.since = Math.max(this.since, Number(r.endedAt));
+    }
+  }
+}
+
+/** Reads a scope's live state from Redis. One instance per process; it keeps today's records cached. */
+export class SnapshotReader {
+  private readonly records = new Map<string, DayRecords>();
+
+  constructor(
+    private readonly queue: CallQueue,
+    private readonly directory: () => Directory,
+  ) {}
+
+  async read(scope: Scope, now: number): Promise<Snapshot> {
+    const directory = this.directory();
+    const teams = new Set(scope.teams);
+    const staff = directory.data.staff.filter((s) => scope.practices.some((p) => p.ods === s.practice) && directory.staffTeamKeys(s).some((t) => teams.has(t)));
+    const [callers, staffRows, today] = await Promise.all([this.callers(scope, now), this.staffRows(scope.shard, staff, now), this.today(scope, teams, now)]);
+    const counts = { available: 0, onCall: 0, wrapUp: 0, away: 0, offline: 0 };
+    for (const row of staffRows) {
+      if (row.status === 'ringing' || row.status === 'on-call') counts.onCall++;
+      else if (row.status === 'wrap-up') counts.wrapUp++;
+      else counts[row.status]++;
+    }
+    return {
+      scope: { key: scope.key, kind: scope.kind, name: scope.name, view: 'rows', practices: scope.practices.map((p) => p.ods) },
+      thresholds: strictest(scope.practices),
+      live: {
+        waiting: callers.count,
+        longestWaitingSince: callers.rows.length === 0 ? null : Math.min(...callers.rows.map((r) => r.queuedAt)),
+        talking: staffRows.filter((r) => r.status === 'on-call').length,
+        callbacks: { waiting: 0, inProgress: 0, failed: 0 },
+      },
+      staffCounts: counts,
+      today,
+      callers: callers.rows.slice(0, MAX_CALLER_ROWS),
+      staff: staffRows,
+      failedCallbacks: [],
+    };
+  }
+
+  private async callers(scope: Scope, now: number): Promise<{ count: number; rows: CallerRow[] }> {
+    const p = this.queue.prefix(scope.shard);
+    const redis = this.queue.redis;
+    const perTeam = await Promise.all(
+      scope.teams.map(async (team) => {
+        const [count, ids] = await Promise.all([redis.zcard(`${p}q:${team}`), redis.zrange(`${p}q:${team}`, 0, MAX_CALLER_ROWS - 1)]);
+        return { count, ids };
+      }),
+    );
+    const ids = perTeam.flatMap((t) => t.ids);
+    const rows: CallerRow[] = [];
+    if (ids.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hmget(`${p}call:${id}`, 'from', 'team', 'queuedAt', 'seq');
+      const replies = (await pipeline.exec()) ?? [];
+      const withSeq = replies.map(([, v]) => v as (string | null)[]).map(([from, team, queuedAt, seq]) => ({ caller: maskNumber(from), team: team ?? '', queuedAt: Number(queuedAt ?? now), seq: Number(seq ?? 0) }));
+      // Queue order across the scope's teams is arrival order: the shard's sequence number.
+      withSeq.sort((a, b) => a.seq - b.seq);
+      withSeq.forEach(({ caller, team, queuedAt }, i) => rows.push({ position: i + 1, caller, team, queuedAt }));
+    }
+    return { count: perTeam.reduce((n, t) => n + t.count, 0), rows };
+  }
+
+  private async staffRows(shard: string, staff: Staff[], now: number): Promise<StaffRow[]> {
+    if (staff.length === 0) return [];
+    const p = this.queue.prefix(shard);
+    const redis = this.queue.redis;
+    const pipeline = redis.pipeline();
+    for (const s of staff) pipeline.hmget(`${p}staff:${s.id}`, 'presence', 'activity', 'call');
+    const states = ((await pipeline.exec()) ?? []).map(([, v]) => v as (string | null)[]);
+    const calls = await Promise.all(states.map(([, , callId]) => (callId ? redis.hmget(`${p}call:${callId}`, 'from', 'team', 'queuedAt', 'answeredAt') : null)));
+    return staff.map((s, i) => {
+      const [presence, activity] = states[i]!;
+      const status: StaffStatus = activity === 'ringing' || activity === 'on-call' || activity === 'wrap-up' ? activity : ((presence as StaffStatus | null) ?? 'offline');
+      const c = calls[i];
+      const answeredAt = c?.[3] ? Number(c[3]) : null;
+      const call: CurrentCall | null =
+        c && (status === 'ringing' || status === 'on-call')
+          ? { caller: maskNumber(c[0]), team: c[1] ?? '', waitedSeconds: Math.max(0, Math.round(((answeredAt ?? now) - Number(c[2] ?? now)) / 1000)), answeredAt, callBack: false }
+          : null;
+      return { id: s.id, name: s.name, status, call };
+    });
+  }
+
+  private async today(scope: Scope, teams: ReadonlySet<string>, now: number): Promise<DayMetrics & { date: string }> {
+    const day = londonDayBounds(undefined, now);
+    const rows: Record<string, string>[] = [];
+    for (const practice of scope.practices) {
+      let cache = this.records.get(practice.ods);
+      if (!cache) this.records.set(practice.ods, (cache = new DayRecords()));
+      await cache.refresh(this.queue, scope.shard, practice.ods, day);
+      rows.push(...cache.rows.values());
+    }
+    // A PCN's figures use the strictest target of its practices, as its thresholds do.
+    const target = Math.min(...scope.practices.map((p) => p.answerTargetSeconds));
+    return { date: day.date, ...dayMetrics(rows, day, target, scope.kind === 'team' ? teams : undefined) };
+  }
+}
+
+/** A PCN's screen turns amber or red as soon as any of its practices would. */
+function strictest(practices: Practice[]): WallboardThresholds {
+  const min = (k: keyof WallboardThresholds) => Math.min(...practices.map((p) => p.wallboard[k]));
+  return { longestWaitAmberSeconds: min('longestWaitAmberSeconds'), longestWaitRedSeconds: min('longestWaitRedSeconds'), waitingAmber: min('waitingAmber'), waitingRed: min('waitingRed') };
+}
+
+/** What a screen that may not see callers is sent: the figures, never a row. */
+export function figuresOnly(snapshot: Snapshot): Snapshot {
+  const { callers: _callers, staff: _staff, failedCallbacks: _failed, ...figures } = snapshot;
+  return { ...figures, scope: { ...figures.scope, view: 'figures' } };
+}

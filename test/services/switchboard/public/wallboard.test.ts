@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { chromium, type Page } from 'playwright-core';
+import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
+import { privateRedis } from '../../../helpers/redis.js';
+import { startSwitchboard } from '../../../helpers/switchboard.js';
+import { liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
+import { projectRoot } from '../../../../shared/paths.js';
+
+/** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
+
+// scripts/test.mjs also prints a loud banner at the end of `npm test` when this is skipped.
+if (!existsSync(CHROMIUM)) {
+  t.test(`REAL-BROWSER TEST SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, { skip: true }, async () => {});
+} else {
+  t.test('the wallboard and staff panel in a real browser follow calls within a second', async (t) => {
+    const redis = await privateRedis(t);
+    const twilio = await new FakeTwilio().start();
+    t.teardown(() => twilio.stop());
+    const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory(), twilio });
+    const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1920, height: 1080 },
+    });
+    t.teardown(async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    });
+    const pageErrors: string[] = [];
+    const requests: string[] = [];
+    browser.on('request', (r) => requests.push(r.url()));
+    const open = async (path: string, token: string) => {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      await page.goto(sb.url + path);
+      await page.fill('#signin input[name=token]', token);
+      await page.click('#signin button');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Live');
+      return page;
+    };
+    const text = (page: Page, sel: string) => page.locator(sel).innerText();
+    /** Resolves with the milliseconds until the element shows the text; fails after 1 s. */
+    const within1s = async (page: Page, sel: string, expected: string, action: () => Promise<unknown>) => {
+      const start = Date.now();
+      await action();
+      await page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent === e, [sel, expected], { timeout: 1000, polling: 20 });
+      return Date.now() - start;
+    };
+
+    const wallboard = await open('/wallboard', TOKENS.riverside);
+    t.equal(await text(wallboard, '#scope-name'), 'Riverside Surgery');
+    t.equal(await text(wallboard, '#waiting'), '0');
+    t.equal(await text(wallboard, '#offered'), '0');
+
+    const callers: FakeCall[] = [];
+    const joinMs = await within1s(wallboard, '#waiting', '1', async () => callers.push(await twilio.placeCall('+447700900101', RIVERSIDE)));
+    t.ok(joinMs < 1000, `a caller joining showed on the wallboard in ${joinMs} ms`);
+    t.match(await text(wallboard, '#callers'), /•+101/, 'the waiting list shows the masked number');
+    t.notMatch(await text(wallboard, 'body'), /447700900101/, 'never the whole number');
+
+    // Alice signs in to her panel and becomes available: the caller is put through to her.
+    const panel = await open('/staff', TOKENS.alice);
+    t.equal(await text(panel, '#who'), 'Alice Ward');
+    const availableMs = await within1s(wallboard, '#on-call', '1', () => panel.click('.presence button[data-state=available]'));
+    t.ok(availableMs < 1000, `Alice's presence and the connect reached the wallboard in ${availableMs} ms`);
+    t.equal(await text(wallboard, '#waiting'), '0');
+    await twilio.waitFor('bridged to Alice', () => callers[0]!.bridged);
+    await panel.waitForFunction(() => document.querySelector('#my-status')?.textContent === 'On a call', undefined, { timeout: 3000 });
+    t.match(await text(panel, '#caller-number'), /•+101$/, 'her panel shows the masked caller');
+    t.equal(await text(panel, '#caller-callback'), 'No');
+
+    // More callers queue behind; one gives up.
+    for (let i = 2; i <= 6; i++) callers.push(await twilio.placeCall(`+44770090010${i}`, RIVERSIDE));
+    await wallboard.waitForFunction(() => document.querySelector('#waiting')?.textContent === '5', undefined, { timeout: 3000 });
+    t.equal(await wallboard.locator('#waiting').locator('xpath=..').getAttribute('data-level'), 'red', 'five waiting is red at this practice (waitingRed: 4)');
+    const abandonMs = await within1s(wallboard, '#abandoned', '1', () => twilio.hangUp(callers[3]!));
+    t.ok(abandonMs < 1000, `an abandoned call counted on screen in ${abandonMs} ms`);
+    t.equal(await text(wallboard, '#offered'), '1');
+
+    // Alice finishes her call: answered goes up at once.
+    const answerMs = await within1s(wallboard, '#answered', '1', async () => twilio.staffHangsUp(callers[0]!));
+    t.ok(answerMs < 1000, `an answered call counted on screen in ${answerMs} ms`);
+    await wallboard.waitForFunction(() => document.querySelector('#offered')?.textContent === '2', undefined, { timeout: 3000 });
+    t.equal(await text(wallboard, '#abandoned-pct'), '50%');
+
+    // Bob steps away, Dee is on for the dispensary; the longest wait counts up between messages.
+    await sb.api('PUT', '/v1/staff/bob/presence', TOKENS.riverside, { state: 'away' });
+    await sb.api('PUT', '/v1/staff/dee/presence', TOKENS.riverside, { state: 'available' });
+    await wallboard.waitForFunction(() => document.querySelector('#away')?.textContent === '1 / 0', undefined, { timeout: 3000 });
+    await twilio.waitFor('the next caller bridged after wrap-up', () => callers[1]!.bridged, 5000);
+    await wallboard.waitForTimeout(1200);
+    t.match(await text(wallboard, '#longest'), /^0:0[1-9]$/, 'the longest wait counts up in seconds');
+    t.ok((await wallboard.locator('#chart rect').count()) >= 1, "today's chart has bars");
+
+    // The staff panel sets presence through the API and shows the result.
+    await twilio.hangUp(callers[1]!);
+    await panel.waitForFunction(() => document.querySelector('#my-status')?.textContent !== 'On a call', undefined, { timeout: 3000 });
+    t.equal(await text(panel, '#failed'), 'No failed call-backs.');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await wallboard.screenshot({ path: join(ARTIFACTS, 'wallboard.png') });
+    await panel.setViewportSize({ width: 1100, height: 1000 });
+    await panel.screenshot({ path: join(ARTIFACTS, 'staff-panel.png') });
+
+    t.same(pageErrors, [], 'no script errors in the pages');
+    t.ok(requests.every((u) => u.startsWith(sb.url.replace('http', 'http')) || u.startsWith(sb.url.replace('http', 'ws'))), 'every request went to Switchboard itself (no CDN)');
+    t.notOk(requests.some((u) => u.includes(TOKENS.riverside) || u.includes(TOKENS.alice)), 'no token in any URL');
+    t.notOk(sb.logs.join('').includes(TOKENS.alice), 'nor in the logs');
+    for (const c of callers) await twilio.hangUp(c);
+  });
+}

@@ -1,0 +1,47 @@
+import t from 'tap';
+import { changesChannel, scriptChangedState } from '../../../shared/queue/changes.js';
+import { CallQueue } from '../../../shared/queue/queue.js';
+import { privateRedis } from '../../helpers/redis.js';
+
+const SHARD = 'U1';
+const TEAM = 'F1.reception';
+
+t.test('which replies mean a change', async (t) => {
+  t.notOk(scriptChangedState('queuePosition', ['queued', 1]), 'reads never publish');
+  t.notOk(scriptChangedState('releaseWrapUps', []), 'a sweep with nothing to do is silent');
+  t.notOk(scriptChangedState('dialResult', ['stale']));
+  t.notOk(scriptChangedState('endCall', ['duplicate', 'answered', '', '']));
+  t.ok(scriptChangedState('dispatch', ['t:1', 's1']));
+  t.ok(scriptChangedState('endCall', ['ended', 'abandoned', '', '']));
+  t.ok(scriptChangedState('someFutureScript', ['done']), 'new scripts publish by default');
+});
+
+t.test('every state change publishes its shard, and only then', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect(), 'sb:');
+  const listener = redis.connect();
+  const notices: string[] = [];
+  listener.on('message', (_c: string, m: string) => notices.push(m));
+  await listener.subscribe(changesChannel('sb:'));
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  await q.enqueue(SHARD, { callId: 't:1', team: TEAM, practice: 'F1', from: '+447700900001', provider: 't', providerCallId: '1' }, 1000);
+  await settle();
+  t.same(notices, ['sb:{U1}:'], 'a caller joining: one notice naming the shard by its key prefix');
+
+  await q.position(SHARD, 't:1', 1100);
+  await q.releaseWrapUps(SHARD, 1100);
+  await q.reapStaleConnects(SHARD, 1100);
+  await q.dispatch(SHARD, [TEAM], 1100, 60_000);
+  await settle();
+  t.equal(notices.length, 1, 'reads and an idle sweep publish nothing');
+
+  await q.setPresence(SHARD, 's1', 'available', [TEAM], 1200);
+  await q.dispatch(SHARD, [TEAM], 1300, 60_000);
+  await q.staffAnswered(SHARD, 't:1', 's1', 1400);
+  await q.staffAnswered(SHARD, 't:1', 's1', 1450); // repeat: stale
+  await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 1000, 2000);
+  await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 1000, 2100); // repeat: duplicate
+  await settle();
+  t.equal(notices.length, 5, 'presence, pairing, answer and end: one notice each; repeats none');
+});

@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { DirectoryError, loadDirectoryFile } from '../../shared/directory/load.js';
 import { createLogger } from '../../shared/log.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFromEnv } from './config.js';
+import { connectRedis, readyWithin } from './redis.js';
 
 /** `npm start`: read the environment and the directory, refuse to start on either being wrong. */
 async function main() {
@@ -19,20 +19,36 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const redis = connectRedis(config);
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  if (!(await readyWithin(redis, 5000))) logger.warn('redis is not reachable yet; starting anyway (/readyz says so until it is)');
   const app = await buildApp({ config, redis, directory: () => directory, logger });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ practices: directory.practices.length, directory: config.directoryFile, publicUrl: config.publicUrl }, 'switchboard ready');
+  logger.info({ practices: directory.practices.length, directory: config.directoryFile, publicUrl: config.publicUrl, redis: config.redisClusterNodes.length > 0 ? 'cluster' : 'single' }, 'switchboard ready');
 
+  // Graceful stop, within 10 s: /readyz fails at once so load balancers stop sending here, requests
+  // that still arrive during SHUTDOWN_DRAIN_MS are served, then the listener closes, in-flight
+  // webhooks and live-call updates finish, and Redis is closed. Other instances take over the rest.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'draining before shutdown');
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
     force.unref();
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.drain();
+    setTimeout(() => {
+      app.close().then(
+        () => {
+          logger.info('shut down cleanly');
+          process.exit(0);
+        },
+        () => process.exit(1),
+      );
+    }, config.shutdownDrainMs);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -43,6 +43,15 @@ export interface CallEnd {
   staffNext: '' | 'idle' | 'wrap-up';
 }
 
+/** A shard as monitoring sees it (shared/queue/commands/snapshot-1.lua). */
+export interface ShardSnapshot {
+  teams: { team: string; waiting: number; oldestArrivedAt?: number }[];
+  staff: { staffId: string; presence: string; activity: string }[];
+}
+
+/** Told of each queue script run: its name, how long it took, and whether it failed. */
+export type CommandObserver = (command: string, seconds: number, failed: boolean) => void;
+
 type Reply = (string | number)[];
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -52,6 +61,8 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
  * PCN's keys share one Redis Cluster slot.
  */
 export class CallQueue {
+  onCommand?: CommandObserver;
+
   constructor(
     readonly redis: Redis | Cluster,
     readonly keyPrefix = 'sb:',
@@ -66,7 +77,15 @@ export class CallQueue {
   private run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
     if (!fn) throw new Error(`queue script ${name} is not loaded`);
-    return fn.call(this.redis, ...keys, ...args) as Promise<Reply>;
+    const started = performance.now();
+    const done = (failed: boolean) => this.onCommand?.(name, (performance.now() - started) / 1000, failed);
+    return (fn.call(this.redis, ...keys, ...args) as Promise<Reply>).then(
+      (reply) => (done(false), reply),
+      (err: unknown) => {
+        done(true);
+        throw err;
+      },
+    );
   }
 
   async enqueue(shard: string, call: NewCall, now: number): Promise<QueueView> {
@@ -130,6 +149,15 @@ export class CallQueue {
   async reapStaleConnects(shard: string, now: number): Promise<string[]> {
     const p = this.prefix(shard);
     return (await this.run('reapStaleConnects', [`${p}connecting`], [p, now])).map(String);
+  }
+
+  async snapshot(shard: string, teams: string[], staffIds: string[]): Promise<ShardSnapshot> {
+    const p = this.prefix(shard);
+    const r = await this.run('snapshot', [`${p}seq`], [p, teams.length, ...teams, ...staffIds]);
+    return {
+      teams: teams.map((team, i) => ({ team, waiting: Number(r[2 * i]), ...(r[2 * i + 1] === '' ? {} : { oldestArrivedAt: Number(r[2 * i + 1]) }) })),
+      staff: staffIds.map((staffId, i) => ({ staffId, presence: String(r[2 * (teams.length + i)]), activity: String(r[2 * (teams.length + i) + 1]) })),
+    };
   }
 
   async call(shard: string, callId: string): Promise<Record<string, string>> {

@@ -1,4 +1,5 @@
-import { DirectoryError, loadDirectoryFile } from '../../shared/directory/load.js';
+import { DirectoryError } from '../../shared/directory/load.js';
+import { loadDirectoryWithSecrets } from '../../shared/directory/secrets.js';
 import { createLogger } from '../../shared/log.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFromEnv } from './config.js';
@@ -10,7 +11,7 @@ async function main() {
   let directory;
   try {
     config = configFromEnv();
-    directory = loadDirectoryFile(config.directoryFile);
+    directory = loadDirectoryWithSecrets(config.directoryFile);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DirectoryError) {
       process.stderr.write(`switchboard: ${err.message}\n`);

@@ -27,6 +27,8 @@ export default fp(async function openapi(app: FastifyInstance, opts: { publicUrl
     route.schema = {
       ...schema,
       ...([route.preHandler].flat().includes(app.authenticate) ? { security: [{ bearer: [] }] } : {}),
+      // Grouped in the UI by the segment after /v1/ (staff, practices, …), webhooks together.
+      ...(!schema.tags && url.startsWith('/v1/') ? { tags: [url.split('/')[2]!] } : {}),
       ...(PROVIDER_WEBHOOK.test(url) ? { consumes: ['application/x-www-form-urlencoded'], tags: ['provider webhooks'] } : {}),
       response: { ...errorResponses, ...schema.response },
     };

@@ -46,16 +46,17 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
 
-  let sweeping = false;
+  // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
+  let sweeping: Promise<void> | undefined;
   const sweep = setInterval(() => {
     if (sweeping || opts.redis.status !== 'ready') return;
-    sweeping = true;
-    flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = false));
+    sweeping = flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = undefined));
   }, opts.sweepIntervalMs);
   sweep.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(sweep);
+    await sweeping;
     await flow.settle();
     await opts.redis.quit().catch(() => opts.redis.disconnect());
   });

@@ -1,15 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
 import auth from './plugins/auth.js';
+import availability from './plugins/availability.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
 import live from './plugins/live.js';
+import metrics from './plugins/metrics.js';
+import openapi from './plugins/openapi.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
@@ -23,7 +26,7 @@ import twilioRoutes from './routes/twilio.js';
 
 export interface AppOptions {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   /** The directory in force; a function so that a reload takes effect on the next request. */
   directory: () => Directory;
   /** Re-reads the directory file (POST /v1/directory/reload); throws DirectoryError when it is not valid. */
@@ -35,7 +38,7 @@ export interface AppOptions {
 /** The Switchboard HTTP service: infrastructure as plugins, thin routes, one error handler. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
-  const app = Fastify({ loggerInstance: opts.logger, trustProxy: true, forceCloseConnections: true });
+  const app = Fastify({ loggerInstance: opts.logger, trustProxy: true, return503OnClosing: false });
   await app.register(errors);
   await app.register(formbody);
   await app.register(callflow, {
@@ -47,6 +50,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
   await app.register(auth);
+  await app.register(availability);
+  await app.register(openapi, { publicUrl: config.publicUrl });
+  await app.register(metrics);
   await app.register(health);
   await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
   await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl });

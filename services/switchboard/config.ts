@@ -6,6 +6,12 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; when set, REDIS_URL is not used. */
+  redisClusterNodes: { host: string; port: number }[];
+  /** How long one Redis command may take before it fails (webhooks must answer well inside the provider's timeout). */
+  redisCommandTimeoutMs: number;
+  /** After SIGTERM: how long to keep answering while load balancers stop sending here. */
+  shutdownDrainMs: number;
   directoryFile: string;
   publicUrl: string;
   twilioApiBase: string;
@@ -51,10 +57,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: must be one of fatal, error, warn, info, debug, trace, silent`);
   const keyPrefix = env.KEY_PREFIX ?? 'sb:';
   if (!/^[A-Za-z0-9:_-]{1,32}$/.test(keyPrefix)) problems.push(`KEY_PREFIX=${keyPrefix}: letters, digits, ':', '_' or '-', at most 32`);
+  const clusterRaw = env.REDIS_CLUSTER_NODES ?? '';
+  const redisClusterNodes = clusterRaw.split(',').map((s) => s.trim()).filter(Boolean).map((node) => {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(node);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) problems.push(`REDIS_CLUSTER_NODES: "${node}" must be host:port (a comma-separated list, e.g. redis-0:6379,redis-1:6379)`);
+    return { host: (m?.[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(m?.[2] ?? 0) };
+  });
   const config: Config = {
     port,
     host: env.HOST ?? '0.0.0.0',
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisClusterNodes,
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 2000, 100, 10_000),
+    shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 3000, 0, 8000),
     directoryFile: env.DIRECTORY_FILE || DEMO_DIRECTORY,
     publicUrl: url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']),
     twilioApiBase: url('TWILIO_API_BASE', 'https://api.twilio.com', ['http:', 'https:']),

@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
 import { DirectoryError } from '../../shared/directory/load.js';
+import { loadDirectoryWithSecrets } from '../../shared/directory/secrets.js';
 import { DirectorySource } from '../../shared/directory/source.js';
 import { createLogger } from '../../shared/log.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFromEnv } from './config.js';
+import { connectRedis, readyWithin } from './redis.js';
 
 /** `npm start`: read the environment and the directory, refuse to start on either being wrong. */
 async function main() {
@@ -11,7 +12,7 @@ async function main() {
   let source;
   try {
     config = configFromEnv();
-    source = new DirectorySource(config.directoryFile);
+    source = new DirectorySource(config.directoryFile, (file) => loadDirectoryWithSecrets(file));
     const onJambonz = source.current().practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
     if (onJambonz.length > 0 && !config.jambonzApiBase) throw new ConfigError(`JAMBONZ_API_BASE must be set: practices ${onJambonz.join(', ')} are on jambonz`);
   } catch (err) {
@@ -22,11 +23,12 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const redis = connectRedis(config);
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  if (!(await readyWithin(redis, 5000))) logger.warn('redis is not reachable yet; starting anyway (/readyz says so until it is)');
   const app = await buildApp({ config, redis, directory: source.current, reloadDirectory: () => source.reload(), logger });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ practices: source.current().practices.length, directory: config.directoryFile, publicUrl: config.publicUrl }, 'switchboard ready');
+  logger.info({ practices: source.current().practices.length, directory: config.directoryFile, publicUrl: config.publicUrl, redis: config.redisClusterNodes.length > 0 ? 'cluster' : 'single' }, 'switchboard ready');
 
   // `kill -HUP`: re-read the directory; a file with errors is refused and the old one stays live.
   process.on('SIGHUP', () => {
@@ -39,14 +41,29 @@ async function main() {
     }
   });
 
+  // Graceful stop, within 10 s: /readyz fails at once so load balancers stop sending here, requests
+  // that still arrive during SHUTDOWN_DRAIN_MS are served, then the listener closes, in-flight
+  // webhooks and live-call updates finish, and Redis is closed. Other instances take over the rest.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'draining before shutdown');
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
     force.unref();
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.drain();
+    setTimeout(() => {
+      app.close().then(
+        () => {
+          logger.info('shut down cleanly');
+          process.exit(0);
+        },
+        () => process.exit(1),
+      );
+    }, config.shutdownDrainMs);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

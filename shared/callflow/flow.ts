@@ -251,7 +251,8 @@ export class CallFlow {
   async settle(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.allSettled([...this.inFlight]);
+    // Work that settles can start more (a released wrap-up connects the next caller): until none is left.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private shards(): [string, string[]][] {

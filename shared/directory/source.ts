@@ -10,8 +10,12 @@ export class DirectorySource {
   private directory: Directory;
   loadedAt: number;
 
-  constructor(readonly file: string, now = Date.now()) {
-    this.directory = loadDirectoryFile(file);
+  constructor(
+    readonly file: string,
+    private readonly load: (file: string) => Directory = loadDirectoryFile,
+    now = Date.now(),
+  ) {
+    this.directory = load(file);
     this.loadedAt = now;
   }
 
@@ -19,7 +23,7 @@ export class DirectorySource {
 
   /** Throws DirectoryError (the old directory still in force) when the file is not valid. */
   reload(now = Date.now()): Directory {
-    const next = loadDirectoryFile(this.file);
+    const next = this.load(this.file);
     this.directory = next;
     this.loadedAt = now;
     return next;

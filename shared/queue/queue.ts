@@ -57,6 +57,15 @@ export interface CallEnd {
   staffNext: '' | 'idle' | 'wrap-up';
 }
 
+/** A shard as monitoring sees it (shared/queue/commands/snapshot-1.lua). */
+export interface ShardSnapshot {
+  teams: { team: string; waiting: number; oldestArrivedAt?: number }[];
+  staff: { staffId: string; presence: string; activity: string }[];
+}
+
+/** Told of each queue script run: its name, how long it took, and whether it failed. */
+export type CommandObserver = (command: string, seconds: number, failed: boolean) => void;
+
 type Reply = (string | number)[];
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -66,6 +75,8 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
  * PCN's keys share one Redis Cluster slot.
  */
 export class CallQueue {
+  onCommand?: CommandObserver;
+
   constructor(
     readonly redis: Redis | Cluster,
     readonly keyPrefix = 'sb:',
@@ -81,7 +92,16 @@ export class CallQueue {
   private async run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
     if (!fn) throw new Error(`queue script ${name} is not loaded`);
-    const reply = (await fn.call(this.redis, ...keys, ...args)) as Reply;
+    const started = performance.now();
+    const done = (failed: boolean) => this.onCommand?.(name, (performance.now() - started) / 1000, failed);
+    let reply: Reply;
+    try {
+      reply = (await fn.call(this.redis, ...keys, ...args)) as Reply;
+    } catch (err) {
+      done(true);
+      throw err;
+    }
+    done(false);
     if (scriptChangedState(name, reply)) void this.redis.publish(changesChannel(this.keyPrefix), String(args[0])).catch(() => undefined);
     return reply;
   }
@@ -171,6 +191,15 @@ export class CallQueue {
   async reapStaleConnects(shard: string, now: number): Promise<string[]> {
     const p = this.prefix(shard);
     return (await this.run('reapStaleConnects', [`${p}connecting`], [p, now])).map(String);
+  }
+
+  async snapshot(shard: string, teams: string[], staffIds: string[]): Promise<ShardSnapshot> {
+    const p = this.prefix(shard);
+    const r = await this.run('snapshot', [`${p}seq`], [p, teams.length, ...teams, ...staffIds]);
+    return {
+      teams: teams.map((team, i) => ({ team, waiting: Number(r[2 * i]), ...(r[2 * i + 1] === '' ? {} : { oldestArrivedAt: Number(r[2 * i + 1]) }) })),
+      staff: staffIds.map((staffId, i) => ({ staffId, presence: String(r[2 * (teams.length + i)]), activity: String(r[2 * (teams.length + i) + 1]) })),
+    };
   }
 
   async call(shard: string, callId: string): Promise<Record<string, string>> {

@@ -5,13 +5,14 @@ import type { Test } from 'tap';
 import { freePort } from '../../scripts/redis.mjs';
 
 /** A Switchboard service process started from dist/ (npm test builds it first), stopped at the test's end. */
-export async function spawnSwitchboard(t: Test, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+export async function spawnSwitchboard(t: Test, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, ['dist/services/switchboard/main.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '200', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   t.teardown(() => {
@@ -20,24 +21,38 @@ export async function spawnSwitchboard(t: Test, env: Record<string, string>): Pr
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`switchboard exited ${child.exitCode}: ${out}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => out };
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => out, exited };
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`switchboard did not come up: ${out}`);
 }
 
-/** A round-robin HTTP load balancer in front of several instances, as in production: no sticky sessions. */
+/**
+ * A round-robin HTTP load balancer in front of several instances, as in production: no sticky
+ * sessions. Like nginx or Envoy it tries the next instance when one refuses the connection (the
+ * request never reached it); a connection that breaks mid-request is a 502.
+ */
 export async function roundRobin(t: Test, targets: () => string[]): Promise<{ url: string; server: Server }> {
   let next = 0;
-  const server = createServer((req, res) => {
-    const all = targets();
-    const target = new URL(all[next++ % all.length]!);
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const forward = (triesLeft: number) => {
+      const all = targets();
+      const target = new URL(all[next++ % all.length]!);
+      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ECONNREFUSED' && triesLeft > 1) return forward(triesLeft - 1);
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
+    };
+    forward(targets().length);
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));

@@ -1,17 +1,18 @@
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildApp } from '../../services/switchboard/app.js';
 import { configFromEnv } from '../../services/switchboard/config.js';
 import type { Clock } from '../../shared/clock.js';
+import { connectRedis, readyWithin } from '../../services/switchboard/redis.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { loggerOptions } from '../../shared/log.js';
 import { freePort } from '../../scripts/redis.mjs';
 import type { FakeTwilio } from '../fakes/twilio.js';
 
 export interface SwitchboardOptions {
-  redisUrl: string;
+  /** A single Redis; or give REDIS_CLUSTER_NODES in `env` for a cluster. */
+  redisUrl?: string;
   directory: Directory;
   twilio?: FakeTwilio;
   env?: Record<string, string>;
@@ -42,7 +43,7 @@ export async function startSwitchboard(t: Test, opts: SwitchboardOptions) {
   const config = configFromEnv({
     PORT: String(port),
     PUBLIC_URL: url,
-    REDIS_URL: opts.redisUrl,
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     TWILIO_API_BASE: opts.twilio?.url || 'http://127.0.0.1:9',
     SWEEP_INTERVAL_MS: '200',
     ...opts.env,
@@ -50,7 +51,8 @@ export async function startSwitchboard(t: Test, opts: SwitchboardOptions) {
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
   const logger = pino({ ...loggerOptions('info') }, sink);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(config);
+  await readyWithin(redis, 5000);
   let directory = opts.directory;
   const app = await buildApp({ config, redis, directory: () => directory, logger, clock: opts.clock, reloadDirectory: opts.reloadDirectory && (() => (directory = opts.reloadDirectory!())) });
   await app.listen({ port, host: '127.0.0.1' });

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Clock } from '../../../shared/clock.js';
 import { CallFlow } from '../../../shared/callflow/flow.js';
 import type { LiveCallControl } from '../../../shared/callflow/ports.js';
@@ -9,7 +9,7 @@ import { CallQueue } from '../../../shared/queue/queue.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    redis: Redis;
+    redis: RedisClient;
     queue: CallQueue;
     flow: CallFlow;
     clock: Clock;
@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 export interface CallFlowPluginOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   clock: Clock;
   directory: () => Directory;
@@ -40,22 +40,23 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
       return control;
     },
   });
-  app.decorate('redis', opts.redis);
+  app.decorate<RedisClient>('redis', opts.redis);
   app.decorate('queue', queue);
   app.decorate('flow', flow);
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
 
-  let sweeping = false;
+  // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
+  let sweeping: Promise<void> | undefined;
   const sweep = setInterval(() => {
     if (sweeping || opts.redis.status !== 'ready') return;
-    sweeping = true;
-    flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = false));
+    sweeping = flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = undefined));
   }, opts.sweepIntervalMs);
   sweep.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(sweep);
+    await sweeping;
     await flow.settle();
     await opts.redis.quit().catch(() => opts.redis.disconnect());
   });

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isRedisUnavailable } from '../redis.js';
 
 /** An error with the HTTP status and the sentence to show the client. */
 export class HttpError extends Error {
@@ -11,14 +12,33 @@ export class HttpError extends Error {
   }
 }
 
+/** The one shape of every error response (RFC 9457), shared by every route's schema as `problem#`. */
+export const problemSchema = {
+  $id: 'problem',
+  type: 'object',
+  description: 'application/problem+json (RFC 9457)',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', description: 'always about:blank: the status says what kind of problem it is' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'a sentence saying what was wrong' },
+  },
+} as const;
+
 const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 503: 'Service Unavailable' };
 
 /** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isRedisUnavailable(err)) {
+      request.log.warn({ err: err.message }, 'redis unavailable; request shed');
+      void reply.header('retry-after', '5');
+      err = new HttpError(503, 'Switchboard cannot reach its Redis just now; try again in a few seconds') as FastifyError;
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) request.log.error({ err }, 'request failed');
-    const detail = status >= 500 ? 'Something went wrong on our side; it has been logged.' : err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
+    if (status >= 500 && !(err instanceof HttpError)) request.log.error({ err }, 'request failed');
+    const detail = status >= 500 && !(err instanceof HttpError) ? 'Something went wrong on our side; it has been logged.' : err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
     void reply
       .status(status)
       .type('application/problem+json')

@@ -1,0 +1,39 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True once SIGTERM has been received: /readyz fails so load balancers stop sending here. */
+    draining: boolean;
+    drain: () => void;
+  }
+}
+
+/** Seconds a client should wait before trying again when Redis is away. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Provider webhooks are never shed: a caller must always hear something, and their routes answer
+ * "hold and retry" themselves when Redis is away.
+ */
+const PROVIDER_WEBHOOK = /^\/v1\/(twilio|jambonz|vonage)\//;
+
+/**
+ * Which requests are taken. While Redis is unreachable the management API (everything else under
+ * /v1/) sheds load with 503 and Retry-After instead of tying up connections on a failing command;
+ * health, metrics and docs stay up. Draining (after SIGTERM) changes only what /readyz says: every
+ * request that still arrives is served, as load balancers take a few seconds to notice.
+ */
+export default fp(async function availability(app: FastifyInstance) {
+  app.decorate('draining', false);
+  app.decorate('drain', () => {
+    app.draining = true;
+  });
+  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/v1/') || PROVIDER_WEBHOOK.test(route) || app.redis.status === 'ready') return;
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    throw new HttpError(503, `Switchboard cannot reach its Redis just now; try again in ${RETRY_AFTER_SECONDS} seconds`);
+  });
+}, { name: 'availability', dependencies: ['callflow'] });

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import auth from './plugins/auth.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
+import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
@@ -41,5 +42,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
+  await app.register(callbackRoutes);
   return app;
 }

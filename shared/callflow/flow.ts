@@ -4,7 +4,9 @@ import type { Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
-import type { Instruction } from './instructions.js';
+import type { CallbackScheduler } from '../callbacks/scheduler.js';
+import { CallbackFlow } from './callbacks.js';
+import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
 import { prompts } from './prompts.js';
 
@@ -15,6 +17,7 @@ export interface CallFlowDeps {
   directory: () => Directory;
   /** The live-call API of a provider kind. */
   liveCalls: (provider: string) => LiveCallControl;
+  scheduler: CallbackScheduler;
   log: Log;
 }
 
@@ -46,7 +49,11 @@ export class CallFlow {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly deps: CallFlowDeps) {}
+  readonly callbacks: CallbackFlow;
+
+  constructor(private readonly deps: CallFlowDeps) {
+    this.callbacks = new CallbackFlow(deps, this);
+  }
 
   private get directory() {
     return this.deps.directory();
@@ -69,7 +76,7 @@ export class CallFlow {
     if (view.state !== 'queued') return [greeting, ...this.holdThenWait(practice)];
     const own = await this.pairAndConnect(shard, [team], callId);
     if (own) return [greeting, ...own];
-    return [greeting, ...this.announceAndHold(practice, view)];
+    return [greeting, ...this.announceAndHold(call, view)];
   }
 
   /** The caller's wait loop comes round: say where they are now. */
@@ -78,7 +85,7 @@ export class CallFlow {
     const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now());
     switch (view.state) {
       case 'queued':
-        return this.announceAndHold(call.practice, view);
+        return this.announceAndHold(call, view);
       case '':
         // Redis has no record of this call (it was lost or expired): queue it again rather than drop it.
         return this.incoming(call);
@@ -107,7 +114,7 @@ export class CallFlow {
       const view = await this.deps.queue.position(shard, callId, this.now());
       const team = this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
       const own = await this.pairAndConnect(shard, [team], callId);
-      return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call.practice, view)];
+      return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
     }
     return [{ verb: 'hangup' }];
   }
@@ -173,11 +180,14 @@ export class CallFlow {
     return [...byShard];
   }
 
-  private announceAndHold(practice: Practice, view: QueueView): Instruction[] {
-    return [
-      { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` },
-      ...this.holdThenWait(practice),
-    ];
+  /** Position and wait, then hold; with a call-back offer when the wait is long enough. */
+  private announceAndHold(call: InboundCall, view: QueueView): Instruction[] {
+    const { practice } = call;
+    const announcement: Instruction = { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` };
+    const [hold, loop] = this.holdThenWait(practice) as [Prompt, Instruction];
+    const teamId = view.team.slice(practice.ods.length + 1);
+    if (this.callbacks.offerable(call, teamId, view)) return this.callbacks.offer(practice, [announcement as Prompt, hold]);
+    return [announcement, hold, loop];
   }
 
   private holdThenWait(practice: Practice, seconds = practice.announceEverySeconds): Instruction[] {
@@ -205,12 +215,16 @@ export class CallFlow {
    * through the provider's live-call API, except `ownCallId`'s, whose instructions are returned so
    * the current webhook can answer with them directly.
    */
-  private async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
+  async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
     const practice = this.directory.practices.find((p) => this.directory.shard(p) === shard);
     const ringMs = (practice?.ringSeconds ?? 20) * 1000;
     const pairs = await this.deps.queue.dispatch(shard, teams, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
     let own: Instruction[] | undefined;
     for (const pair of pairs) {
+      if (pair.kind === 'callback') {
+        this.track(this.callbacks.connect(shard, pair));
+        continue;
+      }
       const instructions = this.instructionsFor(pair);
       if (!instructions) continue;
       if (pair.callId === ownCallId) own = instructions;
@@ -244,7 +258,7 @@ export class CallFlow {
     }
   }
 
-  private scheduleWrapUpRelease(shard: string, wrapMs: number): void {
+  scheduleWrapUpRelease(shard: string, wrapMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.track(this.releaseWrapUps(shard));

@@ -4,6 +4,7 @@ const code = { type: 'string', pattern: '^[A-Z0-9]{3,10}$' } as const;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const e164 = { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' } as const;
+const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } as const;
 
 export const directorySchema = {
   type: 'object',
@@ -60,6 +61,23 @@ export const directorySchema = {
           language: { type: 'string', pattern: '^[a-z]{2}-[A-Z]{2}$', default: 'en-GB' },
           holdMusicUrl: { type: 'string', pattern: '^https?://' },
           callRecordRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+          callbackOfferAfterSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 120 },
+          callbackRetrySeconds: { type: 'integer', minimum: 30, maximum: 7200, default: 300 },
+          callbackAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+          callbackWindows: {
+            type: 'array',
+            maxItems: 9,
+            default: [
+              { start: '10:00', end: '12:00' },
+              { start: '14:00', end: '16:00' },
+            ],
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['start', 'end'],
+              properties: { start: clockTime, end: clockTime },
+            },
+          },
           teams: {
             type: 'array',
             minItems: 1,
@@ -67,7 +85,7 @@ export const directorySchema = {
               type: 'object',
               additionalProperties: false,
               required: ['id', 'name'],
-              properties: { id, name },
+              properties: { id, name, callback: { type: 'boolean', default: true } },
             },
           },
         },

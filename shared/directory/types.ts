@@ -11,6 +11,16 @@ export type ProviderKind = ProviderAccount['kind'];
 export interface Team {
   id: string;
   name: string;
+  /** Whether waiting callers are offered a call-back. */
+  callback: boolean;
+}
+
+/** A time of day, "HH:MM", in Europe/London. */
+export type ClockTime = string;
+
+export interface CallbackWindow {
+  start: ClockTime;
+  end: ClockTime;
 }
 
 export interface Practice {
@@ -32,6 +42,14 @@ export interface Practice {
   holdMusicUrl?: string;
   /** Days a call record keeps the caller's number. */
   callRecordRetentionDays: number;
+  /** Offer a call-back once the estimated wait is longer than this. */
+  callbackOfferAfterSeconds: number;
+  /** Wait between attempts when a call-back is not answered. */
+  callbackRetrySeconds: number;
+  /** Attempts before a call-back is marked failed for staff to follow up. */
+  callbackAttempts: number;
+  /** Windows a call-back can be booked into, later today or on the next working day. */
+  callbackWindows: CallbackWindow[];
   teams: Team[];
 }
 

@@ -41,6 +41,9 @@ export interface WebhookLog {
 
 export class FakeCall {
   status: 'ringing' | 'in-progress' | 'completed' = 'ringing';
+  direction: 'inbound' | 'outbound-api' = 'inbound';
+  /** Set while a <Gather> listens for keys; `FakeTwilio.press` answers it. */
+  gathering?: (digits: string) => void;
   readonly heard: string[] = [];
   readonly errors: string[] = [];
   readonly startedAt = Date.now();
@@ -102,6 +105,8 @@ export class FakeTwilio {
   readonly endpoints = new Map<string, EndpointBehaviour>();
   readonly webhooks: WebhookLog[] = [];
   readonly restRequests: { path: string; params: Record<string, string>; status: number }[] = [];
+  /** Calls placed through POST .../Calls.json, in order. */
+  readonly outbound: FakeCall[] = [];
   /** Real milliseconds per TwiML second, for Pause and ring time-outs: 1000 is real time. */
   timeScale = 10;
   url = '';
@@ -170,7 +175,7 @@ export class FakeTwilio {
       Caller: call.from,
       Called: call.to,
       CallStatus: call.status,
-      Direction: 'inbound',
+      Direction: call.direction,
       ApiVersion: '2010-04-01',
       ...extra,
     };
@@ -230,6 +235,14 @@ export class FakeTwilio {
             if (!next) return await this.complete(call);
             return await this.runDocument(call, await this.request(call, next, {}), next, signal);
           }
+          case 'Gather': {
+            const digits = await this.gather(call, verb, signal);
+            if (signal.aborted) return;
+            if (digits === undefined) break; // no keys: on to the next verb
+            const action = this.resolve(call, verb.attrs.action ?? docUrl ?? '', docUrl);
+            if (!action) return await this.complete(call);
+            return await this.runDocument(call, await this.request(call, action, { Digits: digits }), action, signal);
+          }
           case 'Dial': {
             const result = await this.dial(call, verb, signal);
             if (signal.aborted && !call.hungUpByCaller) return; // replaced by a live update: no action request
@@ -249,6 +262,40 @@ export class FakeTwilio {
       call.errors.push(String(err));
       await this.complete(call);
     }
+  }
+
+  /** The caller presses keys; only heard while a <Gather> is listening. */
+  press(call: FakeCall, keys: string): boolean {
+    if (!call.gathering) return false;
+    call.gathering(keys);
+    return true;
+  }
+
+  private async gather(call: FakeCall, verb: Verb, signal: AbortSignal): Promise<string | undefined> {
+    const inner = new AbortController();
+    let keys: string | undefined;
+    call.gathering = (k) => {
+      keys = k;
+      inner.abort();
+    };
+    const onAbort = () => inner.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (const p of verb.children) {
+        if (inner.signal.aborted) break;
+        if (p.name === 'Say') call.heard.push(p.text);
+        if (p.name === 'Pause') await sleep(Number(p.attrs.length ?? 1) * this.timeScale, inner.signal);
+        if (p.name === 'Play') await sleep(10 * this.timeScale, inner.signal);
+      }
+      if (!inner.signal.aborted) await sleep(Number(verb.attrs.timeout ?? 5) * this.timeScale, inner.signal);
+    } finally {
+      call.gathering = undefined;
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (keys === undefined) return undefined;
+    const finish = verb.attrs.finishOnKey ?? '#';
+    const cut = finish && keys.includes(finish) ? keys.slice(0, keys.indexOf(finish)) : keys;
+    return cut.slice(0, Number(verb.attrs.numDigits ?? cut.length) || cut.length);
   }
 
   private resolve(call: FakeCall, url: string, base: string | undefined): string | undefined {
@@ -292,12 +339,28 @@ export class FakeTwilio {
     }
   }
 
-  private async complete(call: FakeCall): Promise<void> {
+  /** An outbound call rings its `to` with that endpoint's behaviour; answered, it runs the Url's TwiML. */
+  private async ringOutbound(call: FakeCall, timeoutS: number): Promise<void> {
+    const behaviour = this.endpoints.get(call.to) ?? { answer: 'answer' };
+    if (behaviour.answer !== 'answer') {
+      if (behaviour.answer === 'no-answer') await sleep(timeoutS * this.timeScale, call.control.signal);
+      return this.complete(call, behaviour.answer);
+    }
+    await sleep(behaviour.afterMs ?? 0, call.control.signal);
+    if (call.over) return;
+    call.status = 'in-progress';
+    call.answeredAt = Date.now();
+    const body = await this.request(call, call.number.voiceUrl, {});
+    await this.runDocument(call, body, call.number.voiceUrl, call.control.signal);
+  }
+
+  private async complete(call: FakeCall, status: 'completed' | 'no-answer' | 'busy' | 'failed' = 'completed'): Promise<void> {
     if (call.status === 'completed') return;
     const wasAnswered = call.status === 'in-progress';
     call.status = 'completed';
     call.control.abort();
-    await this.post(call.number.statusCallback, this.params(call, { CallStatus: 'completed', CallDuration: wasAnswered ? String(Math.round((Date.now() - call.startedAt) / 1000)) : '0' }), call.number.authToken).catch(() => undefined);
+    if (!call.number.statusCallback) return;
+    await this.post(call.number.statusCallback, this.params(call, { CallStatus: status, CallDuration: wasAnswered ? String(Math.round((Date.now() - call.startedAt) / 1000)) : '0' }), call.number.authToken).catch(() => undefined);
   }
 
   private async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -308,12 +371,23 @@ export class FakeTwilio {
       this.restRequests.push({ path: req.url ?? '', params, status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !m) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    const [, account, sid] = m;
+    if (req.method !== 'POST' || !(m || create)) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    const account = (m ?? create)![1]!;
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
     const owner = [...this.numbers.values()].find((n) => n.accountSid === account);
     if (!owner || user !== account || pass !== owner.authToken) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (create) {
+      if (!params.To || !params.From || !params.Url) return reply(400, { code: 21205, message: 'To, From and Url are required', status: 400 });
+      const call = new FakeCall(`CA${randomBytes(16).toString('hex')}`, params.From, params.To, { ...owner, voiceUrl: params.Url, statusCallback: params.StatusCallback ?? '' });
+      call.direction = 'outbound-api';
+      this.calls.set(call.sid, call);
+      this.outbound.push(call);
+      reply(201, { sid: call.sid, status: 'queued' });
+      return void this.ringOutbound(call, Number(params.Timeout ?? 60));
+    }
+    const sid = m![2];
     const call = this.calls.get(sid!);
     if (!call || call.number.accountSid !== account) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Calls/${sid}.json was not found`, status: 404 });
     if (call.status !== 'in-progress') return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });

@@ -5,6 +5,20 @@ import type { Instruction, Step } from '../../callflow/instructions.js';
 export function twilioStepUrl(publicUrl: string, practice: Practice, providerCallId: string, next: Step): string {
   const q = new URLSearchParams({ practice: practice.ods });
   switch (next.step) {
+    case 'callback-offer':
+    case 'callback-confirm':
+    case 'callback-book':
+      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
+    case 'callback-number':
+      q.set('tries', String(next.tries));
+      return `${publicUrl}/v1/twilio/callback-number?${q}`;
+    case 'callback-staff':
+    case 'callback-staff-status':
+    case 'callback-answered':
+    case 'callback-result':
+      q.set('callback', next.callbackId);
+      q.set('staff', next.staffId);
+      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
     case 'wait':
       return `${publicUrl}/v1/twilio/wait?${q}`;
     case 'dial-result':
@@ -20,7 +34,7 @@ export function twilioStepUrl(publicUrl: string, practice: Practice, providerCal
 export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: string; practice: Practice; providerCallId: string }): string {
   const url = (step: Step) => escapeXml(twilioStepUrl(ctx.publicUrl, ctx.practice, ctx.providerCallId, step));
   const sayAttrs = `language="${escapeXml(ctx.practice.language)}"${ctx.practice.voice ? ` voice="${escapeXml(ctx.practice.voice)}"` : ''}`;
-  const verbs = instructions.map((i) => {
+  const render = (i: Instruction): string => {
     switch (i.verb) {
       case 'say':
         return `<Say ${sayAttrs}>${escapeXml(i.text)}</Say>`;
@@ -28,17 +42,22 @@ export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: strin
         return `<Play>${escapeXml(i.url)}</Play>`;
       case 'pause':
         return `<Pause length="${Math.max(1, Math.round(i.seconds))}"/>`;
+      case 'gather': {
+        const finish = i.finishOnKey ? ` finishOnKey="${escapeXml(i.finishOnKey)}"` : '';
+        return `<Gather input="dtmf" numDigits="${i.maxDigits}"${finish} timeout="${i.timeoutSeconds}" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
+      }
       case 'redirect':
         return `<Redirect method="POST">${url(i.next)}</Redirect>`;
       case 'dial': {
         const answered = `statusCallbackEvent="answered" statusCallback="${url(i.onAnswer)}" statusCallbackMethod="POST"`;
-        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}">${dialNoun(i.endpoint, answered)}</Dial>`;
+        const callerId = i.callerId ? ` callerId="${escapeXml(i.callerId)}"` : '';
+        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}"${callerId}>${dialNoun(i.endpoint, answered)}</Dial>`;
       }
       case 'hangup':
         return '<Hangup/>';
     }
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${verbs.join('')}</Response>`;
+  };
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${instructions.map(render).join('')}</Response>`;
 }
 
 function dialNoun(endpoint: string, attrs: string): string {

@@ -9,6 +9,8 @@ export interface TwilioCallFields {
   CallStatus?: string;
   DialCallStatus?: string;
   DialCallDuration?: string;
+  /** Keys pressed, from a <Gather>. */
+  Digits?: string;
 }
 
 /** Call statuses after which the caller's call is over. */

@@ -42,6 +42,16 @@ elseif state == 'talking' then
   recordHandleTime(prefix, c[3], talk + wrapMs / 1000)
 elseif state == 'talked' then
   outcome = 'answered'
+elseif state == 'callback' then
+  outcome = 'callback' -- the call-back keeps the caller's place; this call is done
+end
+if redis.call('HGET', callKey, 'kind') == 'callback' then
+  -- A made call-back: recorded like a call, and kept as long as the practice keeps records.
+  outcome = outcome == 'answered' and 'callback-made' or 'callback-abandoned'
+  writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
+  redis.call('HSET', callKey, 'state', 'made')
+  redis.call('PEXPIRE', callKey, retentionMs)
+  return {'ended', outcome, staffId, staffNext}
 end
 writeRecord(prefix, callKey, callId, now, outcome, retentionMs)
 return {'ended', outcome, staffId, staffNext}

@@ -42,8 +42,8 @@ export function freePort() {
 }
 
 /** Starts a private redis-server (AOF on, in a temporary folder) and resolves when it answers. */
-export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-')) } = {}) {
-  const port = await freePort();
+export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-')), port } = {}) {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {

@@ -12,6 +12,13 @@ export function maySetPresence(grant: AccessGrant, staff: Staff): boolean {
   return false;
 }
 
+/** May list, book, cancel and retry call-backs at this practice: its own staff and practice tokens. */
+export function mayManageCallbacks(directory: Directory, grant: AccessGrant, practice: Practice): boolean {
+  if (grant.role === 'practice') return grant.practice === practice.ods;
+  if (grant.role === 'staff') return directory.staff(grant.staff)?.practice === practice.ods;
+  return false;
+}
+
 /** May see calls at this practice, callers' (masked) numbers included. */
 export function maySeeCalls(directory: Directory, grant: AccessGrant, practice: Practice): boolean {
   switch (grant.role) {

@@ -13,6 +13,7 @@ import errors from './plugins/errors.js';
 import live from './plugins/live.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
@@ -64,5 +65,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
   await app.register(liveRoutes);
   await app.register(pages);
+  await app.register(callbackRoutes);
   return app;
 }

@@ -5,7 +5,9 @@ import { maskNumber, type Log } from '../log.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
-import type { Instruction } from './instructions.js';
+import type { CallbackScheduler } from '../callbacks/scheduler.js';
+import { CallbackFlow } from './callbacks.js';
+import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
 import { prompts } from './prompts.js';
 import { menuAt, overflowOffers, practiceOpening, priorityLineOf, teamOpen } from './routing.js';
@@ -17,6 +19,7 @@ export interface CallFlowDeps {
   directory: () => Directory;
   /** The live-call API of a provider kind. */
   liveCalls: (provider: string) => LiveCallControl;
+  scheduler: CallbackScheduler;
   log: Log;
 }
 
@@ -58,8 +61,11 @@ export class CallFlow {
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly closures: Closures;
 
+  readonly callbacks: CallbackFlow;
+
   constructor(private readonly deps: CallFlowDeps) {
     this.closures = new Closures(deps.queue);
+    this.callbacks = new CallbackFlow(deps, this);
   }
 
   private get directory() {
@@ -151,7 +157,7 @@ export class CallFlow {
     if (view.state !== 'queued') return [...joining.intro, ...this.holdThenWait(practice)];
     const own = await this.pairAndConnect(shard, [team], callId);
     if (own) return [...joining.intro, ...own];
-    return [...joining.intro, ...this.announceAndHold(practice, view)];
+    return [...joining.intro, ...this.announceAndHold(call, view)];
   }
 
   private practiceClosures(practice: Practice): Promise<Closure[]> {
@@ -164,7 +170,7 @@ export class CallFlow {
     const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now());
     switch (view.state) {
       case 'queued':
-        return this.announceAndHold(call.practice, view);
+        return this.announceAndHold(call, view);
       case '':
       case 'ivr':
         // Redis has no record of this call (it was lost or expired): queue it again rather than drop it.
@@ -196,7 +202,7 @@ export class CallFlow {
     if (result === 'requeued') {
       const view = await this.deps.queue.position(shard, callId, this.now());
       const own = await this.pairAndConnect(shard, [], callId);
-      return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call.practice, view)];
+      return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
     }
     return [{ verb: 'hangup' }];
   }
@@ -269,11 +275,13 @@ export class CallFlow {
     for (const offer of offers) this.deps.log.info({ callId: offer.callId, to: offer.to }, 'caller overflowed');
   }
 
-  private announceAndHold(practice: Practice, view: QueueView): Instruction[] {
-    return [
-      { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` },
-      ...this.holdThenWait(practice),
-    ];
+  /** Position and wait, then hold; with a call-back offer when the wait is long enough. */
+  private announceAndHold(call: InboundCall, view: QueueView): Instruction[] {
+    const { practice } = call;
+    const announcement: Instruction = { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` };
+    const [hold, loop] = this.holdThenWait(practice) as [Prompt, Instruction];
+    if (this.callbacks.offerable(call, view)) return this.callbacks.offer(practice, [announcement as Prompt, hold]);
+    return [announcement, hold, loop];
   }
 
   private holdThenWait(practice: Practice, seconds = practice.announceEverySeconds): Instruction[] {
@@ -301,7 +309,7 @@ export class CallFlow {
    * through the provider's live-call API, except `ownCallId`'s, whose instructions are returned so
    * the current webhook can answer with them directly.
    */
-  private async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
+  async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
     const practice = this.directory.practices.find((p) => this.directory.shard(p) === shard);
     const ringMs = (practice?.ringSeconds ?? 20) * 1000;
     // The rest of the shard's teams follow: staff held back for a team they serve first must still be used there.
@@ -309,6 +317,10 @@ export class CallFlow {
     const pairs = await this.deps.queue.dispatch(shard, walk, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
     let own: Instruction[] | undefined;
     for (const pair of pairs) {
+      if (pair.kind === 'callback') {
+        this.track(this.callbacks.connect(shard, pair));
+        continue;
+      }
       const instructions = this.instructionsFor(pair);
       if (!instructions) continue;
       if (pair.callId === ownCallId) own = instructions;
@@ -342,7 +354,7 @@ export class CallFlow {
     }
   }
 
-  private scheduleWrapUpRelease(shard: string, wrapMs: number): void {
+  scheduleWrapUpRelease(shard: string, wrapMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.track(this.releaseWrapUps(shard));

@@ -13,21 +13,34 @@ export type Step =
    */
   | { step: 'menu'; path: string; attempt: number }
   | { step: 'dial-result'; staffId: string }
-  | { step: 'staff-answered'; staffId: string };
+  | { step: 'staff-answered'; staffId: string }
+  // Call-back requests, while the caller is on the line (keypad answers arrive as `digits`).
+  | { step: 'callback-offer' }
+  | { step: 'callback-confirm' }
+  | { step: 'callback-number'; tries: number }
+  | { step: 'callback-book' }
+  // The outbound legs of a call-back: the staff phone first, then the patient.
+  | { step: 'callback-staff'; callbackId: string; staffId: string }
+  | { step: 'callback-staff-status'; callbackId: string; staffId: string }
+  | { step: 'callback-answered'; callbackId: string; staffId: string }
+  | { step: 'callback-result'; callbackId: string; staffId: string };
+
+/** What may play while a keypad answer is awaited. */
+export type Prompt = { verb: 'say'; text: string } | { verb: 'play'; url: string } | { verb: 'pause'; seconds: number };
 
 export type Instruction =
-  | { verb: 'say'; text: string }
-  | { verb: 'play'; url: string }
-  | { verb: 'pause'; seconds: number }
+  | Prompt
   | { verb: 'redirect'; next: Step }
   | {
       verb: 'dial';
       /** E.164 number, sip: URI or client:name */
       endpoint: string;
+      /** The number the called party sees; the provider's default when absent. */
+      callerId?: string;
       timeoutSeconds: number;
-      /** Told when the staff member picks up, before the caller is bridged. */
+      /** Told when the called party picks up, before the caller is bridged. */
       onAnswer: Step;
-      /** Told when the staff leg ends, answered or not; its instructions continue the caller's call. */
+      /** Told when the dialled leg ends, answered or not; its instructions continue the caller's call. */
       onEnd: Step;
     }
   /**
@@ -37,7 +50,25 @@ export type Instruction =
    * actionOnEmptyResult; jambonz: the actionHook with reason timeout). Instructions after a gather
    * are never reached.
    */
-  | { verb: 'gather'; prompt: Instruction[]; numDigits: number; timeoutSeconds: number; next: Step }
+  | {
+      verb: 'gather';
+      prompt: Prompt[];
+      numDigits: number;
+      timeoutSeconds: number;
+      next: Step;
+      /** A key that ends the input before numDigits (e.g. '#' after a phone number); none by default. */
+      finishOnKey?: string;
+    }
   /** Put the caller through to an outside number; their call ends when that call does. */
   | { verb: 'transfer'; number: string }
   | { verb: 'hangup' };
+
+/** An outbound call: ring `to`; when it answers, the provider asks `onAnswer` what to do. */
+export interface OutboundCall {
+  to: string;
+  callerId: string;
+  timeoutSeconds: number;
+  onAnswer: Step;
+  /** Told when the outbound call ends, however it ends (not answered, busy, completed). */
+  onEnd: Step;
+}

@@ -1,5 +1,5 @@
 import type { Practice } from '../directory/types.js';
-import type { Instruction } from './instructions.js';
+import type { Instruction, OutboundCall } from './instructions.js';
 
 /** A live call as its provider knows it. */
 export interface LiveCall {
@@ -16,6 +16,11 @@ export interface LiveCallControl {
    * Resolves 'gone' when the call has already ended; rejects on any other failure.
    */
   redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'>;
+  /**
+   * Place an outbound call from the practice's account; resolves the provider's call id. Absent
+   * where the adapter cannot yet (call-backs are then not offered to that provider's callers).
+   */
+  placeCall?(practice: Practice, call: OutboundCall): Promise<string>;
 }
 
 export function callIdOf(provider: string, providerCallId: string): string {

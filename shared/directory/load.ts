@@ -127,6 +127,9 @@ function describePattern(path: (string | number)[]): string {
     case 'add':
     case 'remove':
       return 'a date such as 2026-12-25';
+    case 'start':
+    case 'end':
+      return 'a time of day as HH:MM, such as 08:00';
     default:
       return 'an upper-case code such as F81001';
   }
@@ -143,6 +146,9 @@ function crossReferenceProblems(d: DirectoryData): Problem[] {
   d.practices.forEach((p, i) => {
     if (p.pcn !== undefined && !pcns.has(p.pcn)) problems.push([['practices', i, 'pcn'], `PCN ${p.pcn} is not in pcns`]);
     duplicates(p.teams.map((t) => t.id)).forEach((j) => problems.push([['practices', i, 'teams', j, 'id'], `team ${p.teams[j]!.id} is listed twice`]));
+    p.callbackWindows.forEach((w, j) => {
+      if (w.start >= w.end) problems.push([['practices', i, 'callbackWindows', j], `a window must end after it starts (${w.start}–${w.end})`]);
+    });
   });
   duplicates(d.staff.map((s) => s.id)).forEach((i) => problems.push([['staff', i, 'id'], `staff id ${d.staff[i]!.id} is listed twice`]));
   d.staff.forEach((s, i) => {

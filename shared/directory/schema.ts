@@ -27,6 +27,7 @@ const team = {
     name,
     hours,
     closedMessage: spoken,
+    callback: { type: 'boolean', default: true },
     overflow: {
       type: 'array',
       default: [],
@@ -51,6 +52,7 @@ const menuOption = {
   maxProperties: 1,
   properties: { team: id, say: spoken, transfer: e164, menu: { $ref: '#/$defs/menu' } },
 } as const;
+const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } as const;
 
 export const directorySchema = {
   $defs: {
@@ -133,6 +135,23 @@ export const directorySchema = {
           language: { type: 'string', pattern: '^[a-z]{2}-[A-Z]{2}$', default: 'en-GB' },
           holdMusicUrl: { type: 'string', pattern: '^https?://' },
           callRecordRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+          callbackOfferAfterSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 120 },
+          callbackRetrySeconds: { type: 'integer', minimum: 30, maximum: 7200, default: 300 },
+          callbackAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+          callbackWindows: {
+            type: 'array',
+            maxItems: 9,
+            default: [
+              { start: '10:00', end: '12:00' },
+              { start: '14:00', end: '16:00' },
+            ],
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['start', 'end'],
+              properties: { start: clockTime, end: clockTime },
+            },
+          },
           answerTargetSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 120 },
           wallboard: {
             type: 'object',

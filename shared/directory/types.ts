@@ -37,6 +37,8 @@ export interface Team {
   hours?: WeeklyHours;
   closedMessage?: string;
   overflow: OverflowRule[];
+  /** Whether waiting callers are offered a call-back. */
+  callback: boolean;
 }
 
 /** One keypad option: queue for a team, hear a message, go to a sub-menu, or be put through to a number. */
@@ -59,6 +61,14 @@ export interface PriorityLine {
   from?: string[];
   to?: string[];
   team?: string;
+}
+
+/** A time of day, "HH:MM", in Europe/London. */
+export type ClockTime = string;
+
+export interface CallbackWindow {
+  start: ClockTime;
+  end: ClockTime;
 }
 
 export interface Practice {
@@ -96,6 +106,14 @@ export interface Practice {
   hours?: WeeklyHours;
   outOfHoursMessage: string;
   priorityLines: PriorityLine[];
+  /** Offer a call-back once the estimated wait is longer than this. */
+  callbackOfferAfterSeconds: number;
+  /** Wait between attempts when a call-back is not answered. */
+  callbackRetrySeconds: number;
+  /** Attempts before a call-back is marked failed for staff to follow up. */
+  callbackAttempts: number;
+  /** Windows a call-back can be booked into, later today or on the next working day. */
+  callbackWindows: CallbackWindow[];
   teams: Team[];
 }
 

@@ -19,6 +19,8 @@ export interface QueueView {
   handleSamples: number;
   /** Staff signed in (available, on a call or in wrap-up) who serve the team. */
   staffOn: number;
+  /** The team queue the caller is in ('' when not waiting). */
+  team: string;
 }
 
 export interface NewCall {
@@ -48,6 +50,30 @@ export interface Pairing {
   practice: string;
   provider: string;
   providerCallId: string;
+  /** A caller on the line, or a call-back to be made. */
+  kind: 'call' | 'callback';
+}
+
+export type CallbackState = 'booked' | 'queued' | 'connecting' | 'talking' | 'talked' | 'retry-wait' | 'made' | 'failed' | 'cancelled';
+
+export interface CallbackRecord {
+  id: string;
+  state: CallbackState;
+  practice: string;
+  team: string;
+  /** The number to ring, in full: only for placing the call; mask it before it leaves the service. */
+  number: string;
+  /** The call the request was made on ('' when booked through the API). */
+  origin: string;
+  requestedAt: number;
+  firstRingAt: number;
+  attempts: number;
+  windowStart?: number;
+  windowEnd?: number;
+  answeredAt?: number;
+  endedAt?: number;
+  failure?: string;
+  staff?: string;
 }
 
 export interface CallEnd {
@@ -144,15 +170,15 @@ export class CallQueue {
     const p = this.prefix(shard);
     const r = await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]);
     const pairs: Pairing[] = [];
-    for (let i = 0; i < r.length; i += 2) pairs.push({ callId: String(r[i]), staffId: String(r[i + 1]), practice: '', provider: '', providerCallId: '' });
+    for (let i = 0; i < r.length; i += 2) pairs.push({ callId: String(r[i]), staffId: String(r[i + 1]), practice: '', provider: '', providerCallId: '', kind: 'call' });
     if (pairs.length === 0) return pairs;
     // Where to reach each paired caller: read in one pipelined round trip.
     const pipeline = this.redis.pipeline();
-    for (const pair of pairs) pipeline.hmget(`${p}call:${pair.callId}`, 'practice', 'provider', 'providerCallId');
+    for (const pair of pairs) pipeline.hmget(`${p}call:${pair.callId}`, 'practice', 'provider', 'providerCallId', 'kind');
     const rows = (await pipeline.exec()) ?? [];
     rows.forEach(([, row], i) => {
-      const [practice, provider, providerCallId] = row as string[];
-      Object.assign(pairs[i]!, { practice, provider, providerCallId });
+      const [practice, provider, providerCallId, kind] = row as string[];
+      Object.assign(pairs[i]!, { practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call' });
     });
     return pairs;
   }
@@ -202,6 +228,62 @@ export class CallQueue {
     };
   }
 
+  async requestCallback(shard: string, callId: string, callbackId: string, number: string, now: number): Promise<{ result: 'requested' | 'duplicate' | 'stale'; callbackId: string; position: number }> {
+    const p = this.prefix(shard);
+    const [result, id, position] = await this.run('requestCallback', [`${p}call:${callId}`], [p, now, callId, callbackId, number]);
+    return { result: result as 'requested', callbackId: String(id), position: Number(position) };
+  }
+
+  async bookCallback(shard: string, b: { callbackId: string; team: string; practice: string; number: string; windowStart: number; windowEnd: number; origin: string }, now: number): Promise<'booked' | 'duplicate'> {
+    const p = this.prefix(shard);
+    const [result] = await this.run('bookCallback', [`${p}call:cb:${b.callbackId}`], [p, now, b.callbackId, b.team, b.practice, b.number, b.windowStart, b.windowEnd, b.origin]);
+    return result as 'booked' | 'duplicate';
+  }
+
+  async requeueCallback(shard: string, callbackId: string, fromState: 'retry-wait' | 'booked' | 'failed', now: number): Promise<'queued' | 'stale'> {
+    const p = this.prefix(shard);
+    const [result] = await this.run('requeueCallback', [`${p}call:cb:${callbackId}`], [p, now, callbackId, fromState]);
+    return result as 'queued' | 'stale';
+  }
+
+  async callbackAttemptFailed(shard: string, callbackId: string, staffId: string, maxAttempts: number, retentionMs: number, reason: string, now: number): Promise<{ result: 'retry' | 'failed' | 'stale'; attempts: number }> {
+    const p = this.prefix(shard);
+    const [result, attempts] = await this.run('callbackAttemptFailed', [`${p}call:cb:${callbackId}`], [p, now, callbackId, staffId, maxAttempts, retentionMs, reason]);
+    return { result: result as 'retry', attempts: Number(attempts) };
+  }
+
+  async closeCallback(shard: string, callbackId: string, to: 'cancelled' | 'failed', reason: string, retentionMs: number, now: number): Promise<{ result: 'closed' | 'stale'; state: string }> {
+    const p = this.prefix(shard);
+    const [result, state] = await this.run('closeCallback', [`${p}call:cb:${callbackId}`], [p, now, callbackId, to, reason, retentionMs]);
+    return { result: result as 'closed', state: String(state) };
+  }
+
+  async callback(shard: string, callbackId: string): Promise<CallbackRecord | undefined> {
+    const row = await this.redis.hgetall(`${this.prefix(shard)}call:cb:${callbackId}`);
+    return row.kind === 'callback' ? toCallback(callbackId, row) : undefined;
+  }
+
+  /** A practice's call-backs requested in [from, to), oldest first. */
+  async callbacks(shard: string, practice: string, from: number, to: number): Promise<CallbackRecord[]> {
+    const p = this.prefix(shard);
+    const ids = await this.redis.zrangebyscore(`${p}callbacks:${practice}`, from, `(${to}`);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(`${p}call:cb:${id}`);
+    const rows = (await pipeline.exec()) ?? [];
+    return rows.flatMap(([, row], i) => ((row as Record<string, string>).kind === 'callback' ? [toCallback(ids[i]!, row as Record<string, string>)] : []));
+  }
+
+  /** The patient picked up a call-back: the time every call-back figure is measured to. */
+  async markCallbackAnswered(shard: string, callbackId: string, now: number): Promise<void> {
+    await this.redis.hset(`${this.prefix(shard)}call:cb:${callbackId}`, 'answeredAt', now, 'patientAnswered', 1);
+  }
+
+  /** Remembers a number a caller keyed in, until they confirm it. */
+  async setPendingCallbackNumber(shard: string, callId: string, number: string): Promise<void> {
+    await this.redis.hset(`${this.prefix(shard)}call:${callId}`, 'pendingCallbackNumber', number);
+  }
+
   async call(shard: string, callId: string): Promise<Record<string, string>> {
     return this.redis.hgetall(`${this.prefix(shard)}call:${callId}`);
   }
@@ -222,6 +304,26 @@ export class CallQueue {
   }
 }
 
+function toCallback(id: string, r: Record<string, string>): CallbackRecord {
+  const num = (v: string | undefined) => (v ? Number(v) : undefined);
+  return {
+    id,
+    state: r.state as CallbackState,
+    practice: r.practice ?? '',
+    team: r.team ?? '',
+    number: r.number ?? '',
+    origin: r.origin ?? '',
+    requestedAt: Number(r.requestedAt),
+    firstRingAt: Number(r.firstRingAt),
+    attempts: Number(r.attempts ?? 0),
+    ...(r.windowStart ? { windowStart: num(r.windowStart), windowEnd: num(r.windowEnd) } : {}),
+    ...(r.patientAnswered ? { answeredAt: num(r.answeredAt) } : {}),
+    ...(r.endedAt ? { endedAt: num(r.endedAt) } : {}),
+    ...(r.failure ? { failure: r.failure } : {}),
+    ...(r.staff ? { staff: r.staff } : {}),
+  };
+}
+
 function toView(r: Reply): QueueView {
   const handle = r[3] === '' ? undefined : Number(r[3]);
   return {
@@ -231,5 +333,6 @@ function toView(r: Reply): QueueView {
     ...(handle === undefined ? {} : { handleSeconds: handle }),
     handleSamples: Number(r[4]),
     staffOn: Number(r[5]),
+    team: String(r[6] ?? ''),
   };
 }

@@ -3,7 +3,8 @@
  * does. It signs webhooks with the official `twilio` package, executes the TwiML it gets back
  * (Say, Play, Pause, Redirect, Dial with action and answered callbacks, Gather of keypad digits
  * as the test scripts them, Hangup; the end of a document hangs up), rings staff endpoints with behaviours the test sets, and serves the Calls
- * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended).
+ * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended; place an
+ * outbound call, which rings its `To` endpoint with the behaviour set for it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +37,8 @@ export interface WebhookLog {
 }
 
 export class FakeCall extends PhoneCall {
+  direction: 'inbound' | 'outbound-api' = 'inbound';
+
   constructor(
     sid: string,
     from: string,
@@ -68,6 +71,8 @@ export function parseTwiml(body: string): Verb[] {
 export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
   readonly webhooks: WebhookLog[] = [];
   readonly restRequests: { path: string; params: Record<string, string>; status: number }[] = [];
+  /** Calls placed through POST .../Calls.json, in order. */
+  readonly outbound: FakeCall[] = [];
 
   /** A caller rings `to`. Resolves once the first webhook has been answered. */
   async placeCall(from: string, to: string, keys: string[] = []): Promise<FakeCall> {
@@ -107,7 +112,7 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
       Caller: call.from,
       Called: call.to,
       CallStatus: call.status,
-      Direction: 'inbound',
+      Direction: call.direction,
       ApiVersion: '2010-04-01',
       ...extra,
     };
@@ -172,8 +177,12 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
             // no input it moves on to the next verb unless actionOnEmptyResult is true.
             for (const say of verb.children.filter((v) => v.name === 'Say')) call.heard.push(say.text);
             call.menusHeard.push(verb.children.map((v) => v.text).join(' '));
-            const digits = (call.keys.shift() ?? '').slice(0, Number(verb.attrs.numDigits ?? 99));
-            if (!digits) await sleep(Number(verb.attrs.timeout ?? 5) * this.timeScale, signal);
+            const pressed = call.keys.shift() ?? '';
+            const finish = verb.attrs.finishOnKey ?? '#';
+            const digits = (finish && pressed.includes(finish) ? pressed.slice(0, pressed.indexOf(finish)) : pressed).slice(0, Number(verb.attrs.numDigits ?? 99));
+            // Nothing pressed: the nested pauses and audio play out, then the timeout runs.
+            const prompt = verb.children.reduce((s, v) => s + (v.name === 'Pause' ? Number(v.attrs.length ?? 1) : v.name === 'Play' ? 10 : 0), 0);
+            if (!digits) await sleep((prompt + Number(verb.attrs.timeout ?? 5)) * this.timeScale, signal);
             if (signal.aborted || call.over) return;
             if (!digits && verb.attrs.actionOnEmptyResult !== 'true') break;
             const action = this.resolve(call, verb.attrs.action ?? docUrl ?? '', docUrl);
@@ -242,12 +251,28 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     }
   }
 
-  private async complete(call: FakeCall): Promise<void> {
+  /** An outbound call rings its `to` with that endpoint's behaviour; answered, it runs the Url's TwiML. */
+  private async ringOutbound(call: FakeCall, timeoutS: number): Promise<void> {
+    const behaviour = this.endpoints.get(call.to) ?? { answer: 'answer' };
+    if (behaviour.answer !== 'answer') {
+      if (behaviour.answer === 'no-answer') await sleep(timeoutS * this.timeScale, call.control.signal);
+      return this.complete(call, behaviour.answer);
+    }
+    await sleep(behaviour.afterMs ?? 0, call.control.signal);
+    if (call.over) return;
+    call.status = 'in-progress';
+    call.answeredAt = Date.now();
+    const body = await this.request(call, call.number.voiceUrl, {});
+    await this.runDocument(call, body, call.number.voiceUrl, call.control.signal);
+  }
+
+  private async complete(call: FakeCall, status: 'completed' | 'no-answer' | 'busy' | 'failed' = 'completed'): Promise<void> {
     if (call.status === 'completed') return;
     const wasAnswered = call.status === 'in-progress';
     call.status = 'completed';
     call.control.abort();
-    await this.post(call.number.statusCallback, this.params(call, { CallStatus: 'completed', CallDuration: wasAnswered ? String(Math.round((Date.now() - call.startedAt) / 1000)) : '0' }), call.number.authToken).catch(() => undefined);
+    if (!call.number.statusCallback) return;
+    await this.post(call.number.statusCallback, this.params(call, { CallStatus: status, CallDuration: wasAnswered ? String(Math.round((Date.now() - call.startedAt) / 1000)) : '0' }), call.number.authToken).catch(() => undefined);
   }
 
   protected async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -258,12 +283,23 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
       this.restRequests.push({ path: req.url ?? '', params, status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !m) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    const [, account, sid] = m;
+    if (req.method !== 'POST' || !(m || create)) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    const account = (m ?? create)![1]!;
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
     const owner = [...this.numbers.values()].find((n) => n.accountSid === account);
     if (!owner || user !== account || pass !== owner.authToken) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (create) {
+      if (!params.To || !params.From || !params.Url) return reply(400, { code: 21205, message: 'To, From and Url are required', status: 400 });
+      const call = new FakeCall(`CA${randomBytes(16).toString('hex')}`, params.From, params.To, { ...owner, voiceUrl: params.Url, statusCallback: params.StatusCallback ?? '' });
+      call.direction = 'outbound-api';
+      this.calls.set(call.sid, call);
+      this.outbound.push(call);
+      reply(201, { sid: call.sid, status: 'queued' });
+      return void this.ringOutbound(call, Number(params.Timeout ?? 60));
+    }
+    const sid = m![2];
     const call = this.calls.get(sid!);
     if (!call || call.number.accountSid !== account) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Calls/${sid}.json was not found`, status: 404 });
     if (call.status !== 'in-progress') return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });

@@ -6,7 +6,7 @@ import { freePort } from '../../scripts/redis.mjs';
 
 /** A Switchboard service process started from dist/ (npm test builds it first), stopped at the test's end. */
 export async function spawnSwitchboard(t: Test, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let out = '';
   const child = spawn(process.execPath, ['dist/services/switchboard/main.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '200', ...env },

@@ -4,16 +4,40 @@ import { startPrivateRedis } from '../../scripts/redis.mjs';
 
 /** A redis-server of this test's own (AOF on), stopped when the test ends. */
 export async function privateRedis(t: Test) {
-  const server = await startPrivateRedis();
+  let server = await startPrivateRedis();
   const clients: Redis[] = [];
   const connect = () => {
     const r = new Redis(server.url, { maxRetriesPerRequest: 1 });
     clients.push(r);
     return r;
   };
+  /** Stop Redis as an operator would (SIGTERM: it flushes its AOF) and start it again on the same port and data. */
+  const restart = async () => {
+    const { port, dir } = server;
+    await new Promise<void>((resolve) => {
+      server.child.once('exit', () => resolve());
+      server.child.kill('SIGTERM');
+    });
+    server = await startPrivateRedis({ port, dir });
+  };
   t.teardown(async () => {
     for (const c of clients) c.disconnect();
     server.child.kill('SIGKILL');
   });
-  return { ...server, connect };
+  return {
+    get url() {
+      return server.url;
+    },
+    get child() {
+      return server.child;
+    },
+    get port() {
+      return server.port;
+    },
+    get dir() {
+      return server.dir;
+    },
+    connect,
+    restart,
+  };
 }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { RedisClient } from '../redis.js';
 import type { Clock } from '../../../shared/clock.js';
+import { CallbackScheduler } from '../../../shared/callbacks/scheduler.js';
 import { CallFlow } from '../../../shared/callflow/flow.js';
 import type { LiveCallControl } from '../../../shared/callflow/ports.js';
 import type { Directory } from '../../../shared/directory/directory.js';
@@ -26,10 +27,12 @@ export interface CallFlowPluginOptions {
   sweepIntervalMs: number;
 }
 
-/** The queue, the call flow and the sweep timer; Redis is closed when the app closes. */
+/** The queue, the call flow, the call-back scheduler and the sweep timer; Redis is closed when the app closes. */
 export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
   const queue = new CallQueue(opts.redis, opts.keyPrefix);
+  const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log);
   const flow = new CallFlow({
+    scheduler,
     queue,
     clock: opts.clock,
     directory: opts.directory,
@@ -46,6 +49,8 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
 
+  scheduler.start((job) => flow.callbacks.onJob(job));
+
   // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
   let sweeping: Promise<void> | undefined;
   const sweep = setInterval(() => {
@@ -57,6 +62,7 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await sweeping;
+    await scheduler.close();
     await flow.settle();
     await opts.redis.quit().catch(() => opts.redis.disconnect());
   });

@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number } }>;
+type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number; callback?: string; tries?: number } }>;
 
 const body = {
   type: 'object',
@@ -27,7 +27,7 @@ const body = {
     CallStatus: { type: 'string' },
     DialCallStatus: { type: 'string' },
     DialCallDuration: { type: 'string', pattern: '^[0-9]*$' },
-    Digits: { type: 'string' },
+    Digits: { type: 'string', maxLength: 32 },
   },
 };
 const query = (required: string[] = []) => ({
@@ -39,6 +39,8 @@ const query = (required: string[] = []) => ({
     call: { type: 'string' },
     path: { type: 'string', pattern: '^[0-9*#]*$' },
     attempt: { type: 'integer', minimum: 1 },
+    callback: { type: 'string' },
+    tries: { type: 'integer', minimum: 1, maximum: 9 },
   },
 });
 const twimlResponse = { 200: { type: 'string', description: 'TwiML' } };
@@ -63,7 +65,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     request.practice = practice;
   });
 
-  holdCallersOnFailure(app, /\/(voice|wait|dial-result|menu)$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
+  holdCallersOnFailure(app, /\/(voice|wait|dial-result|menu|callback-(offer|confirm|number|book))$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
 
   const call = (request: Req, providerCallId = request.body.CallSid): InboundCall => ({
     provider: 'twilio',
@@ -94,6 +96,34 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
 
   app.post('/status', { schema: { body, querystring: query(), response: empty } }, async (request: Req, reply) => {
     if (FINAL_CALL_STATUSES.has(request.body.CallStatus ?? '')) await app.flow.ended(call(request));
+    return reply.status(204).send();
+  });
+
+  // Call-back: the caller's keypad answers while on the line.
+  const keypad = { body, querystring: query(['practice']), response: twimlResponse };
+  const digits = (request: Req) => request.body.Digits ?? '';
+  app.post('/callback-offer', { schema: keypad }, async (request: Req, reply) => twiml(request, reply, await app.flow.callbacks.onOffer(call(request), digits(request))));
+  app.post('/callback-confirm', { schema: keypad }, async (request: Req, reply) => twiml(request, reply, await app.flow.callbacks.onConfirm(call(request), digits(request))));
+  app.post('/callback-book', { schema: keypad }, async (request: Req, reply) => twiml(request, reply, await app.flow.callbacks.onBook(call(request), digits(request))));
+  app.post('/callback-number', { schema: { ...keypad, querystring: query(['practice', 'tries']) } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.callbacks.onKeyedNumber(call(request), digits(request), request.query.tries!)),
+  );
+
+  // Call-back: the outbound legs, staff phone first, then the patient.
+  const leg = query(['practice', 'callback', 'staff']);
+  app.post('/callback-staff', { schema: { body, querystring: leg, response: twimlResponse } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.callbacks.onStaffAnswered(request.practice!, request.query.callback!, request.query.staff!)),
+  );
+  app.post('/callback-answered', { schema: { body, querystring: leg, response: empty } }, async (request: Req, reply) => {
+    if (request.body.CallStatus === 'in-progress' || request.body.CallStatus === 'answered') await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!);
+    return reply.status(204).send();
+  });
+  app.post('/callback-result', { schema: { body, querystring: leg, response: twimlResponse } }, async (request: Req, reply) =>
+    twiml(request, reply, await app.flow.callbacks.onPatientLegEnded(request.practice!, request.query.callback!, request.query.staff!, dialOutcome(request.body.DialCallStatus), Number(request.body.DialCallDuration || 0))),
+  );
+  app.post('/callback-staff-status', { schema: { body, querystring: leg, response: empty } }, async (request: Req, reply) => {
+    const status = request.body.CallStatus ?? '';
+    if (FINAL_CALL_STATUSES.has(status)) await app.flow.callbacks.onStaffLegEnded(request.practice!, request.query.callback!, request.query.staff!, dialOutcome(status));
     return reply.status(204).send();
   });
 }

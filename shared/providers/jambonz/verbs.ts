@@ -18,7 +18,7 @@ export function jambonzStepUrl(basePath: string, practice: Practice, next: Step)
   if (next.step === 'menu') {
     q.set('path', next.path);
     q.set('attempt', String(next.attempt));
-  } else if (next.step !== 'wait') {
+  } else if ('staffId' in next) {
     q.set('staff', next.staffId);
   }
   return `${basePath}/${next.step}?${q}`;

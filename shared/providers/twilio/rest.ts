@@ -1,6 +1,7 @@
-import type { Instruction } from '../../callflow/instructions.js';
+import type { Instruction, OutboundCall } from '../../callflow/instructions.js';
+import type { Practice } from '../../directory/types.js';
 import type { LiveCall, LiveCallControl } from '../../callflow/ports.js';
-import { renderTwiml } from './twiml.js';
+import { renderTwiml, twilioStepUrl } from './twiml.js';
 
 /** Twilio error codes that mean the call is no longer there to update. */
 const CALL_GONE = new Set([21220, 20404]);
@@ -24,23 +25,44 @@ export class TwilioLiveCalls implements LiveCallControl {
   ) {}
 
   async redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'> {
-    const account = call.practice.provider;
-    if (account.kind !== 'twilio') throw new Error(`practice ${call.practice.ods} is not on Twilio`);
-    const { accountSid, authToken } = account;
     const twiml = renderTwiml(instructions, { publicUrl: this.publicUrl, practice: call.practice, providerCallId: call.providerCallId });
-    const res = await fetch(`${this.apiBase}/2010-04-01/Accounts/${accountSid}/Calls/${encodeURIComponent(call.providerCallId)}.json`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ Twiml: twiml }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    const res = await this.post(call.practice, `Calls/${encodeURIComponent(call.providerCallId)}.json`, { Twiml: twiml });
     if (res.ok) return 'ok';
     const body = (await res.json().catch(() => ({}))) as { code?: number; message?: string };
     if (body.code !== undefined && CALL_GONE.has(body.code)) return 'gone';
     if (res.status === 404) return 'gone';
     throw new TwilioApiError(res.status, body.code, body.message ?? res.statusText);
+  }
+
+  /** POST .../Calls.json: ring `to`; Twilio fetches the answer URL when it picks up. */
+  async placeCall(practice: Practice, call: OutboundCall): Promise<string> {
+    const url = (step: OutboundCall['onAnswer']) => twilioStepUrl(this.publicUrl, practice, '', step);
+    const res = await this.post(practice, 'Calls.json', {
+      To: call.to,
+      From: call.callerId,
+      Url: url(call.onAnswer),
+      Method: 'POST',
+      StatusCallback: url(call.onEnd),
+      StatusCallbackMethod: 'POST',
+      Timeout: String(call.timeoutSeconds),
+    });
+    const body = (await res.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
+    if (!res.ok || !body.sid) throw new TwilioApiError(res.status, body.code, body.message ?? res.statusText);
+    return body.sid;
+  }
+
+  private post(practice: Practice, path: string, form: Record<string, string>): Promise<Response> {
+    const account = practice.provider;
+    if (account.kind !== 'twilio') throw new Error(`practice ${practice.ods} is not on Twilio`);
+    const { accountSid, authToken } = account;
+    return fetch(`${this.apiBase}/2010-04-01/Accounts/${accountSid}/${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams(form),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
   }
 }

@@ -5,6 +5,20 @@ import type { Instruction, Step } from '../../callflow/instructions.js';
 export function twilioStepUrl(publicUrl: string, practice: Practice, providerCallId: string, next: Step): string {
   const q = new URLSearchParams({ practice: practice.ods });
   switch (next.step) {
+    case 'callback-offer':
+    case 'callback-confirm':
+    case 'callback-book':
+      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
+    case 'callback-number':
+      q.set('tries', String(next.tries));
+      return `${publicUrl}/v1/twilio/callback-number?${q}`;
+    case 'callback-staff':
+    case 'callback-staff-status':
+    case 'callback-answered':
+    case 'callback-result':
+      q.set('callback', next.callbackId);
+      q.set('staff', next.staffId);
+      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
     case 'wait':
       return `${publicUrl}/v1/twilio/wait?${q}`;
     case 'dial-result':
@@ -36,12 +50,13 @@ export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: strin
         return `<Redirect method="POST">${url(i.next)}</Redirect>`;
       case 'dial': {
         const answered = `statusCallbackEvent="answered" statusCallback="${url(i.onAnswer)}" statusCallbackMethod="POST"`;
-        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}">${dialNoun(i.endpoint, answered)}</Dial>`;
+        const callerId = i.callerId ? ` callerId="${escapeXml(i.callerId)}"` : '';
+        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}"${callerId}>${dialNoun(i.endpoint, answered)}</Dial>`;
       }
       case 'gather':
         // actionOnEmptyResult: the flow is asked again when nothing was pressed, to count attempts;
-        // finishOnKey="": # and * are menu keys, not "end of input".
-        return `<Gather input="dtmf" numDigits="${i.numDigits}" timeout="${i.timeoutSeconds}" finishOnKey="" actionOnEmptyResult="true" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
+        // finishOnKey="" unless asked for: # and * are menu keys, not "end of input".
+        return `<Gather input="dtmf" numDigits="${i.numDigits}" timeout="${i.timeoutSeconds}" finishOnKey="${escapeXml(i.finishOnKey ?? '')}" actionOnEmptyResult="true" action="${url(i.next)}" method="POST">${i.prompt.map(render).join('')}</Gather>`;
       case 'transfer':
         return `<Dial>${dialNoun(i.number, '')}</Dial>`;
       case 'hangup':

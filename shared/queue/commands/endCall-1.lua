@@ -48,6 +48,21 @@ elseif state == 'talking' then
   recordHandleTime(prefix, c[3], talk + wrapMs / 1000)
 elseif state == 'talked' then
   outcome = 'answered'
+elseif state == 'callback' then
+  outcome = 'callback-requested' -- NHS CBT005: the call-back keeps the caller's place; this call is done
+end
+if redis.call('HGET', callKey, 'kind') == 'callback' then
+  -- A call-back's staff leg is over. Its hash is its record (kept as long as the practice keeps
+  -- records); one that reached the patient counts once as NHS CBT006, time to answer measured from
+  -- the patient's first ring on the call they asked on.
+  local cb = redis.call('HMGET', callKey, 'practice', 'firstRingAt', 'answeredAt', 'patientAnswered')
+  if outcome == 'answered' and cb[4] then
+    countCallBackMade(prefix, cb[1], tonumber(cb[2]), math.floor((tonumber(cb[3]) - tonumber(cb[2])) / 1000 + 0.5), stats.zone, stats.ttlMs)
+  end
+  redis.call('HSET', callKey, 'state', cb[4] and 'made' or 'failed', 'endedAt', now)
+  redis.call('ZREM', prefix .. 'connecting', callId)
+  redis.call('PEXPIRE', callKey, retentionMs)
+  return {'ended', cb[4] and 'callback-made' or 'callback-failed', staffId, staffNext}
 end
 writeRecord(prefix, callKey, callId, now, outcome, retentionMs, stats)
 return {'ended', outcome, staffId, staffNext}

@@ -8,5 +8,5 @@ local callKey = KEYS[1]
 local prefix, callId = ARGV[1], ARGV[3]
 -- @include "includes/position"
 
-if redis.call('EXISTS', callKey) == 0 then return {'', 0, 0, '', '0', 0} end
+if redis.call('EXISTS', callKey) == 0 then return {'', 0, 0, '', '0', 0, ''} end
 return queueView(prefix, callKey, callId)

@@ -2,7 +2,7 @@ import t from 'tap';
 import { estimateWait, roundedMinutes } from '../../../shared/callflow/estimate.js';
 import { prompts } from '../../../shared/callflow/prompts.js';
 
-const view = (over: Partial<Parameters<typeof estimateWait>[0]>) => ({ state: 'queued' as const, position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, ...over });
+const view = (over: Partial<Parameters<typeof estimateWait>[0]>) => ({ state: 'queued' as const, position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F1.reception', ...over });
 
 t.test('the estimate comes from observed handling and the staff serving the queue', async (t) => {
   t.same(estimateWait(view({})), { basis: 'observed', seconds: 150 }, '(3 − ½) × 120 s ÷ 2 staff');

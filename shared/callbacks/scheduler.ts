@@ -1,0 +1,83 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import type { Clock } from '../clock.js';
+import type { Log } from '../log.js';
+
+/** Work to do at a time: retry an unanswered call-back, open or close a booked call-back's window. */
+export interface CallbackJob {
+  type: 'retry' | 'open' | 'close';
+  practice: string;
+  callbackId: string;
+}
+
+const QUEUE = 'callbacks';
+
+/**
+ * Delayed call-back work on BullMQ. Job ids are derived from what they do (`retry-<id>-<attempt>`,
+ * `open-<id>`, `close-<id>`), so the same work can never be scheduled twice; every process runs a
+ * worker, BullMQ gives each job to one of them, and a job whose worker died is run again — the
+ * handlers are idempotent (each is one Lua script that moves only the expected state).
+ * Keys share one hash tag so the queue works on Redis Cluster.
+ */
+export class CallbackScheduler {
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private readonly connections: (Redis | Cluster)[] = [];
+  private closing = false;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keyPrefix: string,
+    private readonly clock: Clock,
+    private readonly log: Log,
+  ) {
+    this.queue = new Queue(QUEUE, { connection: this.connection(), prefix: this.bullPrefix });
+    this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'call-back queue error'));
+  }
+
+  /**
+   * A connection of the scheduler's own; errors are logged (the connection retries) rather than
+   * thrown. Once closing it stops reconnecting, and so do the copies BullMQ makes of it for its
+   * blocking reads, so that close() ends them all even when Redis has gone away.
+   */
+  private connection(blocking: { maxRetriesPerRequest?: null } = {}): Redis | Cluster {
+    // BullMQ's blocking reads wait far longer than the service's per-command timeout.
+    const options = { ...blocking, commandTimeout: undefined };
+    const retryStrategy = (times: number) => (this.closing ? null : Math.min(times * 200, 2000));
+    const cluster = this.redis.isCluster ? (this.redis as Cluster) : undefined;
+    const conn = cluster
+      ? cluster.duplicate(undefined, { clusterRetryStrategy: retryStrategy, redisOptions: { ...cluster.options.redisOptions, ...options } })
+      : (this.redis as Redis).duplicate({ ...options, retryStrategy });
+    conn.on('error', (err: Error) => this.log.warn({ err: err.message }, 'call-back scheduler connection error'));
+    this.connections.push(conn);
+    return conn;
+  }
+
+  private get bullPrefix(): string {
+    return `${this.keyPrefix}{callbacks}`;
+  }
+
+  async schedule(job: CallbackJob, at: number, jobId: string): Promise<void> {
+    const delay = Math.max(0, Math.round(this.clock.realDelay(at - this.clock.now())));
+    await this.queue.add(job.type, job, { jobId, delay, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } });
+  }
+
+  start(handle: (job: CallbackJob) => Promise<void>): void {
+    this.worker = new Worker(QUEUE, async (job: Job<CallbackJob>) => handle(job.data), {
+      connection: this.connection({ maxRetriesPerRequest: null }),
+      prefix: this.bullPrefix,
+      concurrency: 8,
+    });
+    this.worker.on('failed', (job, err) => this.log.warn({ err, jobId: job?.id }, 'call-back job failed'));
+    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'call-back worker error'));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    // With Redis unreachable BullMQ's close would wait for it forever: give it two seconds.
+    const closing = Promise.all([this.worker?.close(), this.queue.close()]);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    // BullMQ leaves connections it was given open, and cannot close them while Redis is away.
+    for (const conn of this.connections) conn.disconnect();
+  }
+}

@@ -42,7 +42,7 @@ export class CallbackScheduler {
    */
   private connection(blocking: { maxRetriesPerRequest?: null } = {}): Redis | Cluster {
     // BullMQ's blocking reads wait far longer than the service's per-command timeout.
-    const options = { ...blocking, commandTimeout: undefined };
+    const options = { ...blocking, commandTimeout: undefined, enableOfflineQueue: true };
     const retryStrategy = (times: number) => (this.closing ? null : Math.min(times * 200, 2000));
     const cluster = this.redis.isCluster ? (this.redis as Cluster) : undefined;
     const conn = cluster

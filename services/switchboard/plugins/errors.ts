@@ -13,6 +13,9 @@ export class HttpError extends Error {
 }
 
 /** The one shape of every error response (RFC 9457), shared by every route's schema as `problem#`. */
+/** The body schema of a POST that takes none: described for OpenAPI, and an absent body is accepted. */
+export const noBody = { description: 'No body is needed; one sent is ignored.' } as const;
+
 export const problemSchema = {
   $id: 'problem',
   type: 'object',

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AccessGrant } from '../../../shared/directory/types.js';
 import { LiveHub } from '../../../shared/live/hub.js';
 import type { LiveGrant } from '../../../shared/live/scope.js';
@@ -47,13 +47,16 @@ export default fp(async function live(app: FastifyInstance, opts: LivePluginOpti
     coalesceMs: opts.coalesceMs,
     prefixOf: (shard) => app.queue.prefix(shard),
   });
-  const subscriber = (app.redis as Redis).duplicate();
+  // Not on the webhook path, so it may queue commands until Redis answers (the service's own connection fails fast).
+  const subscriber = app.redis.isCluster ? (app.redis as unknown as Cluster).duplicate(undefined, { enableOfflineQueue: true }) : (app.redis as Redis).duplicate({ enableOfflineQueue: true });
   subscriber.on('error', (err) => app.log.warn({ err: err.message }, 'live subscriber connection error'));
   subscriber.on('message', (_channel: string, prefix: string) => hub.changed(prefix));
   // After a reconnect Redis has forgotten the subscription (ioredis re-subscribes) and notices may
   // have been missed: re-read everything.
   subscriber.on('ready', () => hub.refreshAll());
-  await subscriber.subscribe(changesChannel(keyPrefix));
+  const subscribed = subscriber.subscribe(changesChannel(keyPrefix));
+  // Wait for the subscription only while Redis answers: the service starts without it (and says so in /readyz).
+  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]).catch((err: Error) => app.log.warn({ err: err.message }, 'live subscription failed'));
 
   const ticketKey = (ticket: string) => `${keyPrefix}ticket:${createHash('sha256').update(ticket).digest('hex')}`;
   app.decorate('live', {

@@ -5,7 +5,7 @@ import type { Practice } from '../../../shared/directory/types.js';
 import { maskNumber } from '../../../shared/log.js';
 import { londonDayBounds } from '../../../shared/london-time.js';
 import type { CallbackRecord, CallbackState } from '../../../shared/queue/queue.js';
-import { HttpError } from '../plugins/errors.js';
+import { HttpError, noBody } from '../plugins/errors.js';
 
 /** What staff see: a call-back's state in their words. */
 const STATUS: Record<CallbackState, string> = {
@@ -150,7 +150,7 @@ export default async function callbackRoutes(app: FastifyInstance) {
 
   app.post<OneRoute>(
     '/v1/callbacks/:id/retry',
-    { preHandler: app.authenticate, schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, response: { 200: callbackSchema } } },
+    { preHandler: app.authenticate, schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, body: noBody, response: { 200: callbackSchema } } },
     async (request) => {
       const { practice, cb } = await callbackFor(request);
       if ((await app.flow.callbacks.retry(practice, cb.id)) === 'stale') throw new HttpError(409, `only a failed call-back can be retried; ${cb.id} is ${STATUS[cb.state]}`);

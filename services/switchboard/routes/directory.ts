@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DirectoryError } from '../../../shared/directory/load.js';
 import type { Directory } from '../../../shared/directory/directory.js';
-import { HttpError } from '../plugins/errors.js';
+import { HttpError, noBody } from '../plugins/errors.js';
 
 /**
  * POST /v1/directory/reload (admin token): re-read the directory file. A file with errors is
@@ -13,6 +13,7 @@ export default async function directoryRoutes(app: FastifyInstance, opts: { relo
     {
       preHandler: app.authenticate,
       schema: {
+        body: noBody,
         response: {
           200: {
             type: 'object',

@@ -4,7 +4,7 @@ import { maySeeCalls } from '../../../shared/access.js';
 import { resolveScope, ScopeError, type ScopeRequest } from '../../../shared/live/scope.js';
 import { londonDayBounds } from '../../../shared/london-time.js';
 import { dayMetrics } from '../../../shared/metrics/today.js';
-import { HttpError } from '../plugins/errors.js';
+import { HttpError, noBody } from '../plugins/errors.js';
 import type { LiveGrant } from '../../../shared/live/scope.js';
 import { TICKET_SECONDS } from '../plugins/live.js';
 
@@ -42,6 +42,7 @@ export default async function liveRoutes(app: FastifyInstance) {
     {
       preHandler: app.authenticate,
       schema: {
+        body: noBody,
         response: {
           201: {
             type: 'object',

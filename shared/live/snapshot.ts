@@ -3,7 +3,7 @@ import type { Practice, Staff, WallboardThresholds } from '../directory/types.js
 import { maskNumber } from '../log.js';
 import { londonDayBounds } from '../london-time.js';
 import { dayMetrics, type DayMetrics } from '../metrics/today.js';
-import type { CallQueue } from '../queue/queue.js';
+import type { CallbackRecord, CallQueue } from '../queue/queue.js';
 import type { Scope, View } from './scope.js';
 
 /** How many waiting callers a screen lists (the count is always exact). */
@@ -18,7 +18,7 @@ export interface CurrentCall {
   waitedSeconds: number;
   /** Since when they have been talking (ms), while ringing null. */
   answeredAt: number | null;
-  /** Whether this is a call-back we made (call-backs arrive with issue 4; false until then). */
+  /** Whether this is a call-back we are making. */
   callBack: boolean;
 }
 
@@ -36,7 +36,7 @@ export interface CallerRow {
   queuedAt: number;
 }
 
-/** A call-back that could not reach the caller, for staff to act on. Filled by the call-back feature (issue 4). */
+/** A call-back that could not reach the caller, for staff to act on (ring again, or mark dealt with). */
 export interface FailedCallback {
   id: string;
   caller: string;
@@ -100,7 +100,11 @@ export class SnapshotReader {
     const directory = this.directory();
     const teams = new Set(scope.teams);
     const staff = directory.data.staff.filter((s) => scope.practices.some((p) => p.ods === s.practice) && directory.staffTeamKeys(s).some((t) => teams.has(t)));
-    const [callers, staffRows, today] = await Promise.all([this.callers(scope, now), this.staffRows(scope.shard, staff, now), this.today(scope, teams, now)]);
+    const [callers, staffRows, today, callbacks] = await Promise.all([this.callers(scope, now), this.staffRows(scope.shard, staff, now), this.today(scope, teams, now), this.callbacks(scope, teams, now)]);
+    const inState = (...states: string[]) => callbacks.filter((c) => states.includes(c.state));
+    const failed = inState('failed');
+    const day = londonDayBounds(undefined, now);
+    today.callbacksMade = inState('made').filter((c) => (c.endedAt ?? 0) >= day.from).length;
     const counts = { available: 0, onCall: 0, wrapUp: 0, away: 0, offline: 0 };
     for (const row of staffRows) {
       if (row.status === 'ringing' || row.status === 'on-call') counts.onCall++;
@@ -114,14 +118,20 @@ export class SnapshotReader {
         waiting: callers.count,
         longestWaitingSince: callers.rows.length === 0 ? null : Math.min(...callers.rows.map((r) => r.queuedAt)),
         talking: staffRows.filter((r) => r.status === 'on-call').length,
-        callbacks: { waiting: 0, inProgress: 0, failed: 0 },
+        callbacks: { waiting: inState('queued', 'booked', 'retry-wait').length, inProgress: inState('connecting', 'talking', 'talked').length, failed: failed.length },
       },
       staffCounts: counts,
       today,
       callers: callers.rows.slice(0, MAX_CALLER_ROWS),
       staff: staffRows,
-      failedCallbacks: [],
+      failedCallbacks: failed.map((c) => ({ id: c.id, caller: maskNumber(c.number), team: c.team, requestedAt: c.requestedAt, attempts: c.attempts, reason: c.failure ?? 'not-answered' })),
     };
+  }
+
+  /** The scope's call-backs of the last week (a failed one stays listed until staff deal with it). */
+  private async callbacks(scope: Scope, teams: ReadonlySet<string>, now: number): Promise<CallbackRecord[]> {
+    const lists = await Promise.all(scope.practices.map((p) => this.queue.callbacks(scope.shard, p.ods, now - 8 * 86_400_000, now + 1)));
+    return lists.flat().filter((c) => teams.has(c.team));
   }
 
   private async callers(scope: Scope, now: number): Promise<{ count: number; rows: CallerRow[] }> {
@@ -137,9 +147,10 @@ export class SnapshotReader {
     const rows: CallerRow[] = [];
     if (ids.length > 0) {
       const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hmget(`${p}call:${id}`, 'from', 'team', 'queuedAt', 'seq');
+      // A call-back in the queue holds its number as `number`, a caller on the line as `from`.
+      for (const id of ids) pipeline.hmget(`${p}call:${id}`, 'from', 'team', 'queuedAt', 'seq', 'number');
       const replies = (await pipeline.exec()) ?? [];
-      const withSeq = replies.map(([, v]) => v as (string | null)[]).map(([from, team, queuedAt, seq]) => ({ caller: maskNumber(from), team: team ?? '', queuedAt: Number(queuedAt ?? now), seq: Number(seq ?? 0) }));
+      const withSeq = replies.map(([, v]) => v as (string | null)[]).map(([from, team, queuedAt, seq, number]) => ({ caller: maskNumber(from || number), team: team ?? '', queuedAt: Number(queuedAt ?? now), seq: Number(seq ?? 0) }));
       // Queue order across the scope's teams is arrival order: the shard's sequence number.
       withSeq.sort((a, b) => a.seq - b.seq);
       withSeq.forEach(({ caller, team, queuedAt }, i) => rows.push({ position: i + 1, caller, team, queuedAt }));
@@ -154,7 +165,7 @@ export class SnapshotReader {
     const pipeline = redis.pipeline();
     for (const s of staff) pipeline.hmget(`${p}staff:${s.id}`, 'presence', 'activity', 'call');
     const states = ((await pipeline.exec()) ?? []).map(([, v]) => v as (string | null)[]);
-    const calls = await Promise.all(states.map(([, , callId]) => (callId ? redis.hmget(`${p}call:${callId}`, 'from', 'team', 'queuedAt', 'answeredAt') : null)));
+    const calls = await Promise.all(states.map(([, , callId]) => (callId ? redis.hmget(`${p}call:${callId}`, 'from', 'team', 'queuedAt', 'answeredAt', 'number', 'kind') : null)));
     return staff.map((s, i) => {
       const [presence, activity] = states[i]!;
       const status: StaffStatus = activity === 'ringing' || activity === 'on-call' || activity === 'wrap-up' ? activity : ((presence as StaffStatus | null) ?? 'offline');
@@ -162,7 +173,7 @@ export class SnapshotReader {
       const answeredAt = c?.[3] ? Number(c[3]) : null;
       const call: CurrentCall | null =
         c && (status === 'ringing' || status === 'on-call')
-          ? { caller: maskNumber(c[0]), team: c[1] ?? '', waitedSeconds: Math.max(0, Math.round(((answeredAt ?? now) - Number(c[2] ?? now)) / 1000)), answeredAt, callBack: false }
+          ? { caller: maskNumber(c[0] || c[4]), team: c[1] ?? '', waitedSeconds: Math.max(0, Math.round(((answeredAt ?? now) - Number(c[2] ?? now)) / 1000)), answeredAt, callBack: c[5] === 'callback' }
           : null;
       return { id: s.id, name: s.name, status, call };
     });

@@ -40,12 +40,23 @@ function render(s) {
   }
   set('waiting', String(s.live.waiting), level(s.live.waiting, s.thresholds.waitingAmber, s.thresholds.waitingRed));
 
-  // Filled by the call-back feature: each row says who, which team, when asked and why it failed.
+  // Failed call-backs: who, which team, why; ring again (back to the head of the queue) or mark dealt with.
   const failed = $('#failed');
   failed.replaceChildren();
   const rows = s.failedCallbacks ?? [];
   if (rows.length === 0) failed.append(el('li', { class: 'empty' }, 'No failed call-backs.'));
-  for (const f of rows) failed.append(el('li', {}, el('span', { class: 'num' }, f.caller), el('span', { class: 'team' }, f.team.split('.').pop()), el('span', {}, `${f.attempts} tries: ${f.reason}`)));
+  for (const f of rows) {
+    const again = el('button', { type: 'button', 'data-action': 'retry' }, 'Ring again');
+    const done = el('button', { type: 'button', 'data-action': 'done' }, 'Dealt with');
+    again.addEventListener('click', () => void actOnCallback(f.id, 'POST', `/v1/callbacks/${encodeURIComponent(f.id)}/retry`));
+    done.addEventListener('click', () => void actOnCallback(f.id, 'DELETE', `/v1/callbacks/${encodeURIComponent(f.id)}`));
+    failed.append(el('li', { 'data-id': f.id }, el('span', { class: 'num' }, f.caller), el('span', { class: 'team' }, f.team.split('.').pop()), el('span', {}, `${f.attempts} tries: ${f.reason}`), again, done));
+  }
+}
+
+async function actOnCallback(id, method, path) {
+  const res = await fetch(path, { method, headers: { authorization: `Bearer ${token}` } });
+  $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not update the call-back (${res.status}).`);
 }
 
 async function setPresence(state) {

@@ -4,6 +4,8 @@ import { FakeTwilio, type FakeCall } from '../../fakes/twilio.js';
 import { privateRedis } from '../../helpers/redis.js';
 import { startSwitchboard } from '../../helpers/switchboard.js';
 import { parseDirectory } from '../../../shared/directory/load.js';
+import { resolveScope } from '../../../shared/live/scope.js';
+import { SnapshotReader } from '../../../shared/live/snapshot.js';
 import { ALICE_SIP, EXAMPLE_YAML, PRACTICE_TOKEN, RIVERSIDE } from '../../fixtures/directories.js';
 
 const TEAM_STATS = 'sb:{U12345}:team:F81001.reception';
@@ -139,6 +141,11 @@ t.test('not answered: retried after callbackRetrySeconds, then failed and kept f
   t.equal(fake.outbound.length, 2, 'two attempts, each ringing staff first');
   t.match(failed, { status: 'failed', attempts: 2, failure: 'not-answered' }, 'after the last attempt it is failed and listed');
   t.equal((await callbacks()).filter((x) => x.status === 'failed').length, 1);
+  // The staff panel and wallboard list it, masked, for staff to act on.
+  const { scope } = resolveScope(sb.app.directory(), { role: 'practice', practice: 'F81001' }, { practice: 'F81001' });
+  const screen = await new SnapshotReader(sb.app.queue, sb.app.directory).read(scope, sb.app.clock.now());
+  t.match(screen.failedCallbacks, [{ id: failed.id, caller: /•+003$/, attempts: 2, reason: 'not-answered' }]);
+  t.match(screen.live.callbacks, { failed: 1, waiting: 0, inProgress: 0 });
   // Staff try again by hand, and this time the patient answers.
   fake.endpoints.delete('+447700900003');
   const retry = await sb.api('POST', `/v1/callbacks/${failed.id}/retry`, PRACTICE_TOKEN);

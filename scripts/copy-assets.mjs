@@ -8,3 +8,5 @@ cpSync(join(root, 'shared/queue/commands'), join(root, 'dist/shared/queue/comman
   recursive: true,
   filter: (src) => !src.endsWith('.ts'),
 });
+// The load tests (dist/loadtest) start their private Redis with the same helper the tests use.
+cpSync(join(root, 'scripts/redis.mjs'), join(root, 'dist/scripts/redis.mjs'));

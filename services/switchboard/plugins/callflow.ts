@@ -46,12 +46,13 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
 
+  // The interval is clock time, like every other duration, so a compressed simulation sweeps as often per simulated minute.
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping || opts.redis.status !== 'ready') return;
     sweeping = true;
     flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = false));
-  }, opts.sweepIntervalMs);
+  }, opts.clock.realDelay(opts.sweepIntervalMs));
   sweep.unref();
 
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { lineChart } from './chart.js';
 import { quantile } from './random.js';
@@ -109,7 +109,7 @@ const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 function runLine(r: RunResult): string {
-  return `${r.practices} practice(s), ${r.arrivalMinutes} simulated minutes of arrivals at ${r.speed}× (${r.arrivalMinutes / r.speed} real minutes), run ${new Date(r.startedAt).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node}.`;
+  return `${r.practices} practice(s), ${r.arrivalMinutes} simulated minutes of arrivals at ${r.speed}× (${r.arrivalMinutes / r.speed} real minutes), run ${new Date(r.startedAt).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node}; machine load average when the report was written ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min; above ${cpus().length} means other work was competing for the cores).`;
 }
 
 /** Writes <dir>/callers.md and machine.md with their SVG charts; returns the two paths. */

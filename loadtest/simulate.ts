@@ -169,7 +169,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       timers.add(t);
     };
 
-    const placeAttempt = async (practice: SimPractice, from: string, attemptNo: number) => {
+    // Once the run stops, no new calls start; calls already being placed are cut off as they connect.
+    let stopping = false;
+    const placing = new Set<Promise<void>>();
+    const placeAttempt = (practice: SimPractice, from: string, attemptNo: number) => {
+      if (stopping) return;
+      const p = place(practice, from, attemptNo);
+      placing.add(p);
+      void p.finally(() => placing.delete(p));
+    };
+    const place = async (practice: SimPractice, from: string, attemptNo: number) => {
       const attempt: CallerAttempt = { practice: practice.ods, from, attempt: attemptNo, placedAt: Date.now(), engaged: false, abandoned: false, cutOff: false, errors: [] };
       attempts.push(attempt);
       let call: FakeCall;
@@ -189,10 +198,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         attempt.abandoned = true;
         void fake.hangUp(call);
         if (attemptNo <= scenario.callers.maxRedials && random.chance(scenario.callers.redialProbability)) {
-          at(Date.now() + random.seconds(scenario.callers.redialAfter) * timeScale, () => void placeAttempt(practice, from, attemptNo + 1));
+          at(Date.now() + random.seconds(scenario.callers.redialAfter) * timeScale, () => placeAttempt(practice, from, attemptNo + 1));
         }
       }, random.seconds(scenario.callers.patience) * timeScale);
       bySid.set(call.sid, { attempt, call, patience });
+      if (stopping) cutOff(bySid.get(call.sid)!);
+    };
+    const cutOff = ({ attempt, call, patience }: { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }) => {
+      clearTimeout(patience);
+      if (attempt.bridgedAt === undefined) attempt.cutOff = true;
+      return fake.hangUp(call);
     };
 
     // Staff rosters: who is signed in from each minute after opening.
@@ -221,7 +236,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         const minute = random.arrivalMinute(scenario.arrivalMinutes, scenario.arrivals.burstShare, scenario.arrivals.burstMinutes);
         if (minute >= arrivalMinutes) continue;
         const from = `+447700${String(callers++).padStart(6, '0')}`;
-        at(startedAt + minute * 60 * timeScale, () => void placeAttempt(p, from, 1));
+        at(startedAt + minute * 60 * timeScale, () => placeAttempt(p, from, 1));
       }
     }
     log(`${callers} callers (before redials)`);
@@ -238,16 +253,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       for (const { attempt } of bySid.values()) attempt.bridgedAt === undefined ? waiting++ : talking++;
       queue.push({ minute, waiting, talking });
       if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking, ${attempts.length} calls so far`);
-      if (Date.now() >= deadline || (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0)) break;
+      if (Date.now() >= deadline || (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0)) break;
     }
     // Whoever is still waiting is hung up: the run is over, not their patience.
+    stopping = true;
     for (const t of timers) clearTimeout(t);
-    for (const { attempt, call, patience } of [...bySid.values()]) {
-      clearTimeout(patience);
-      if (attempt.bridgedAt === undefined) attempt.cutOff = true;
-      await fake.hangUp(call);
-    }
-    for (let i = 0; i < 100 && live > 0; i++) await sleep(50);
+    await Promise.all([...bySid.values()].map(cutOff));
+    await Promise.all([...placing]);
+    for (let i = 0; i < 600 && live > 0; i++) await sleep(50);
     await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers
     const endedAt = Date.now();
     const processes = sampler.stop();

@@ -141,6 +141,8 @@ export class FakeTwilio {
   url = '';
   private server?: Server;
   private readonly accounts = new Map<string, FakeNumber>();
+  /** Finished calls dropped by forget(): Twilio still knows them, as calls no longer in progress. */
+  private readonly forgotten = new Set<string>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handleRest(req, res));
@@ -166,7 +168,9 @@ export class FakeTwilio {
 
   /** Drops a finished call (a long load run would otherwise keep every call it ever placed). */
   forget(call: FakeCall): void {
-    if (call.over) this.calls.delete(call.sid);
+    if (!call.over) return;
+    this.calls.delete(call.sid);
+    this.forgotten.add(call.sid);
   }
 
   /** TwiML seconds between two real instants. */
@@ -372,6 +376,7 @@ export class FakeTwilio {
     const owner = this.accounts.get(account!);
     if (!owner || user !== account || pass !== owner.authToken) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
     const call = this.calls.get(sid!);
+    if (!call && this.forgotten.has(sid!)) return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
     if (!call || call.number.accountSid !== account) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Calls/${sid}.json was not found`, status: 404 });
     if (call.status !== 'in-progress') return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
     reply(200, { sid: call.sid, status: call.status });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type LogLevel } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Redis } from 'ioredis';
 import { createClock, type Clock } from '../../shared/clock.js';
@@ -38,7 +38,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(auth);
   await app.register(health);
-  await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
+  // Webhooks are most of the traffic (a wait loop per caller): their per-request lines only at debug/trace.
+  await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl, logLevel: (config.logLevel === 'info' ? 'warn' : config.logLevel) as LogLevel });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
   return app;

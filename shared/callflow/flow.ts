@@ -26,6 +26,23 @@ export interface InboundCall {
   from: string;
 }
 
+/** Per directory (it is replaced whole on reload): each shard's teams and one of its practices, so sweeps and pairings need no scan of every practice. */
+const shardIndexes = new WeakMap<Directory, { teams: Map<string, string[]>; practice: Map<string, Practice> }>();
+
+function shardIndex(directory: Directory) {
+  let index = shardIndexes.get(directory);
+  if (!index) {
+    index = { teams: new Map(), practice: new Map() };
+    for (const p of directory.practices) {
+      const shard = directory.shard(p);
+      index.teams.set(shard, [...(index.teams.get(shard) ?? []), ...p.teams.map((t) => directory.teamKey(p, t.id))]);
+      if (!index.practice.has(shard)) index.practice.set(shard, p);
+    }
+    shardIndexes.set(directory, index);
+  }
+  return index;
+}
+
 /** How long a connect may go unreported before the sweep puts the caller back (beyond ring time). */
 const CONNECT_LEASE_MARGIN_MS = 30_000;
 
@@ -164,13 +181,7 @@ export class CallFlow {
   }
 
   private shards(): [string, string[]][] {
-    const byShard = new Map<string, string[]>();
-    for (const p of this.directory.practices) {
-      const teams = byShard.get(this.directory.shard(p)) ?? [];
-      teams.push(...p.teams.map((t) => this.directory.teamKey(p, t.id)));
-      byShard.set(this.directory.shard(p), teams);
-    }
-    return [...byShard];
+    return [...shardIndex(this.directory).teams];
   }
 
   private announceAndHold(practice: Practice, view: QueueView): Instruction[] {
@@ -206,7 +217,7 @@ export class CallFlow {
    * the current webhook can answer with them directly.
    */
   private async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
-    const practice = this.directory.practices.find((p) => this.directory.shard(p) === shard);
+    const practice = shardIndex(this.directory).practice.get(shard);
     const ringMs = (practice?.ringSeconds ?? 20) * 1000;
     const pairs = await this.deps.queue.dispatch(shard, teams, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
     let own: Instruction[] | undefined;

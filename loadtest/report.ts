@@ -112,6 +112,12 @@ function runLine(r: RunResult): string {
   return `${r.practices} practice(s), ${r.arrivalMinutes} simulated minutes of arrivals at ${r.speed}× (${r.arrivalMinutes / r.speed} real minutes), run ${new Date(r.startedAt).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node}; machine load average when the report was written ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min; above ${cpus().length} means other work was competing for the cores).`;
 }
 
+function lostList(r: RunResult): string {
+  const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff);
+  if (lost.length === 0) return '';
+  return `Lost calls (first 5): ${lost.slice(0, 5).map((a) => `${a.sid} (last heard: "${a.lastHeard ?? 'nothing'}"; record: ${String(a.record?.outcome ?? 'none')})`).join('; ')}\n\n`;
+}
+
 /** Writes <dir>/callers.md and machine.md with their SVG charts; returns the two paths. */
 export function writeReports(r: RunResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
@@ -154,7 +160,7 @@ ${runLine(r)}
 | call-backs requested / made / failed | not offered: call-backs arrive with issue 4 (scenario \`callbackUptake\` applies then) |
 | announced wait vs actual, median / p90 absolute error (${c.announced.samples} answered callers who were told a figure) | ${c.announced.medianAbsError} s / ${c.announced.p90AbsError} s |
 
-![queue](queue.svg)
+${lostList(r)}![queue](queue.svg)
 
 ![waits](waits.svg)
 

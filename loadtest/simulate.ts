@@ -42,6 +42,8 @@ export interface CallerAttempt {
   /** The first wait the caller was told, in seconds (undefined when none was given), and when. */
   announcedWait?: { seconds: number; at: number };
   errors: string[];
+  /** The last thing the caller heard (to diagnose a lost call). */
+  lastHeard?: string;
   /** The service's call record for this call, once read back. */
   record?: Record<string, unknown>;
 }
@@ -157,6 +159,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         const i = call.heard.findIndex((h) => announcedSeconds(h) !== undefined);
         if (i >= 0) entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]! };
         entry.attempt.errors.push(...call.errors);
+        entry.attempt.lastHeard = call.heard.at(-1);
         bySid.delete(call.sid);
         fake.forget(call);
         live--;

@@ -126,7 +126,9 @@ export class CallFlow {
       const own = await this.pairAndConnect(shard, [team], callId);
       return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call.practice, view)];
     }
-    return [{ verb: 'hangup' }];
+    // Stale: this connect was already settled (its lease ran out and the sweep put the caller back,
+    // or it was reported twice). The caller is wherever Redis says: carry on from there, never hang up on a queued caller.
+    return this.wait(call);
   }
 
   async staffAnswered(call: InboundCall, staffId: string): Promise<void> {

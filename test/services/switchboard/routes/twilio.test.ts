@@ -103,6 +103,7 @@ t.test('duplicate and out-of-order webhooks change nothing twice', async (t) => 
   const stale = await post('/v1/twilio/dial-result?practice=F81001&staff=alice', fields('CA11', { DialCallStatus: 'no-answer' }));
   t.equal(stale.status, 200);
   t.same(await queued(), ['twilio:CA11'], 'a dial result for a call not being connected changes nothing');
+  t.match(stale.body, /You are number 1 in the queue/, 'and the caller, still queued, stays in the wait loop rather than being hung up on');
 });
 
 t.test('no answer: the caller goes back to the head of the queue and the staff member is set away', async (t) => {

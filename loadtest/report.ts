@@ -224,6 +224,11 @@ ${table(['process', 'CPU mean %', 'CPU peak %', 'peak RSS MB'], m.processes.map(
 
 ${table(['command', 'calls'], m.topCommands)}
 
+Redis commands include the safety-net sweep, which every process runs for every PCN shard each
+\`SWEEP_INTERVAL_MS\` of clock time (1 s): three Lua scripts per shard per second of clock time,
+so at ${r.speed}× that is ${Math.round(3 * r.speed * new Set(Array.from({ length: r.practices }, (_, i) => Math.floor(i / r.scenario.practices.perPcn))).size)} scripts a real second whatever the traffic; it dominates
+the count in compressed runs of a quiet practice.
+
 Live-call updates answered 400 are Twilio's 21220 ("call is not in progress"): a caller hung up
 just as staff became free; the service treats the call as gone, as Twilio documents.
 ${r.serviceErrors.length ? `\n## Service error lines (first 5)\n\n\`\`\`\n${r.serviceErrors.slice(0, 5).join('\n')}\n\`\`\`\n` : ''}`;

@@ -1,3 +1,5 @@
+import { maximum } from './random.js';
+
 /** A small dependency-free SVG line chart for the reports (readable in any browser or on GitHub). */
 export interface Series {
   name: string;
@@ -20,8 +22,8 @@ function niceMax(v: number): number {
 
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
   const all = series.flatMap((s) => s.points);
-  const xMax = niceMax(Math.max(1, ...all.map(([x]) => x)));
-  const yMax = niceMax(Math.max(0, ...all.map(([, y]) => y)));
+  const xMax = niceMax(Math.max(1, maximum(all.map(([x]) => x))));
+  const yMax = niceMax(maximum(all.map(([, y]) => y)));
   const px = (x: number) => M.left + (x / xMax) * (W - M.left - M.right);
   const py = (y: number) => H - M.bottom - (y / yMax) * (H - M.top - M.bottom);
   const ticks = [0, 0.25, 0.5, 0.75, 1];

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { lineChart } from './chart.js';
-import { quantile } from './random.js';
+import { maximum, quantile } from './random.js';
 import type { RunResult } from './simulate.js';
 
 /** The figures both reports are built from (also what the CI smoke test asserts on). */
@@ -42,6 +42,11 @@ const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d
 const pct = (a: number, b: number) => (b === 0 ? 0 : round((100 * a) / b));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
+/** Webhooks of the run itself: the mass hang-up when the simulator stops a run is teardown, not load. */
+function runWebhooks(r: RunResult): RunResult['webhooks'] {
+  return r.webhooks.filter((w) => w.at < r.stoppedAt);
+}
+
 export function figures(r: RunResult): Figures {
   const secs = (realMs: number) => (realMs * r.speed) / 1000;
   const answered = r.attempts.filter((a) => a.bridgedAt !== undefined);
@@ -52,11 +57,12 @@ export function figures(r: RunResult): Figures {
   // Lost: reached the service but was neither put through nor gave up nor cut off by the run's end.
   const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff).length;
 
-  const realSeconds = (r.endedAt - r.startedAt) / 1000;
+  const realSeconds = (r.stoppedAt - r.startedAt) / 1000;
+  const webhooks = runWebhooks(r);
   const perSecond = new Map<number, number>();
-  for (const w of r.webhooks) perSecond.set(Math.floor((w.at - r.startedAt) / 1000), (perSecond.get(Math.floor((w.at - r.startedAt) / 1000)) ?? 0) + 1);
+  for (const w of webhooks) perSecond.set(Math.floor((w.at - r.startedAt) / 1000), (perSecond.get(Math.floor((w.at - r.startedAt) / 1000)) ?? 0) + 1);
   const byRoute = new Map<string, RunResult['webhooks']>();
-  for (const w of r.webhooks) byRoute.set(w.route, [...(byRoute.get(w.route) ?? []), w]);
+  for (const w of webhooks) byRoute.set(w.route, [...(byRoute.get(w.route) ?? []), w]);
   const totalCommands = [...r.redisCommands.entries()].filter(([c]) => c !== 'info').reduce((a, [, n]) => a + n, 0);
   const scripts = (r.redisCommands.get('evalsha') ?? 0) + (r.redisCommands.get('eval') ?? 0);
   const failedUpdates = [...r.liveCallUpdates].filter(([status]) => status !== 200 && status !== 400).reduce((a, [, n]) => a + n, 0);
@@ -71,7 +77,7 @@ export function figures(r: RunResult): Figures {
       abandonedPercent: pct(r.attempts.filter((a) => a.abandoned).length, r.attempts.length),
       cutOff: r.attempts.filter((a) => a.cutOff).length,
       peopleServedPercent: pct(served.size, people.size),
-      wait: { p50: round(quantile(waits, 0.5), 0), p90: round(quantile(waits, 0.9), 0), max: round(Math.max(0, ...waits), 0) },
+      wait: { p50: round(quantile(waits, 0.5), 0), p90: round(quantile(waits, 0.9), 0), max: round(maximum(waits), 0) },
       withinTargetPercent: pct(waits.filter((w) => w < r.scenario.targetWaitSeconds).length, waits.length),
       announced: { samples: announced.length, medianAbsError: round(quantile(announced, 0.5), 0), p90AbsError: round(quantile(announced, 0.9), 0) },
       lost,
@@ -79,21 +85,21 @@ export function figures(r: RunResult): Figures {
     },
     machine: {
       realSeconds: round(realSeconds),
-      webhooks: r.webhooks.length,
-      webhooksPerSecond: { mean: round(r.webhooks.length / Math.max(realSeconds, 0.001)), peak: Math.max(0, ...perSecond.values()) },
+      webhooks: webhooks.length,
+      webhooksPerSecond: { mean: round(webhooks.length / Math.max(realSeconds, 0.001)), peak: maximum(perSecond.values()) },
       routes: [...byRoute].sort().map(([route, ws]) => {
         const ms = ws.map((w) => w.ms);
-        return { route, count: ws.length, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), max: Math.max(...ms), failed: ws.filter((w) => w.status < 200 || w.status >= 300).length };
+        return { route, count: ws.length, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), max: maximum(ms), failed: ws.filter((w) => w.status < 200 || w.status >= 300).length };
       }),
-      all: { p50: quantile(r.webhooks.map((w) => w.ms), 0.5), p99: quantile(r.webhooks.map((w) => w.ms), 0.99), max: Math.max(0, ...r.webhooks.map((w) => w.ms)) },
+      all: { p50: quantile(webhooks.map((w) => w.ms), 0.5), p99: quantile(webhooks.map((w) => w.ms), 0.99), max: maximum(webhooks.map((w) => w.ms)) },
       redisCommandsPerWebhook: round(totalCommands / Math.max(1, r.webhooks.length)),
       scriptCallsPerWebhook: round(scripts / Math.max(1, r.webhooks.length), 2),
       topCommands: [...r.redisCommands].filter(([c]) => c !== 'info').sort((a, b) => b[1] - a[1]).slice(0, 12),
       processes: r.processes.map((p) => ({
         name: p.name,
         cpuMean: round(mean(p.samples.map((s) => s.cpu)), 0),
-        cpuPeak: round(Math.max(0, ...p.samples.map((s) => s.cpu)), 0),
-        rssPeakMb: round(Math.max(0, ...p.samples.map((s) => s.rssMb)), 0),
+        cpuPeak: round(maximum(p.samples.map((s) => s.cpu)), 0),
+        rssPeakMb: round(maximum(p.samples.map((s) => s.rssMb)), 0),
       })),
       errors: {
         webhookFailures: r.webhooks.filter((w) => w.status < 200 || w.status >= 300).length,
@@ -181,7 +187,7 @@ ${lostList(r)}![queue](queue.svg)
   writeFileSync(join(dir, 'callers.md'), callers);
 
   const perSecond = new Map<number, number[]>();
-  for (const w of r.webhooks) {
+  for (const w of runWebhooks(r)) {
     const s = Math.floor((w.at - r.startedAt) / 1000);
     perSecond.set(s, [...(perSecond.get(s) ?? []), w.ms]);
   }
@@ -199,8 +205,8 @@ Twilio emulator) in a third process, all on 127.0.0.1.
 
 | measure | value |
 | --- | --- |
-| real duration | ${m.realSeconds} s |
-| webhooks | ${m.webhooks} |
+| real duration (until the run stopped) | ${m.realSeconds} s |
+| webhooks during the run | ${m.webhooks} (plus ${r.webhooks.length - m.webhooks} when the run stopped and hung up the ${r.attempts.filter((a) => a.cutOff).length} callers still waiting: teardown, left out of the figures below) |
 | webhooks per second, mean / peak | ${m.webhooksPerSecond.mean} / ${m.webhooksPerSecond.peak} |
 | latency, all webhooks, p50 / p99 / max | ${m.all.p50} / ${m.all.p99} / ${m.all.max} ms |
 | Redis commands per webhook (all commands, including those run inside Lua scripts) | ${m.redisCommandsPerWebhook} |

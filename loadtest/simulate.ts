@@ -55,6 +55,8 @@ export interface RunResult {
   arrivalMinutes: number;
   startedAt: number;
   arrivalsEndAt: number;
+  /** When the simulator stopped the run and hung up whoever was left (webhooks after it are teardown). */
+  stoppedAt: number;
   endedAt: number;
   attempts: CallerAttempt[];
   /** Per simulated minute from opening: callers waiting and staff signed in. */
@@ -260,6 +262,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     }
     // Whoever is still waiting is hung up: the run is over, not their patience.
     stopping = true;
+    const stoppedAt = Date.now();
     for (const t of timers) clearTimeout(t);
     await Promise.all([...bySid.values()].map(cutOff));
     await Promise.all([...placing]);
@@ -271,7 +274,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
 
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted };
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted };
   } finally {
     service?.child.kill('SIGTERM');
     await fake.stop();

@@ -264,7 +264,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     stopping = true;
     const stoppedAt = Date.now();
     for (const t of timers) clearTimeout(t);
-    await Promise.all([...bySid.values()].map(cutOff));
+    // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
+    await inBatches([...bySid.values()], 100, async (entry) => cutOff(entry));
     await Promise.all([...placing]);
     for (let i = 0; i < 600 && live > 0; i++) await sleep(50);
     await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers

@@ -10,3 +10,5 @@ cpSync(join(root, 'shared/queue/commands'), join(root, 'dist/shared/queue/comman
 cpSync(join(root, 'services/switchboard/public'), join(root, 'dist/services/switchboard/public'), { recursive: true, filter: notTs });
 // Shipped reference data (bank holidays), read at run time next to the compiled code.
 cpSync(join(root, 'shared/data'), join(root, 'dist/shared/data'), { recursive: true });
+// The load tests (dist/loadtest) start their private Redis with the same helper the tests use.
+cpSync(join(root, 'scripts/redis.mjs'), join(root, 'dist/scripts/redis.mjs'));

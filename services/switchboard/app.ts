@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type LogLevel } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { RedisClient } from './redis.js';
 import { createClock, type Clock } from '../../shared/clock.js';
@@ -55,8 +55,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi, { publicUrl: config.publicUrl });
   await app.register(metrics);
   await app.register(health);
-  await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
-  await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl });
+  // Webhooks are most of the traffic (a wait loop per caller): their per-request lines only at debug/trace.
+  const webhookLogLevel = (config.logLevel === 'info' ? 'warn' : config.logLevel) as LogLevel;
+  await app.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl, logLevel: webhookLogLevel });
+  await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl, logLevel: webhookLogLevel });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
   await app.register(closureRoutes);

@@ -16,10 +16,13 @@ export function connectRedis(config: Pick<Config, 'redisUrl' | 'redisClusterNode
     maxRetriesPerRequest: 1,
     // Reconnect quickly and keep trying: Redis coming back must be noticed within a second or two.
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    // Commands issued in the same tick by concurrent webhooks share one write (measured in loadtest/).
+    enableAutoPipelining: true,
   };
   if (config.redisClusterNodes.length === 0) return new Redis(config.redisUrl, failFast);
   return new Cluster(config.redisClusterNodes, {
     redisOptions: failFast,
+    enableAutoPipelining: true,
     // While the cluster is unreachable commands fail at once instead of queueing.
     enableOfflineQueue: false,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),

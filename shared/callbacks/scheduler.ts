@@ -77,7 +77,9 @@ export class CallbackScheduler {
     // With Redis unreachable BullMQ's close would wait for it forever: give it two seconds.
     const closing = Promise.all([this.worker?.close(), this.queue.close()]);
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    // BullMQ leaves connections it was given open, and cannot close them while Redis is away.
+    // BullMQ leaves connections it was given open, and cannot close them while Redis is away; its
+    // own blocking connection (not ours to track) would otherwise keep reconnecting for ever.
     for (const conn of this.connections) conn.disconnect();
+    (this.worker as unknown as { blockingConnection?: { _client?: { disconnect(): void } } } | undefined)?.blockingConnection?._client?.disconnect();
   }
 }

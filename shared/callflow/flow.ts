@@ -40,6 +40,7 @@ interface Joining {
   route?: string;
 }
 
+/** Per directory (it is replaced whole on reload): each shard's teams and one of its practices, so sweeps and pairings need no scan of every practice. */
 /** How long a connect may go unreported before the sweep puts the caller back (beyond ring time). */
 const CONNECT_LEASE_MARGIN_MS = 30_000;
 
@@ -204,7 +205,9 @@ export class CallFlow {
       const own = await this.pairAndConnect(shard, [], callId);
       return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
     }
-    return [{ verb: 'hangup' }];
+    // Stale: this connect was already settled (its lease ran out and the sweep put the caller back,
+    // or it was reported twice). The caller is wherever Redis says: carry on from there, never hang up on a queued caller.
+    return this.wait(call);
   }
 
   async staffAnswered(call: InboundCall, staffId: string): Promise<void> {
@@ -262,14 +265,13 @@ export class CallFlow {
   }
 
   private shards(): [string, string[]][] {
-    const shards = new Set(this.directory.practices.map((p) => this.directory.shard(p)));
-    return [...shards].map((shard) => [shard, this.directory.teamsOfShard(shard).map((t) => t.key)]);
+    return this.directory.shards.map((shard) => [shard, this.directory.teamsOfShard(shard).map((t) => t.key)]);
   }
 
   /** Offer long-waiting callers (or those beyond a queue's limit) to the teams their team overflows to. */
   private async applyOverflow(shard: string, now: number): Promise<void> {
     if (!this.directory.teamsOfShard(shard).some((t) => t.team.overflow.length > 0)) return;
-    const members = this.directory.practices.filter((p) => this.directory.shard(p) === shard);
+    const members = this.directory.practicesOfShard(shard);
     const closures = new Map(await Promise.all(members.map(async (p) => [p.ods, await this.practiceClosures(p)] as const)));
     const offers = await this.deps.queue.overflow(shard, overflowOffers(this.directory, shard, (t) => (t.practice ? closures.get(t.practice.ods) ?? [] : []), now), now);
     for (const offer of offers) this.deps.log.info({ callId: offer.callId, to: offer.to }, 'caller overflowed');
@@ -310,7 +312,7 @@ export class CallFlow {
    * the current webhook can answer with them directly.
    */
   async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
-    const practice = this.directory.practices.find((p) => this.directory.shard(p) === shard);
+    const practice = this.directory.practicesOfShard(shard)[0];
     const ringMs = (practice?.ringSeconds ?? 20) * 1000;
     // The rest of the shard's teams follow: staff held back for a team they serve first must still be used there.
     const walk = [...new Set([...teams, ...this.directory.teamsOfShard(shard).map((t) => t.key)])];

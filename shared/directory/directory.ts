@@ -18,6 +18,7 @@ export class Directory {
   private readonly grants = new Map<string, AccessGrant>();
   private readonly teamsByKey = new Map<string, TeamRef>();
   private readonly teamsByShard = new Map<string, TeamRef[]>();
+  private readonly practicesByShard = new Map<string, Practice[]>();
   /** Bank holidays in force: shipped, plus the directory's additions, minus its removals. */
   readonly bankHolidays: ReadonlySet<string>;
 
@@ -25,6 +26,7 @@ export class Directory {
     for (const p of data.practices) {
       this.byOds.set(p.ods, p);
       for (const n of p.numbers) this.byNumber.set(n, p);
+      this.practicesByShard.set(this.shard(p), [...(this.practicesByShard.get(this.shard(p)) ?? []), p]);
     }
     for (const s of data.staff) this.staffById.set(s.id, s);
     for (const a of data.access) this.grants.set(tokenDigest(a.token), a);
@@ -94,6 +96,16 @@ export class Directory {
 
   teamByKey(key: string): TeamRef | undefined {
     return this.teamsByKey.get(key);
+  }
+
+  /** Every shard (PCN, or practice without one), each once. */
+  get shards(): readonly string[] {
+    return [...this.practicesByShard.keys()];
+  }
+
+  /** The practices whose keys live in a shard (a PCN's members). */
+  practicesOfShard(shard: string): readonly Practice[] {
+    return this.practicesByShard.get(shard) ?? [];
   }
 
   /** Every team whose queue lives in a shard (its practices' and its PCN's). */

@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import type { Directory } from '../../shared/directory/directory.js';
-import type { EndpointBehaviour } from '../fakes/phone.js';
+import type { EndpointBehaviour } from '../../loadtest/emulator/phone.js';
 
 /** A caller's call on a fake provider network, as the caller experiences it. */
 export interface TestCall {

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import specifications from '@jambonz/verb-specifications';
 import { jambonzSignatureHeader } from '../../shared/providers/jambonz/signature.js';
-import { FakeNetwork, PhoneCall, sleep, staffLegEnds } from './phone.js';
+import { FakeNetwork, PhoneCall, sleep, staffLegEnds } from '../../loadtest/emulator/phone.js';
 
 export interface FakeApplication {
   accountSid: string;

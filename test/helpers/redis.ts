@@ -14,10 +14,12 @@ export async function privateRedis(t: Test) {
   /** Stop Redis as an operator would (SIGTERM: it flushes its AOF) and start it again on the same port and data. */
   const restart = async () => {
     const { port, dir } = server;
-    await new Promise<void>((resolve) => {
-      server.child.once('exit', () => resolve());
-      server.child.kill('SIGTERM');
-    });
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        server.child.once('exit', () => resolve());
+        server.child.kill('SIGTERM');
+      });
+    }
     server = await startPrivateRedis({ port, dir });
   };
   t.teardown(async () => {

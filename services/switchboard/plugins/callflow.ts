@@ -51,12 +51,13 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
 
   scheduler.start((job) => flow.callbacks.onJob(job));
 
+  // The interval is clock time, like every other duration, so a compressed simulation sweeps as often per simulated minute.
   // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
   let sweeping: Promise<void> | undefined;
   const sweep = setInterval(() => {
     if (sweeping || opts.redis.status !== 'ready') return;
     sweeping = flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = undefined));
-  }, opts.sweepIntervalMs);
+  }, opts.clock.realDelay(opts.sweepIntervalMs));
   sweep.unref();
 
   app.addHook('onClose', async () => {

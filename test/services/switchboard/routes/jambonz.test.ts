@@ -36,10 +36,11 @@ t.test('bodies that are not JSON call information: 400 or 403, with a sentence, 
 
 t.test('when the flow cannot run, a jambonz caller is held and retried, never cut off', async (t) => {
   const { post, redis } = await setup(t);
-  redis.child.kill('SIGKILL');
+  redis.child.kill('SIGSTOP'); // Redis stops answering
   const raw = JSON.stringify({ call_sid: 'c1', account_sid: ACCOUNT, from: '+447700900123', to: '441375100001', call_status: 'trying' });
   const res = await post('/v1/jambonz/call', raw);
   t.equal(res.status, 200);
   const verbs = validateVerbs(JSON.parse(res.text));
   t.match(verbs, [{ verb: 'say', text: /please hold on/ }, { verb: 'pause', length: 5 }, { verb: 'redirect', actionHook: '/v1/jambonz/wait?practice=F81001' }], 'hold, then the wait loop (which queues the call afresh)');
+  redis.child.kill('SIGCONT');
 });

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export type EndpointBehaviour =
-  | { answer: 'answer'; afterMs?: number }
+  /** Answers after `afterMs` real ms; with `talkSeconds` the member of staff hangs up after that many seconds (scaled). */
+  | { answer: 'answer'; afterMs?: number; talkSeconds?: number }
   | { answer: 'no-answer' }
   | { answer: 'busy' }
   | { answer: 'failed' };
@@ -11,6 +12,8 @@ export type EndpointBehaviour =
 export class PhoneCall {
   status: 'ringing' | 'trying' | 'in-progress' | 'completed' = 'ringing';
   readonly heard: string[] = [];
+  /** When (real ms since the epoch) each entry of `heard` was heard. */
+  readonly heardAt: number[] = [];
   readonly errors: string[] = [];
   readonly startedAt = Date.now();
   answeredAt?: number;
@@ -38,6 +41,11 @@ export class PhoneCall {
   /** Every "You are number N" the caller has heard, in order. */
   get positions(): number[] {
     return this.heard.flatMap((h) => [...h.matchAll(/You are number (\d+) in the queue/g)].map((m) => Number(m[1])));
+  }
+
+  hear(text: string): void {
+    this.heard.push(text);
+    this.heardAt.push(Date.now());
   }
 }
 

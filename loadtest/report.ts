@@ -1,0 +1,243 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { lineChart } from './chart.js';
+import { maximum, quantile } from './random.js';
+import type { RunResult } from './simulate.js';
+
+/** The figures both reports are built from (also what the CI smoke test asserts on). */
+export interface Figures {
+  callers: {
+    people: number;
+    calls: number;
+    redials: number;
+    engaged: number;
+    answered: number;
+    abandoned: number;
+    abandonedPercent: number;
+    cutOff: number;
+    peopleServedPercent: number;
+    /** Simulated seconds from ringing to being put through, answered calls. */
+    wait: { p50: number; p90: number; max: number };
+    withinTargetPercent: number;
+    announced: { samples: number; medianAbsError: number; p90AbsError: number };
+    lost: number;
+    recordsMissingOrWrong: number;
+  };
+  machine: {
+    realSeconds: number;
+    webhooks: number;
+    webhooksPerSecond: { mean: number; peak: number };
+    routes: { route: string; count: number; p50: number; p99: number; max: number; failed: number }[];
+    all: { p50: number; p99: number; max: number };
+    redisCommandsPerWebhook: number;
+    scriptCallsPerWebhook: number;
+    topCommands: [string, number][];
+    processes: { name: string; cpuMean: number; cpuPeak: number; rssPeakMb: number }[];
+    errors: { webhookFailures: number; callErrors: number; serviceErrorLines: number; liveCallUpdateFailures: number };
+  };
+}
+
+const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
+const pct = (a: number, b: number) => (b === 0 ? 0 : round((100 * a) / b));
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Webhooks of the run itself: the mass hang-up when the simulator stops a run is teardown, not load. */
+function runWebhooks(r: RunResult): RunResult['webhooks'] {
+  return r.webhooks.filter((w) => w.at < r.stoppedAt);
+}
+
+export function figures(r: RunResult): Figures {
+  const secs = (realMs: number) => (realMs * r.speed) / 1000;
+  const answered = r.attempts.filter((a) => a.bridgedAt !== undefined);
+  const waits = answered.map((a) => secs(a.bridgedAt! - a.placedAt));
+  const announced = answered.filter((a) => a.announcedWait).map((a) => Math.abs(a.announcedWait!.seconds - secs(a.bridgedAt! - a.announcedWait!.at)));
+  const people = new Set(r.attempts.map((a) => a.from));
+  const served = new Set(answered.map((a) => a.from));
+  // Lost: reached the service but was neither put through nor gave up nor cut off by the run's end.
+  const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff).length;
+
+  const realSeconds = (r.stoppedAt - r.startedAt) / 1000;
+  const webhooks = runWebhooks(r);
+  const perSecond = new Map<number, number>();
+  for (const w of webhooks) perSecond.set(Math.floor((w.at - r.startedAt) / 1000), (perSecond.get(Math.floor((w.at - r.startedAt) / 1000)) ?? 0) + 1);
+  const byRoute = new Map<string, RunResult['webhooks']>();
+  for (const w of webhooks) byRoute.set(w.route, [...(byRoute.get(w.route) ?? []), w]);
+  const totalCommands = [...r.redisCommands.entries()].filter(([c]) => c !== 'info').reduce((a, [, n]) => a + n, 0);
+  const scripts = (r.redisCommands.get('evalsha') ?? 0) + (r.redisCommands.get('eval') ?? 0);
+  const failedUpdates = [...r.liveCallUpdates].filter(([status]) => status !== 200 && status !== 400).reduce((a, [, n]) => a + n, 0);
+  return {
+    callers: {
+      people: people.size,
+      calls: r.attempts.length,
+      redials: r.attempts.filter((a) => a.attempt > 1).length,
+      engaged: r.attempts.filter((a) => a.engaged).length,
+      answered: answered.length,
+      abandoned: r.attempts.filter((a) => a.abandoned).length,
+      abandonedPercent: pct(r.attempts.filter((a) => a.abandoned).length, r.attempts.length),
+      cutOff: r.attempts.filter((a) => a.cutOff).length,
+      peopleServedPercent: pct(served.size, people.size),
+      wait: { p50: round(quantile(waits, 0.5), 0), p90: round(quantile(waits, 0.9), 0), max: round(maximum(waits), 0) },
+      withinTargetPercent: pct(waits.filter((w) => w < r.scenario.targetWaitSeconds).length, waits.length),
+      announced: { samples: announced.length, medianAbsError: round(quantile(announced, 0.5), 0), p90AbsError: round(quantile(announced, 0.9), 0) },
+      lost,
+      recordsMissingOrWrong: r.unaccounted.length,
+    },
+    machine: {
+      realSeconds: round(realSeconds),
+      webhooks: webhooks.length,
+      webhooksPerSecond: { mean: round(webhooks.length / Math.max(realSeconds, 0.001)), peak: maximum(perSecond.values()) },
+      routes: [...byRoute].sort().map(([route, ws]) => {
+        const ms = ws.map((w) => w.ms);
+        return { route, count: ws.length, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), max: maximum(ms), failed: ws.filter((w) => w.status < 200 || w.status >= 300).length };
+      }),
+      all: { p50: quantile(webhooks.map((w) => w.ms), 0.5), p99: quantile(webhooks.map((w) => w.ms), 0.99), max: maximum(webhooks.map((w) => w.ms)) },
+      redisCommandsPerWebhook: round(totalCommands / Math.max(1, r.webhooks.length)),
+      scriptCallsPerWebhook: round(scripts / Math.max(1, r.webhooks.length), 2),
+      topCommands: [...r.redisCommands].filter(([c]) => c !== 'info').sort((a, b) => b[1] - a[1]).slice(0, 12),
+      processes: r.processes.map((p) => ({
+        name: p.name,
+        cpuMean: round(mean(p.samples.map((s) => s.cpu)), 0),
+        cpuPeak: round(maximum(p.samples.map((s) => s.cpu)), 0),
+        rssPeakMb: round(maximum(p.samples.map((s) => s.rssMb)), 0),
+      })),
+      errors: {
+        webhookFailures: r.webhooks.filter((w) => w.status < 200 || w.status >= 300).length,
+        callErrors: r.attempts.reduce((a, c) => a + c.errors.length, 0),
+        serviceErrorLines: r.serviceErrors.length,
+        liveCallUpdateFailures: failedUpdates,
+      },
+    },
+  };
+}
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function runLine(r: RunResult): string {
+  return `${r.practices} practice(s), ${r.arrivalMinutes} simulated minutes of arrivals at ${r.speed}× (${r.arrivalMinutes / r.speed} real minutes), run ${new Date(r.startedAt).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node}; machine load average when the report was written ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min; above ${cpus().length} means other work was competing for the cores).`;
+}
+
+function lostList(r: RunResult): string {
+  const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff);
+  if (lost.length === 0) return '';
+  return `Lost calls (first 5): ${lost.slice(0, 5).map((a) => `${a.sid} (last heard: "${a.lastHeard ?? 'nothing'}"; record: ${String(a.record?.outcome ?? 'none')})`).join('; ')}\n\n`;
+}
+
+/** Writes <dir>/callers.md and machine.md with their SVG charts; returns the two paths. */
+export function writeReports(r: RunResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const f = figures(r);
+  const c = f.callers;
+  const m = f.machine;
+  const minuteOf = (ms: number) => ((ms - r.startedAt) * r.speed) / 60_000;
+  const arrivals = new Map<number, number>();
+  for (const a of r.attempts) arrivals.set(Math.floor(minuteOf(a.placedAt)), (arrivals.get(Math.floor(minuteOf(a.placedAt))) ?? 0) + 1);
+  writeFileSync(join(dir, 'queue.svg'), lineChart('Callers waiting and talking, by minute after opening', 'minutes after opening (simulated)', 'callers', [
+    { name: 'waiting in the queue', points: r.queue.map((q) => [q.minute, q.waiting]) },
+    { name: 'talking to staff', points: r.queue.map((q) => [q.minute, q.talking]) },
+    { name: 'calls placed that minute', points: [...arrivals].sort((a, b) => a[0] - b[0]) },
+  ]));
+  const sorted = r.attempts.filter((a) => a.bridgedAt !== undefined).map((a) => ((a.bridgedAt! - a.placedAt) * r.speed) / 60_000).sort((a, b) => a - b);
+  writeFileSync(join(dir, 'waits.svg'), lineChart('Wait before being put through (answered calls)', '% of answered calls', 'minutes', [
+    { name: 'wait', points: sorted.map((w, i) => [(100 * (i + 1)) / sorted.length, w]) },
+    { name: `target (${r.scenario.targetWaitSeconds / 60} min)`, points: [[0, r.scenario.targetWaitSeconds / 60], [100, r.scenario.targetWaitSeconds / 60]] },
+  ]));
+
+  const callers = `# ${r.scenario.name}: the callers' view
+
+${r.scenario.description.trim()}
+
+${runLine(r)}
+
+| measure | value |
+| --- | --- |
+| people who rang | ${c.people} |
+| calls (including ${c.redials} redials) | ${c.calls} |
+| **engaged tones or errors** (must be 0) | **${c.engaged}** |
+| answered by staff | ${c.answered} |
+| abandoned (caller gave up) | ${c.abandoned} (${c.abandonedPercent}% of calls) |
+| people who got through in the end | ${c.peopleServedPercent}% |
+| still waiting when the run stopped | ${c.cutOff} |
+| lost calls (neither answered, abandoned nor cut off) | ${c.lost} |
+| calls without a matching call record | ${c.recordsMissingOrWrong} |
+| wait to answer, p50 / p90 / max | ${c.wait.p50} s / ${c.wait.p90} s / ${c.wait.max} s |
+| answered within ${r.scenario.targetWaitSeconds / 60} minutes (NHS CBT "answered after waiting under 2 minutes", of answered calls) | ${c.withinTargetPercent}% |
+| call-backs requested / made / failed | not offered: call-backs arrive with issue 4 (scenario \`callbackUptake\` applies then) |
+| announced wait vs actual, median / p90 absolute error (${c.announced.samples} answered callers who were told a figure) | ${c.announced.medianAbsError} s / ${c.announced.p90AbsError} s |
+
+${lostList(r)}![queue](queue.svg)
+
+![waits](waits.svg)
+
+## How to read this
+
+- Waits run from the caller's phone being answered by Switchboard (greeting) to a receptionist
+  picking up; they include ring time to staff who did not answer (${Math.round(r.scenario.staff.noAnswerRate * 100)}% of rings go unanswered).
+- Callers' patience is log-normal with median ${r.scenario.callers.patience.medianSeconds} s; ${Math.round(r.scenario.callers.redialProbability * 100)}% of those who give up ring again after about ${r.scenario.callers.redialAfter.medianSeconds} s,
+  up to ${r.scenario.callers.maxRedials} times. Abandonment here measures staffing against demand, not the service: with
+  ${r.scenario.practices.roster.map((s) => `${s.staff} staff from minute ${s.fromMinute}`).join(', ')} and a median handle time of
+  ${r.scenario.staff.handle.medianSeconds} s plus ${r.scenario.practices.wrapUpSeconds} s wrap-up, each practice can answer about ${Math.round((3600 / (r.scenario.staff.handle.medianSeconds * 1.13 + r.scenario.practices.wrapUpSeconds)) * Math.max(...r.scenario.practices.roster.map((s) => s.staff)))} calls an hour at full strength, so the burst at opening queues.
+- The announced wait is the first figure each caller heard ("about N minutes"; "less than a minute"
+  counts as 30 s), compared with how long they then actually waited. Early callers hear no figure
+  until the team has handled calls, so they are not in the sample.
+- Keypad choices (menus, issue 5) and call-back uptake (issue 4) are scenario fields that take
+  effect once those features exist; this run offers neither.
+`;
+  writeFileSync(join(dir, 'callers.md'), callers);
+
+  const perSecond = new Map<number, number[]>();
+  for (const w of runWebhooks(r)) {
+    const s = Math.floor((w.at - r.startedAt) / 1000);
+    perSecond.set(s, [...(perSecond.get(s) ?? []), w.ms]);
+  }
+  const seconds = [...perSecond.keys()].sort((a, b) => a - b);
+  writeFileSync(join(dir, 'webhooks.svg'), lineChart('Webhooks per second and p99 latency', 'real seconds into the run', 'webhooks/s · ms', [
+    { name: 'webhooks per second', points: seconds.map((s) => [s, perSecond.get(s)!.length]) },
+    { name: 'p99 latency (ms)', points: seconds.map((s) => [s, quantile(perSecond.get(s)!, 0.99)]) },
+  ]));
+  writeFileSync(join(dir, 'cpu.svg'), lineChart('CPU by process (% of one core)', 'real seconds into the run', '% CPU', r.processes.map((p) => ({ name: p.name.split(' ')[0]!, points: p.samples.map((s) => [(s.at - r.startedAt) / 1000, s.cpu]) }))));
+
+  const machine = `# ${r.scenario.name}: the machine's view
+
+${runLine(r)} One Switchboard process, one redis-server, and the simulator (callers, staff and the
+Twilio emulator) in a third process, all on 127.0.0.1.
+
+| measure | value |
+| --- | --- |
+| real duration (until the run stopped) | ${m.realSeconds} s |
+| webhooks during the run | ${m.webhooks} (plus ${r.webhooks.length - m.webhooks} when the run stopped and hung up the ${r.attempts.filter((a) => a.cutOff).length} callers still waiting: teardown, left out of the figures below) |
+| webhooks per second, mean / peak | ${m.webhooksPerSecond.mean} / ${m.webhooksPerSecond.peak} |
+| latency, all webhooks, p50 / p99 / max | ${m.all.p50} / ${m.all.p99} / ${m.all.max} ms |
+| Redis commands per webhook (all commands, including those run inside Lua scripts) | ${m.redisCommandsPerWebhook} |
+| Lua script calls (EVALSHA) per webhook | ${m.scriptCallsPerWebhook} |
+| live-call updates (Calls API) by status | ${[...r.liveCallUpdates].map(([s, n]) => `${n} × ${s}`).join(', ') || 'none'} |
+| errors: failed webhooks / call errors / service error log lines / failed live-call updates | ${m.errors.webhookFailures} / ${m.errors.callErrors} / ${m.errors.serviceErrorLines} / ${m.errors.liveCallUpdateFailures} |
+
+## Latency by route (ms, measured by the emulator: request sent to response read)
+
+${table(['route', 'requests', 'p50', 'p99', 'max', 'failed'], m.routes.map((x) => [x.route, x.count, x.p50, x.p99, x.max, x.failed]))}
+
+![webhooks](webhooks.svg)
+
+## Processes
+
+${table(['process', 'CPU mean %', 'CPU peak %', 'peak RSS MB'], m.processes.map((p) => [p.name, p.cpuMean, p.cpuPeak, p.rssPeakMb]))}
+
+![cpu](cpu.svg)
+
+## Redis commands during the run (INFO commandstats delta)
+
+${table(['command', 'calls'], m.topCommands)}
+
+Redis commands include the safety-net sweep, which every process runs for every PCN shard each
+\`SWEEP_INTERVAL_MS\` of clock time (1 s): three Lua scripts per shard per second of clock time,
+so at ${r.speed}× that is ${Math.round(3 * r.speed * new Set(Array.from({ length: r.practices }, (_, i) => Math.floor(i / r.scenario.practices.perPcn))).size)} scripts a real second whatever the traffic; it dominates
+the count in compressed runs of a quiet practice.
+
+Live-call updates answered 400 are Twilio's 21220 ("call is not in progress"): a caller hung up
+just as staff became free; the service treats the call as gone, as Twilio documents.
+${r.serviceErrors.length ? `\n## Service error lines (first 5)\n\n\`\`\`\n${r.serviceErrors.slice(0, 5).join('\n')}\n\`\`\`\n` : ''}`;
+  writeFileSync(join(dir, 'machine.md'), machine);
+  return [join(dir, 'callers.md'), join(dir, 'machine.md')];
+}

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../shared/paths.js';
+import { figures, writeReports } from './report.js';
+import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
+import { runScenario } from './simulate.js';
+
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR]` */
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' } },
+  });
+  const name = positionals[0];
+  if (!name) {
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR]\nscenarios: ${scenarioNames().join(', ')}`);
+    process.exit(2);
+  }
+  const num = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(n > 0)) throw new ScenarioError(`--${flag} must be a number above 0, got ${v}`);
+    return n;
+  };
+  try {
+    const scenario = loadScenario(name);
+    const result = await runScenario(scenario, {
+      speed: num('speed', values.speed),
+      practices: num('practices', values.practices),
+      minutes: num('minutes', values.minutes),
+      drainMinutes: values.drain === '0' ? 0 : num('drain', values.drain),
+      log: (line) => console.log(line),
+    });
+    const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
+    const [callers, machine] = writeReports(result, dir);
+    const f = figures(result);
+    console.log(`\ncallers: ${f.callers.calls} calls, ${f.callers.engaged} engaged, ${f.callers.abandonedPercent}% abandoned, wait p50/p90 ${f.callers.wait.p50}/${f.callers.wait.p90} s, ${f.callers.lost} lost, ${f.callers.recordsMissingOrWrong} without a record`);
+    console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms, ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
+    console.log(`reports: ${callers}\n         ${machine}`);
+    for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+void main();

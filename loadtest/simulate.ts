@@ -1,0 +1,312 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
+import { londonWallClock } from '../shared/london-time.js';
+import { projectRoot } from '../shared/paths.js';
+import { scenarioDirectory, type SimPractice } from './directory.js';
+import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
+import { countsSince, redisCommandCounts, sampleProcesses, type ProcessUsage } from './machine.js';
+import { Random } from './random.js';
+import type { Scenario } from './scenario.js';
+
+/** Overrides for one run, e.g. a real-time slice of the England scenario or a seconds-long smoke run. */
+export interface RunOptions {
+  speed?: number;
+  practices?: number;
+  /** Only the first N minutes of the arrival curve. */
+  minutes?: number;
+  drainMinutes?: number;
+  /** Extra environment for the service process (e.g. LOG_LEVEL). */
+  serviceEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+/** One call attempt by a simulated caller, as the caller lived it. Times are real ms since the epoch. */
+export interface CallerAttempt {
+  practice: string;
+  from: string;
+  attempt: number;
+  placedAt: number;
+  sid?: string;
+  /** The service could not take the call: the caller heard an engaged tone or an error. */
+  engaged: boolean;
+  bridgedAt?: number;
+  /** The caller ran out of patience and hung up. */
+  abandoned: boolean;
+  /** Still waiting when the run stopped (hung up by the simulator). */
+  cutOff: boolean;
+  endedAt?: number;
+  /** The first wait the caller was told, in seconds (undefined when none was given), and when. */
+  announcedWait?: { seconds: number; at: number };
+  errors: string[];
+  /** The last thing the caller heard (to diagnose a lost call). */
+  lastHeard?: string;
+  /** The service's call record for this call, once read back. */
+  record?: Record<string, unknown>;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  speed: number;
+  practices: number;
+  arrivalMinutes: number;
+  startedAt: number;
+  arrivalsEndAt: number;
+  /** When the simulator stopped the run and hung up whoever was left (webhooks after it are teardown). */
+  stoppedAt: number;
+  endedAt: number;
+  attempts: CallerAttempt[];
+  /** Per simulated minute from opening: callers waiting and staff signed in. */
+  queue: { minute: number; waiting: number; talking: number }[];
+  webhooks: { route: string; status: number; ms: number; at: number }[];
+  liveCallUpdates: Map<number, number>;
+  redisCommands: Map<string, number>;
+  processes: ProcessUsage[];
+  serviceErrors: string[];
+  /** Calls whose record could not be found or disagrees with what the caller lived. */
+  unaccounted: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` over items with at most `limit` at a time. */
+async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+/** "The wait is about 5 minutes." → 300; "less than a minute" → 30; no figure → undefined. */
+export function announcedSeconds(text: string): number | undefined {
+  if (/less than a minute/.test(text)) return 30;
+  const m = /about (\d+) minutes?/.exec(text);
+  return m ? Number(m[1]) * 60 : undefined;
+}
+
+async function startService(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; output: string[] }> {
+  const output: string[] = [];
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d: Buffer) => {
+    for (const line of String(d).split('\n')) if (line && output.length < 10_000) output.push(line);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`switchboard exited ${child.exitCode}: ${output.join('\n')}`);
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return { child, output };
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`switchboard did not come up: ${output.join('\n')}`);
+}
+
+/**
+ * Plays a scenario against a real Switchboard process and a private Redis, on 127.0.0.1 only:
+ * callers ring in on the scenario's curve through the provider emulator, wait, give up and redial;
+ * staff sign in by roster, answer (or not) and talk. Afterwards every call is checked against the
+ * service's own call records.
+ */
+export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const log = opts.log ?? (() => undefined);
+  const speed = opts.speed ?? scenario.speed;
+  const timeScale = 1000 / speed; // real ms per simulated second
+  const arrivalMinutes = Math.min(opts.minutes ?? scenario.arrivalMinutes, scenario.arrivalMinutes);
+  const drainMinutes = opts.drainMinutes ?? scenario.drainMinutes;
+  const random = new Random(scenario.seed);
+  const { yaml, practices } = scenarioDirectory(scenario, opts.practices);
+
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-load-'));
+  const directoryFile = join(dir, 'directory.yaml');
+  writeFileSync(directoryFile, yaml);
+  const redisServer = await startPrivateRedis({ dir });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  const fake = await new FakeTwilio().start();
+  fake.timeScale = timeScale;
+  fake.record = false;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let service: { child: ChildProcess; output: string[] } | undefined;
+  try {
+    service = await startService(
+      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...opts.serviceEnv },
+      port,
+    );
+    for (const p of practices) fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${url}/v1/twilio/voice`, statusCallback: `${url}/v1/twilio/status` });
+    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid ${service.child.pid}`);
+
+    const webhooks: RunResult['webhooks'] = [];
+    fake.onWebhook = (w) => webhooks.push(w);
+    fake.behaviourFor = () =>
+      random.chance(scenario.staff.noAnswerRate)
+        ? { answer: 'no-answer' }
+        : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) };
+
+    const attempts: CallerAttempt[] = [];
+    const bySid = new Map<string, { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }>();
+    let live = 0;
+    fake.onCallEvent = (call, event) => {
+      const entry = bySid.get(call.sid);
+      if (!entry) return;
+      if (event === 'bridged' && entry.attempt.bridgedAt === undefined) {
+        entry.attempt.bridgedAt = Date.now();
+        clearTimeout(entry.patience);
+      }
+      if (event === 'ended') {
+        entry.attempt.endedAt = Date.now();
+        clearTimeout(entry.patience);
+        const i = call.heard.findIndex((h) => announcedSeconds(h) !== undefined);
+        if (i >= 0) entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]! };
+        entry.attempt.errors.push(...call.errors);
+        entry.attempt.lastHeard = call.heard.at(-1);
+        bySid.delete(call.sid);
+        fake.forget(call);
+        live--;
+      }
+    };
+
+    const timers = new Set<NodeJS.Timeout>();
+    const at = (realMs: number, fn: () => void) => {
+      const t = setTimeout(() => (timers.delete(t), fn()), Math.max(0, realMs - Date.now()));
+      timers.add(t);
+    };
+
+    // Once the run stops, no new calls start; calls already being placed are cut off as they connect.
+    let stopping = false;
+    const placing = new Set<Promise<void>>();
+    const placeAttempt = (practice: SimPractice, from: string, attemptNo: number) => {
+      if (stopping) return;
+      const p = place(practice, from, attemptNo);
+      placing.add(p);
+      void p.finally(() => placing.delete(p));
+    };
+    const place = async (practice: SimPractice, from: string, attemptNo: number) => {
+      const attempt: CallerAttempt = { practice: practice.ods, from, attempt: attemptNo, placedAt: Date.now(), engaged: false, abandoned: false, cutOff: false, errors: [] };
+      attempts.push(attempt);
+      let call: FakeCall;
+      try {
+        call = await fake.placeCall(from, practice.number);
+      } catch (err) {
+        attempt.engaged = true;
+        attempt.errors.push(String(err));
+        return;
+      }
+      attempt.sid = call.sid;
+      if (call.errors.length > 0) attempt.engaged = true;
+      if (call.over) return; // ended at once (engaged): no status to wait for
+      live++;
+      const patience = setTimeout(() => {
+        if (attempt.bridgedAt !== undefined || call.over) return;
+        attempt.abandoned = true;
+        void fake.hangUp(call);
+        if (attemptNo <= scenario.callers.maxRedials && random.chance(scenario.callers.redialProbability)) {
+          at(Date.now() + random.seconds(scenario.callers.redialAfter) * timeScale, () => placeAttempt(practice, from, attemptNo + 1));
+        }
+      }, random.seconds(scenario.callers.patience) * timeScale);
+      bySid.set(call.sid, { attempt, call, patience });
+      if (stopping) cutOff(bySid.get(call.sid)!);
+    };
+    const cutOff = ({ attempt, call, patience }: { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }) => {
+      clearTimeout(patience);
+      if (attempt.bridgedAt === undefined) attempt.cutOff = true;
+      return fake.hangUp(call);
+    };
+
+    // Staff rosters: who is signed in from each minute after opening.
+    const setPresence = async (practice: SimPractice, signedIn: number) => {
+      await Promise.all(practice.staff.map(async (s, i) => {
+        const res = await fetch(`${url}/v1/staff/${s.id}/presence`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${practice.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ state: i < signedIn ? 'available' : 'offline' }),
+        });
+        if (res.status !== 200) attempts[0]?.errors.push(`presence ${s.id}: ${res.status}`);
+      }));
+    };
+
+    const before = await redisCommandCounts(redis);
+    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    const startedAt = Date.now() + 500;
+    const roster = [...scenario.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute);
+    await inBatches(practices, 50, (p) => setPresence(p, roster[0]!.staff));
+    for (const step of roster.slice(1)) {
+      if (step.fromMinute < arrivalMinutes + drainMinutes) at(startedAt + step.fromMinute * 60 * timeScale, () => void inBatches(practices, 50, (p) => setPresence(p, step.staff)));
+    }
+    let callers = 0;
+    for (const p of practices) {
+      for (let i = 0; i < scenario.arrivals.callsPerPractice; i++) {
+        const minute = random.arrivalMinute(scenario.arrivalMinutes, scenario.arrivals.burstShare, scenario.arrivals.burstMinutes);
+        if (minute >= arrivalMinutes) continue;
+        const from = `+447700${String(callers++).padStart(6, '0')}`;
+        at(startedAt + minute * 60 * timeScale, () => placeAttempt(p, from, 1));
+      }
+    }
+    log(`${callers} callers (before redials)`);
+
+    // Queue length each simulated minute, from the callers' side.
+    const queue: RunResult['queue'] = [];
+    const minuteMs = 60 * timeScale;
+    const arrivalsEndAt = startedAt + arrivalMinutes * minuteMs;
+    const deadline = arrivalsEndAt + drainMinutes * minuteMs;
+    for (let minute = 0; ; minute++) {
+      await sleep(Math.max(0, startedAt + minute * minuteMs - Date.now()));
+      let waiting = 0;
+      let talking = 0;
+      for (const { attempt } of bySid.values()) attempt.bridgedAt === undefined ? waiting++ : talking++;
+      queue.push({ minute, waiting, talking });
+      if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking, ${attempts.length} calls so far`);
+      if (Date.now() >= deadline || (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0)) break;
+    }
+    // Whoever is still waiting is hung up: the run is over, not their patience.
+    stopping = true;
+    const stoppedAt = Date.now();
+    for (const t of timers) clearTimeout(t);
+    // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
+    await inBatches([...bySid.values()], 100, async (entry) => cutOff(entry));
+    await Promise.all([...placing]);
+    for (let i = 0; i < 600 && live > 0; i++) await sleep(50);
+    await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers
+    const endedAt = Date.now();
+    const processes = sampler.stop();
+    const redisCommands = countsSince(before, await redisCommandCounts(redis));
+
+    const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
+    const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted };
+  } finally {
+    service?.child.kill('SIGTERM');
+    await fake.stop();
+    redis.disconnect();
+    redisServer.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * Reads every practice's call records back through the practice API and matches them to the
+ * calls placed: each call must have exactly one record whose outcome is what the caller lived.
+ */
+async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, startedAt: number, endedAt: number): Promise<string[]> {
+  // The service's clock started about when the run did; read every London day the run covered on it.
+  const dates = [...new Set([startedAt, startedAt + (endedAt - startedAt) * speed].map((ms) => londonWallClock(ms).date))];
+  const records = new Map<string, Record<string, unknown>>();
+  await inBatches(practices, 20, async (p) => {
+    for (const date of dates) {
+      const res = await fetch(`${url}/v1/practices/${p.ods}/calls?date=${date}`, { headers: { authorization: `Bearer ${p.token}` } });
+      const body = (await res.json()) as { calls?: Record<string, unknown>[] };
+      for (const r of body.calls ?? []) records.set(String(r.callId), r);
+    }
+  });
+  const problems: string[] = [];
+  for (const a of attempts) {
+    if (!a.sid) continue; // never reached the service
+    const record = records.get(`twilio:${a.sid}`);
+    a.record = record;
+    if (!record) problems.push(`${a.sid}: no call record`);
+    else if ((record.outcome === 'answered') !== (a.bridgedAt !== undefined)) problems.push(`${a.sid}: record says ${String(record.outcome)}, caller was ${a.bridgedAt ? '' : 'not '}put through`);
+  }
+  if (records.size !== attempts.filter((a) => a.sid).length) problems.push(`${records.size} records for ${attempts.filter((a) => a.sid).length} calls`);
+  return problems;
+}

@@ -126,6 +126,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   const fake = await new FakeTwilio().start();
   fake.timeScale = timeScale;
+  fake.durationScale = timeScale;
   fake.record = false;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -6,9 +6,10 @@
  * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended; place an
  * outbound call, which rings its `To` endpoint with the behaviour set for it).
  *
- * Time is compressed by `timeScale` (real milliseconds per TwiML second): pauses, ring time-outs,
- * staff talk time and the durations reported back (DialCallDuration, CallDuration) all use it, so
- * with `timeScale = 1000 / CLOCK_SPEED` the emulator and the service agree on how long things took.
+ * Time is compressed by `timeScale` (real milliseconds per TwiML second): pauses, ring time-outs and
+ * staff talk time use it; the durations reported back (DialCallDuration, CallDuration) use
+ * `durationScale`, which a load run sets to `timeScale = 1000 / CLOCK_SPEED` so that the emulator and
+ * the service agree on how long things took.
  * For load, `record = false` keeps no per-request log (use `onWebhook` to count) and `forget()`
  * drops finished calls.
  */
@@ -120,9 +121,16 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     this.forgotten.add(call.sid);
   }
 
-  /** TwiML seconds between two real instants. */
+  /**
+   * Real milliseconds per reported second (DialCallDuration, CallDuration). Tests fast-forward holds
+   * against a service on the real clock, so durations stay real (1000); a load run compresses the
+   * service's clock too and sets this to `timeScale`, so both sides agree on how long things took.
+   */
+  durationScale = 1000;
+
+  /** Reported seconds between two real instants. */
   private seconds(fromMs: number, toMs = Date.now()): number {
-    return Math.round((toMs - fromMs) / this.timeScale);
+    return Math.round((toMs - fromMs) / this.durationScale);
   }
 
   /** A caller rings `to`. Resolves once the first webhook has been answered. */

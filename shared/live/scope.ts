@@ -52,20 +52,22 @@ export function resolveScope(directory: Directory, grant: LiveGrant, request: Sc
 
 function findScope(directory: Directory, request: ScopeRequest): Scope {
   const teamsOf = (p: Practice) => p.teams.map((t) => directory.teamKey(p, t.id));
+  // A PCN's shared teams (a medicines team, a hub) show on each member practice's screen too.
+  const pcnTeams = (p: Practice) => directory.teamsOfShard(directory.shard(p)).filter((t) => !t.practice).map((t) => t.key);
   if ('practice' in request) {
     const p = directory.practice(request.practice);
     if (!p) throw new ScopeError(4404, `no practice ${request.practice}`);
-    return { key: `practice:${p.ods}`, kind: 'practice', name: p.name, shard: directory.shard(p), practices: [p], teams: teamsOf(p) };
+    return { key: `practice:${p.ods}`, kind: 'practice', name: p.name, shard: directory.shard(p), practices: [p], teams: [...teamsOf(p), ...pcnTeams(p)] };
   }
   if ('team' in request) {
-    const [ods = '', teamId = ''] = request.team.split('.');
-    const p = directory.practice(ods);
-    const team = p?.teams.find((t) => t.id === teamId);
-    if (!p || !team) throw new ScopeError(4404, `no team ${request.team} (a team is <ods>.<team id>, e.g. F81001.reception)`);
-    return { key: `team:${request.team}`, kind: 'team', name: `${p.name}: ${team.name}`, shard: directory.shard(p), practices: [p], teams: [request.team] };
+    const ref = directory.teamByKey(request.team);
+    const members = ref?.practice ? [ref.practice] : directory.practices.filter((p) => p.pcn === request.team.split('.')[0]);
+    if (!ref || members.length === 0) throw new ScopeError(4404, `no team ${request.team} (a team is <ods or PCN>.<team id>, e.g. F81001.reception)`);
+    const owner = ref.practice?.name ?? directory.data.pcns.find((x) => x.code === request.team.split('.')[0])?.name ?? '';
+    return { key: `team:${request.team}`, kind: 'team', name: `${owner}: ${ref.team.name}`, shard: directory.shard(members[0]!), practices: members, teams: [request.team] };
   }
   const pcn = directory.data.pcns.find((x) => x.code === request.pcn);
   const practices = directory.practices.filter((p) => p.pcn === request.pcn);
   if (!pcn || practices.length === 0) throw new ScopeError(4404, `no PCN ${request.pcn}`);
-  return { key: `pcn:${pcn.code}`, kind: 'pcn', name: pcn.name, shard: directory.shard(practices[0]!), practices, teams: practices.flatMap(teamsOf) };
+  return { key: `pcn:${pcn.code}`, kind: 'pcn', name: pcn.name, shard: directory.shard(practices[0]!), practices, teams: [...practices.flatMap(teamsOf), ...pcnTeams(practices[0]!)] };
 }

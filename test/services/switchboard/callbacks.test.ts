@@ -124,8 +124,8 @@ t.test('withheld numbers are not offered a call-back', async (t) => {
 });
 
 t.test('not answered: retried after callbackRetrySeconds, then failed and kept for staff; staff can retry', async (t) => {
-  // The clock runs 60× faster so a 30-second retry wait takes half a second.
-  const { sb, fake, callbacks } = await setup(t, { extra: '\n    callbackRetrySeconds: 30\n    callbackAttempts: 2', env: { CLOCK_SPEED: '60' } });
+  // The clock runs 20× faster so a 30-second retry wait takes a second and a half.
+  const { sb, fake, callbacks } = await setup(t, { extra: '\n    callbackRetrySeconds: 30\n    callbackAttempts: 2', env: { CLOCK_SPEED: '20' } });
   fake.endpoints.set('+447700900003', { answer: 'no-answer' });
   await sb.api('PUT', '/v1/staff/bob/presence', PRACTICE_TOKEN, { state: 'available' });
   await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
@@ -134,7 +134,7 @@ t.test('not answered: retried after callbackRetrySeconds, then failed and kept f
   await sb.api('PUT', '/v1/staff/bob/presence', PRACTICE_TOKEN, { state: 'away' });
   const w = await fake.placeCall('+447700900004', RIVERSIDE);
   const c = await fake.placeCall('+447700900003', RIVERSIDE, ['1', '1']);
-  await fake.waitFor('hung up', () => c.over);
+  await fake.waitFor('hung up', () => c.over, 10_000);
   await fake.hangUp(w); // the caller ahead gives up, so Alice's next is the call-back
   fake.staffHangsUp(b);
   const failed = (await until('the call-back to fail', callbacks, (l) => l[0]?.status === 'failed', 8000))[0]!;

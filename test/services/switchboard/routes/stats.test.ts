@@ -46,10 +46,14 @@ const riversideDay = {
   mean_answer_wait_s: 159, mean_missed_wait_s: 45, mean_talk_s: 153, mean_callback_answer_s: null,
 };
 
+
+/** The calls here are played straight into the queue; the service's own sweep must not pair them meanwhile. */
+const QUIET = { SWEEP_INTERVAL_MS: '60000' };
+
 t.test('a known mix of calls: every measure and band, at practice, PCN and ICB scope, JSON and CSV', async (t) => {
   const redis = await privateRedis(t);
   const clock = manualClock(at('20:00'));
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock, env: { STATS_SUPPRESS_BELOW: '0' } });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock, env: { ...QUIET, STATS_SUPPRESS_BELOW: '0' } });
   await playMix(new CallPlayer(redis.connect()));
   const stats = (q: string, token = ICB, accept?: string) => get(`${sb.url}/v1/stats?${q}`, token, accept);
 
@@ -149,7 +153,7 @@ t.test('a known mix of calls: every measure and band, at practice, PCN and ICB s
 
 t.test('scoping: each token reads only its own practice, PCN or ICB', async (t) => {
   const redis = await privateRedis(t);
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')) });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')), env: QUIET });
   const status = async (scope: string, token: string, path = '/v1/stats') => (await get(`${sb.url}${path}?${scope ? `scope=${scope}&` : ''}${path.endsWith('extract') ? 'month=2026-11' : `from=${DAY}`}`, token)).status;
   t.equal(await status('icb:QH8', ICB), 200);
   t.equal(await status('practice:F81003', ICB), 200, 'an ICB reads any of its practices');
@@ -171,7 +175,7 @@ t.test('scoping: each token reads only its own practice, PCN or ICB', async (t) 
 
 t.test('small numbers are suppressed outside the practice itself', async (t) => {
   const redis = await privateRedis(t);
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')) });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')), env: QUIET });
   await playMix(new CallPlayer(redis.connect()));
   const q = `from=${DAY}&measures=CBT001,CBT002,CBT003,CBT006,answered_under_2m_pct,mean_talk_s`;
   let res = await get(`${sb.url}/v1/stats?scope=practice:F81001&${q}`, RIVERSIDE);
@@ -188,7 +192,7 @@ t.test('small numbers are suppressed outside the practice itself', async (t) => 
 
 t.test('bad queries get 400 with a sentence', async (t) => {
   const redis = await privateRedis(t);
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')) });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')), env: QUIET });
   const cases: [string, RegExp][] = [
     ['/v1/stats?scope=practice:F89999', /no practice F89999 in the directory/],
     ['/v1/stats?scope=region:Y61', /scope region:Y61 is not practice:<ODS code>/],
@@ -212,7 +216,7 @@ t.test('bad queries get 400 with a sentence', async (t) => {
 
 t.test('retention: call records go after callRecordRetentionDays; the statistics stay', async (t) => {
   const redis = await privateRedis(t);
-  const first = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')) });
+  const first = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: manualClock(at('20:00')), env: QUIET });
   await playMix(new CallPlayer(redis.connect()));
   await first.app.close();
   const r = redis.connect();
@@ -220,7 +224,7 @@ t.test('retention: call records go after callRecordRetentionDays; the statistics
 
   // 31 days on: Riverside keeps records 30 days, Grays 60.
   const later = manualClock(at('20:00', '2026-12-04'));
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: later });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock: later, env: QUIET });
   t.equal(await r.zcard('sb:{U12345}:cdrs:F81001'), 0, "Riverside's records are gone");
   t.equal((await r.keys('sb:{U12345}:cdr:*')).length, 2, "only Grays' two records are left");
   t.equal(await r.zcard('sb:{U12345}:cdrs:F81002'), 2);

@@ -1,7 +1,5 @@
 import t from 'tap';
-import { Directory } from '../../shared/directory/directory.js';
 import { parseDirectory } from '../../shared/directory/load.js';
-import type { Practice } from '../../shared/directory/types.js';
 import { privateRedis } from '../helpers/redis.js';
 import { startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, PRACTICE_TOKEN, RIVERSIDE } from '../fixtures/directories.js';
@@ -12,25 +10,16 @@ import { twilioProvider } from './providers/twilio.js';
 const GRAYS = '+441375100002';
 const CAROL_PHONE = '+441375100077';
 
-/**
- * A PCN's shared team: every member practice's `hub` team is one queue. The directory cannot yet
- * say "this team belongs to the PCN" (issue 5 adds that); this stand-in maps the team names the
- * same way, and everything else — flow, queue, adapters, fakes — is the real thing.
- */
-class SharedHubDirectory extends Directory {
-  override teamKey(practice: Practice, teamId: string): string {
-    return teamId === 'hub' && practice.pcn ? `${practice.pcn}.hub` : super.teamKey(practice, teamId);
-  }
-}
-
 t.test('practices on Twilio and on jambonz in one PCN share a team queue: positions and connect order exact across providers', async (t) => {
   const redis = await privateRedis(t);
   const [twilio, jambonz] = await Promise.all([twilioProvider(t), jambonzProvider(t)]);
   const yaml = `icb: { code: QH8, name: Mid and South Essex ICB }
-pcns: [{ code: U12345, name: Thurrock Riverside PCN }]
+pcns: [{ code: U12345, name: Thurrock Riverside PCN, teams: [{ id: hub, name: PCN hub }] }]
 practices:
-  - { ods: F81001, name: Riverside Surgery, pcn: U12345, numbers: ["${RIVERSIDE}"], wrapUpSeconds: 1, provider: ${twilio.account(1)}, teams: [{ id: hub, name: PCN hub }] }
-  - { ods: F81002, name: Grays Health Centre, pcn: U12345, numbers: ["${GRAYS}"], wrapUpSeconds: 1, provider: ${jambonz.account(1)}, teams: [{ id: hub, name: PCN hub }] }
+  - { ods: F81001, name: Riverside Surgery, pcn: U12345, numbers: ["${RIVERSIDE}"], wrapUpSeconds: 1, provider: ${twilio.account(1)}, teams: [{ id: reception, name: Reception }],
+      priorityLines: [{ name: hub line, to: ["${RIVERSIDE}"], team: hub }] }
+  - { ods: F81002, name: Grays Health Centre, pcn: U12345, numbers: ["${GRAYS}"], wrapUpSeconds: 1, provider: ${jambonz.account(1)}, teams: [{ id: reception, name: Reception }],
+      priorityLines: [{ name: hub line, to: ["${GRAYS}"], team: hub }] }
 staff:
   - { id: alice, name: Alice, practice: F81001, endpoint: "${ALICE_SIP}", teams: [hub] }
   - { id: carol, name: Carol, practice: F81002, endpoint: "${CAROL_PHONE}", teams: [hub] }
@@ -38,7 +27,8 @@ access:
   - { token: ${PRACTICE_TOKEN}, role: practice, practice: F81001 }
   - { token: grays-practice-token, role: practice, practice: F81002 }
 `;
-  const directory = new SharedHubDirectory(parseDirectory(yaml, 'mixed-pcn').data);
+  // Both practices' numbers are lines straight to the PCN's shared hub team (no menu to press through).
+  const directory = parseDirectory(yaml, 'mixed-pcn');
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: { ...twilio.env, ...jambonz.env } });
   twilio.connect(directory, sb.url);
   jambonz.connect(directory, sb.url);

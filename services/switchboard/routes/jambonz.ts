@@ -4,7 +4,7 @@ import type { InboundCall } from '../../../shared/callflow/flow.js';
 import { openConnect } from '../../../shared/providers/jambonz/connect.js';
 import { checkJambonzSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/providers/jambonz/signature.js';
 import { jambonzBasePath, renderVerbs } from '../../../shared/providers/jambonz/verbs.js';
-import { calledNumber, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
+import { asE164, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
 import { HttpError } from '../plugins/errors.js';
 import { holdCallersOnFailure } from './edge.js';
 
@@ -66,7 +66,7 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
   });
 
   app.addHook('preHandler', async (request: Req) => {
-    const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(calledNumber(request.body.to));
+    const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(asE164(request.body.to));
     if (!practice) throw new HttpError(404, 'the number called is not a Switchboard practice number');
     const signature = practice.provider.kind === 'jambonz' && practice.provider.accountSid === request.body.account_sid
       ? checkJambonzSignature(practice.provider.webhookSecret, request.headers['jambonz-signature'] as string | undefined, request.rawBody)
@@ -82,8 +82,8 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
     provider: 'jambonz',
     providerCallId,
     practice: request.practice!,
-    from: request.body.from ?? '',
-    to: request.body.to,
+    from: asE164(request.body.from),
+    to: asE164(request.body.to),
   });
   const verbs = (request: Req, reply: FastifyReply, instructions: Instruction[]) => reply.send(renderVerbs(instructions, { basePath, practice: request.practice! }));
 

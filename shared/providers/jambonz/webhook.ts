@@ -46,10 +46,11 @@ export function dialOutcome(info: Pick<JambonzCallInfo, 'dial_call_status' | 'ca
 }
 
 /**
- * The number called, as the directory keeps it (E.164). jambonz passes the user part of the SIP
- * request URI, which carriers send with or without the '+'.
+ * A number as the directory keeps it (E.164), for the number called and the caller's number alike.
+ * jambonz passes the user part of the SIP URI, which carriers send with or without the '+';
+ * anything that is not all digits (e.g. "anonymous") is left as it is.
  */
-export function calledNumber(to: string | undefined): string {
+export function asE164(to: string | undefined): string {
   const n = (to ?? '').replace(/[\s()-]/g, '');
   return /^\d+$/.test(n) ? `+${n}` : n;
 }

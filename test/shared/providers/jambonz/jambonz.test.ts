@@ -6,7 +6,7 @@ import { connectUrl, openConnect } from '../../../../shared/providers/jambonz/co
 import { JambonzLiveCalls } from '../../../../shared/providers/jambonz/rest.js';
 import { checkJambonzSignature, jambonzSignatureHeader } from '../../../../shared/providers/jambonz/signature.js';
 import { jambonzBasePath, renderVerbs } from '../../../../shared/providers/jambonz/verbs.js';
-import { calledNumber, dialOutcome } from '../../../../shared/providers/jambonz/webhook.js';
+import { asE164, dialOutcome } from '../../../../shared/providers/jambonz/webhook.js';
 import { FakeJambonz, FakeJambonzCall, validateVerbs } from '../../../fakes/jambonz.js';
 import { EXAMPLE_YAML } from '../../../fixtures/directories.js';
 
@@ -89,9 +89,9 @@ t.test('dial results: jambonz gives no duration, and a caller who left is nobody
   t.equal(dialOutcome({ dial_call_status: 'busy', call_status: 'in-progress' }), 'busy');
   t.equal(dialOutcome({ dial_call_status: 'failed', call_status: 'in-progress' }), 'failed');
   t.equal(dialOutcome({ call_status: 'in-progress' }), 'failed');
-  t.equal(calledNumber('441375100001'), '+441375100001', 'a number without its +');
-  t.equal(calledNumber('+441375100001'), '+441375100001');
-  t.equal(calledNumber(undefined), '');
+  t.equal(asE164('441375100001'), '+441375100001', 'a number without its +');
+  t.equal(asE164('+441375100001'), '+441375100001');
+  t.equal(asE164(undefined), '');
 });
 
 t.test('connect hooks are sealed for one call', async (t) => {

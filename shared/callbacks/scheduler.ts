@@ -23,7 +23,6 @@ export class CallbackScheduler {
   private readonly queue: Queue;
   private worker?: Worker;
   private readonly connections: (Redis | Cluster)[] = [];
-  private closing = false;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -35,19 +34,15 @@ export class CallbackScheduler {
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'call-back queue error'));
   }
 
-  /**
-   * A connection of the scheduler's own; errors are logged (the connection retries) rather than
-   * thrown. Once closing it stops reconnecting, and so do the copies BullMQ makes of it for its
-   * blocking reads, so that close() ends them all even when Redis has gone away.
-   */
+  /** A connection of the scheduler's own; errors are logged (the connection retries) rather than thrown. */
   private connection(blocking: { maxRetriesPerRequest?: null } = {}): Redis | Cluster {
-    // BullMQ's blocking reads wait far longer than the service's per-command timeout.
+    // Not on the webhook path: BullMQ's blocking reads wait far longer than the service's
+    // per-command timeout, and its commands may queue while Redis is briefly away.
     const options = { ...blocking, commandTimeout: undefined, enableOfflineQueue: true };
-    const retryStrategy = (times: number) => (this.closing ? null : Math.min(times * 200, 2000));
     const cluster = this.redis.isCluster ? (this.redis as Cluster) : undefined;
     const conn = cluster
-      ? cluster.duplicate(undefined, { clusterRetryStrategy: retryStrategy, redisOptions: { ...cluster.options.redisOptions, ...options } })
-      : (this.redis as Redis).duplicate({ ...options, retryStrategy });
+      ? cluster.duplicate(undefined, { redisOptions: { ...cluster.options.redisOptions, ...options } })
+      : (this.redis as Redis).duplicate(options);
     conn.on('error', (err: Error) => this.log.warn({ err: err.message }, 'call-back scheduler connection error'));
     this.connections.push(conn);
     return conn;
@@ -73,13 +68,11 @@ export class CallbackScheduler {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
     // With Redis unreachable BullMQ's close would wait for it forever: give it two seconds.
     const closing = Promise.all([this.worker?.close(), this.queue.close()]);
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    // BullMQ leaves connections it was given open, and cannot close them while Redis is away; its
-    // own blocking connection (not ours to track) would otherwise keep reconnecting for ever.
+    // BullMQ leaves connections it was given open. (Its own blocking connection keeps retrying if
+    // Redis has gone for good; the service process exits regardless: main.ts calls process.exit.)
     for (const conn of this.connections) conn.disconnect();
-    (this.worker as unknown as { blockingConnection?: { _client?: { disconnect(): void } } } | undefined)?.blockingConnection?._client?.disconnect();
   }
 }

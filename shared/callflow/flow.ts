@@ -201,9 +201,11 @@ export class CallFlow {
       return [{ verb: 'say', text: prompts.goodbye() }, { verb: 'hangup' }];
     }
     if (result === 'requeued') {
-      const view = await this.deps.queue.position(shard, callId, this.now());
+      // Someone else may be free now; only a caller still waiting needs their place read.
       const own = await this.pairAndConnect(shard, [], callId);
-      return own ?? [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
+      if (own) return own;
+      const view = await this.deps.queue.position(shard, callId, this.now());
+      return [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
     }
     // Stale: this connect was already settled (its lease ran out and the sweep put the caller back,
     // or it was reported twice). The caller is wherever Redis says: carry on from there, never hang up on a queued caller.

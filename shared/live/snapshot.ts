@@ -100,11 +100,10 @@ export class SnapshotReader {
     const directory = this.directory();
     const teams = new Set(scope.teams);
     const staff = directory.data.staff.filter((s) => scope.practices.some((p) => p.ods === s.practice) && directory.staffTeamKeys(s).some((t) => teams.has(t)));
-    const [callers, staffRows, today, callbacks] = await Promise.all([this.callers(scope, now), this.staffRows(scope.shard, staff, now), this.today(scope, teams, now), this.callbacks(scope, teams, now)]);
+    const [callers, staffRows, callbacks] = await Promise.all([this.callers(scope, now), this.staffRows(scope.shard, staff, now), this.callbacks(scope, teams, now)]);
+    const today = await this.today(scope, teams, now, callbacks);
     const inState = (...states: string[]) => callbacks.filter((c) => states.includes(c.state));
     const failed = inState('failed');
-    const day = londonDayBounds(undefined, now);
-    today.callbacksMade = inState('made').filter((c) => (c.endedAt ?? 0) >= day.from).length;
     const counts = { available: 0, onCall: 0, wrapUp: 0, away: 0, offline: 0 };
     for (const row of staffRows) {
       if (row.status === 'ringing' || row.status === 'on-call') counts.onCall++;
@@ -179,7 +178,7 @@ export class SnapshotReader {
     });
   }
 
-  private async today(scope: Scope, teams: ReadonlySet<string>, now: number): Promise<DayMetrics & { date: string }> {
+  private async today(scope: Scope, teams: ReadonlySet<string>, now: number, callbacks: readonly CallbackRecord[]): Promise<DayMetrics & { date: string }> {
     const day = londonDayBounds(undefined, now);
     const rows: Record<string, string>[] = [];
     for (const practice of scope.practices) {
@@ -190,7 +189,7 @@ export class SnapshotReader {
     }
     // A PCN's figures use the strictest target of its practices, as its thresholds do.
     const target = Math.min(...scope.practices.map((p) => p.answerTargetSeconds));
-    return { date: day.date, ...dayMetrics(rows, day, target, scope.kind === 'team' ? teams : undefined) };
+    return { date: day.date, ...dayMetrics(rows, day, target, scope.kind === 'team' ? teams : undefined, callbacks) };
   }
 }
 

@@ -53,7 +53,14 @@ export function percentile(sorted: number[], p: number): number | null {
 }
 
 /** Figures for the records of the London day [from, to), optionally only some teams' calls. */
-export function dayMetrics(records: Iterable<CallRecordFields>, day: { from: number; to: number }, targetSeconds: number, teams?: ReadonlySet<string>): DayMetrics {
+/** A call-back as today's figures need it: made (state `made`) and when it ended. */
+export interface CallbackFields {
+  state: string;
+  team: string;
+  endedAt?: number;
+}
+
+export function dayMetrics(records: Iterable<CallRecordFields>, day: { from: number; to: number }, targetSeconds: number, teams?: ReadonlySet<string>, callbacks: readonly CallbackFields[] = []): DayMetrics {
   const intervals: IntervalCount[] = [];
   for (let start = day.from; start < day.to; start += INTERVAL_MS) {
     const wall = londonWallClock(start);
@@ -91,7 +98,7 @@ export function dayMetrics(records: Iterable<CallRecordFields>, day: { from: num
     abandoned,
     abandonedPercent: percent(abandoned, offered),
     endedBeforeQueue,
-    callbacksMade: 0,
+    callbacksMade: callbacks.filter((c) => c.state === 'made' && (c.endedAt ?? 0) >= day.from && (c.endedAt ?? 0) < day.to && (!teams || teams.has(c.team))).length,
     averageWaitSeconds: waits.length === 0 ? null : Math.round(waits.reduce((a, b) => a + b, 0) / waits.length),
     p90WaitSeconds: percentile(waits, 90),
     targetSeconds,

@@ -170,16 +170,10 @@ export class CallQueue {
     const p = this.prefix(shard);
     const r = await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]);
     const pairs: Pairing[] = [];
-    for (let i = 0; i < r.length; i += 2) pairs.push({ callId: String(r[i]), staffId: String(r[i + 1]), practice: '', provider: '', providerCallId: '', kind: 'call' });
-    if (pairs.length === 0) return pairs;
-    // Where to reach each paired caller: read in one pipelined round trip.
-    const pipeline = this.redis.pipeline();
-    for (const pair of pairs) pipeline.hmget(`${p}call:${pair.callId}`, 'practice', 'provider', 'providerCallId', 'kind');
-    const rows = (await pipeline.exec()) ?? [];
-    rows.forEach(([, row], i) => {
-      const [practice, provider, providerCallId, kind] = row as string[];
-      Object.assign(pairs[i]!, { practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call' });
-    });
+    for (let i = 0; i < r.length; i += 6) {
+      const [callId, staffId, practice, provider, providerCallId, kind] = r.slice(i, i + 6).map(String) as [string, string, string, string, string, string];
+      pairs.push({ callId, staffId, practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call' });
+    }
     return pairs;
   }
 

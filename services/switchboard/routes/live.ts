@@ -91,8 +91,9 @@ export default async function liveRoutes(app: FastifyInstance) {
       const allowed = grant.role === 'icb' ? grant.icb === directory.data.icb.code : maySeeCalls(directory, grant, practice);
       if (!allowed) throw new HttpError(403, `this token may not see figures for ${practice.ods}`);
       const day = londonDayBounds(request.query.date, app.clock.now());
-      const rows = await app.queue.records(directory.shard(practice), practice.ods, day.from, day.to);
-      return { practice: practice.ods, date: day.date, ...dayMetrics(rows, day, practice.answerTargetSeconds) };
+      const shard = directory.shard(practice);
+      const [rows, callbacks] = await Promise.all([app.queue.records(shard, practice.ods, day.from, day.to), app.queue.callbacks(shard, practice.ods, day.from - 8 * 86_400_000, day.to)]);
+      return { practice: practice.ods, date: day.date, ...dayMetrics(rows, day, practice.answerTargetSeconds, undefined, callbacks) };
     },
   );
 

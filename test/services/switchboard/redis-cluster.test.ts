@@ -49,7 +49,7 @@ t.test('the core call path runs on a 3-master Redis Cluster, each PCN in one slo
       const [c1, c2, c3] = callers as [FakeCall, FakeCall, FakeCall];
       await twilio.waitFor(`${ods}: caller 1 bridged`, () => c1.bridged);
       t.same([c2, c3].map((c) => c.positions[0]), [1, 2], `${ods}: exact positions`);
-      // Wrap-up release and the live-call connect (dispatch + its pipelined read) run in the cluster.
+      // Wrap-up release and the live-call connect (dispatch, one script) run in the cluster.
       twilio.staffHangsUp(c1);
       await twilio.waitFor(`${ods}: caller 2 bridged after wrap-up`, () => c2.bridged, 5000);
       twilio.staffHangsUp(c2);

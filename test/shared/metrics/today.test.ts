@@ -62,3 +62,10 @@ t.test('a call that arrived before midnight counts in the first interval', async
   const m = dayMetrics([{ outcome: 'answered', team: 'x', arrivedAt: String(day.from - 60_000), waitSeconds: '5' }], day, 120);
   t.equal(m.intervals[0]!.answered, 1);
 });
+
+t.test('call-backs made today: made ones that ended today, in the teams watched', async (t) => {
+  const cb = (state: string, ended: string | undefined, team = 'F81001.reception') => ({ state, team, ...(ended ? { endedAt: Number(at(ended)) } : {}) });
+  const callbacks = [cb('made', '09:00'), cb('made', '11:30'), cb('failed', '10:00'), cb('queued', undefined), cb('made', '10:00', 'U12345.medicines'), { state: 'made', team: 'F81001.reception', endedAt: day.from - 1 }];
+  t.equal(dayMetrics([], day, 120, undefined, callbacks).callbacksMade, 3, 'all teams: the three made today');
+  t.equal(dayMetrics([], day, 120, new Set(['F81001.reception']), callbacks).callbacksMade, 2, 'one team: its two');
+});

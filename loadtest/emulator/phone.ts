@@ -85,6 +85,11 @@ export abstract class FakeNetwork<Call extends PhoneCall, NumberConfig> {
   timeScale = 10;
   url = '';
   readonly waitFor = waitFor;
+  /**
+   * Runs after a call's first answer arrives and before the provider acts on it: until then the
+   * call rings and its live-call API cannot reach it. A test widens that window with this.
+   */
+  beforeAnswer?: (call: Call) => Promise<void>;
   private server?: Server;
 
   protected abstract handleRest(req: IncomingMessage, res: ServerResponse): Promise<void>;

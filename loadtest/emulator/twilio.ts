@@ -141,6 +141,7 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     call.keys.push(...keys);
     this.calls.set(call.sid, call);
     const first = await this.request(call, number.voiceUrl, {});
+    await this.beforeAnswer?.(call);
     call.status = 'in-progress';
     call.answeredAt = Date.now();
     void this.runDocument(call, first, number.voiceUrl, call.control.signal);

@@ -40,9 +40,16 @@ interface Joining {
   route?: string;
 }
 
-/** Per directory (it is replaced whole on reload): each shard's teams and one of its practices, so sweeps and pairings need no scan of every practice. */
 /** How long a connect may go unreported before the sweep puts the caller back (beyond ring time). */
 const CONNECT_LEASE_MARGIN_MS = 30_000;
+/**
+ * While a call's first webhook is being answered the provider's live-call API cannot reach it yet
+ * (Twilio: 21220 "not in-progress" while it rings; jambonz: unknown until the answer). A "gone" for
+ * a call younger than the providers' webhook time-out (Twilio 15 s, jambonz 10 s) means "not yet".
+ */
+const FIRST_ANSWER_WINDOW_MS = 15_000;
+/** How soon a caller not yet reachable is tried again (real ms). */
+const NOT_YET_RETRY_MS = 250;
 
 /**
  * What a caller hears when the flow itself cannot run (Redis unreachable): a holding message, then
@@ -349,9 +356,16 @@ export class CallFlow {
     const call: InboundCall = { provider: pair.provider, providerCallId: pair.providerCallId, practice, from: '' };
     try {
       const result = await this.deps.liveCalls(pair.provider).redirect(live, instructions);
-      this.deps.log.info({ callId: pair.callId, staffId: pair.staffId, result }, 'connect sent');
-      // The caller hung up before we reached them: end the call now rather than wait for its status webhook.
-      if (result === 'gone') await this.ended(call);
+      const notYet = result === 'gone' && this.deps.clock.realDelay(this.now() - pair.arrivedAt) < FIRST_ANSWER_WINDOW_MS;
+      this.deps.log.info({ callId: pair.callId, staffId: pair.staffId, result: notYet ? 'not-yet-answered' : result }, 'connect sent');
+      if (notYet) {
+        // Nobody was rung: the caller goes back to the head with the same staff free, and is tried again.
+        await this.deps.queue.dialResult(shard, pair.callId, pair.staffId, 'connect-failed', 0, 0, this.now());
+        this.later(NOT_YET_RETRY_MS, () => this.pairAndConnect(shard, []));
+      } else if (result === 'gone') {
+        // The caller hung up before we reached them: end the call now rather than wait for its status webhook.
+        await this.ended(call);
+      }
     } catch (err) {
       this.deps.log.warn({ err, callId: pair.callId, staffId: pair.staffId }, 'connect failed; caller back to the head of the queue');
       await this.deps.queue.dialResult(shard, pair.callId, pair.staffId, 'connect-failed', 0, 0, this.now());
@@ -359,10 +373,15 @@ export class CallFlow {
   }
 
   scheduleWrapUpRelease(shard: string, wrapMs: number): void {
+    this.later(this.deps.clock.realDelay(wrapMs) + 20, () => this.releaseWrapUps(shard));
+  }
+
+  /** Runs `work` after `realMs`, tracked so shutdown waits for it or cancels it. */
+  private later(realMs: number, work: () => Promise<unknown>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.track(this.releaseWrapUps(shard));
-    }, this.deps.clock.realDelay(wrapMs) + 20);
+      this.track(work());
+    }, realMs);
     this.timers.add(timer);
   }
 

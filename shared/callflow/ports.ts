@@ -13,7 +13,8 @@ export interface LiveCall {
 export interface LiveCallControl {
   /**
    * Replace whatever the call is doing with these instructions, now.
-   * Resolves 'gone' when the call has already ended; rejects on any other failure.
+   * Resolves 'gone' when the provider cannot reach the call: it has ended, or (a young call) its
+   * first answer has not been acted on yet. Rejects on any other failure.
    */
   redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'>;
   /**

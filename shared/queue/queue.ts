@@ -52,6 +52,8 @@ export interface Pairing {
   providerCallId: string;
   /** A caller on the line, or a call-back to be made. */
   kind: 'call' | 'callback';
+  /** When the call arrived (clock ms). */
+  arrivedAt: number;
 }
 
 export type CallbackState = 'booked' | 'queued' | 'connecting' | 'talking' | 'talked' | 'retry-wait' | 'made' | 'failed' | 'cancelled';
@@ -170,9 +172,9 @@ export class CallQueue {
     const p = this.prefix(shard);
     const r = await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]);
     const pairs: Pairing[] = [];
-    for (let i = 0; i < r.length; i += 6) {
-      const [callId, staffId, practice, provider, providerCallId, kind] = r.slice(i, i + 6).map(String) as [string, string, string, string, string, string];
-      pairs.push({ callId, staffId, practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call' });
+    for (let i = 0; i < r.length; i += 7) {
+      const [callId, staffId, practice, provider, providerCallId, kind, arrivedAt] = r.slice(i, i + 7).map(String) as [string, string, string, string, string, string, string];
+      pairs.push({ callId, staffId, practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call', arrivedAt: Number(arrivedAt) });
     }
     return pairs;
   }

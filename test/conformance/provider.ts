@@ -52,10 +52,14 @@ export interface TestProvider {
   /** Configures the numbers of the directory's practices on this provider to call this Switchboard. */
   connect(directory: Directory, baseUrl: string): void;
   placeCall(from: string, to: string): Promise<TestCall>;
+  /** Runs `work` between each call's first answer arriving and the provider acting on it. */
+  beforeAnswer(work: (() => Promise<void>) | undefined): void;
+  /** Live-call API requests received so far. */
+  liveRequests(): number;
   hangUp(call: TestCall): Promise<void>;
   staffHangsUp(call: TestCall): void;
   setEndpoint(endpoint: string, behaviour: EndpointBehaviour): void;
-  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   /** Each call's first webhook: its status, and whether the answer was a valid document for this provider. */
   firstAnswers(): { status: number; valid: boolean }[];
   /** How many live-call updates asked each call (by sid) to dial staff. */

@@ -222,6 +222,27 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     await provider.hangUp(c2);
   });
 
+  t.test('a caller paired while their first answer is still on its way is put through, not dropped', async (t) => {
+    const { provider, sb, records, id } = await setup(t, makeProvider);
+    // Bob signs in just as Switchboard answers the caller's first webhook ("number 1"), before the
+    // provider has acted on that answer: the live-call API cannot reach the call yet.
+    provider.beforeAnswer(async () => {
+      provider.beforeAnswer(undefined);
+      const before = provider.liveRequests();
+      await sb.api('PUT', '/v1/staff/bob/presence', PRACTICE_TOKEN, { state: 'available' });
+      await provider.waitFor('the connect reaches the provider too early', () => provider.liveRequests() > before);
+    });
+    const c1 = await provider.placeCall('+447700900001', RIVERSIDE);
+    t.same(c1.positions, [1], 'nobody was free when the caller was queued');
+    await provider.waitFor('caller 1 bridged to Bob', () => c1.bridged?.endpoint === BOB_PHONE, 3000);
+    t.notOk(c1.over, 'the call goes on');
+    t.ok(sb.logs.join('').includes('"result":"not-yet-answered"'), 'the early connect was seen for what it was');
+    provider.staffHangsUp(c1);
+    await provider.waitFor('caller 1 hung up', () => c1.over);
+    await provider.waitFor('the record', async () => (await records()).find((r) => r.callId === id(c1.sid)));
+    t.match((await records()).find((r) => r.callId === id(c1.sid)), { outcome: 'answered', staff: 'bob' });
+  });
+
   t.test('two service processes sharing one Redis never connect a caller twice', async (t) => {
     const redis = await privateRedis(t);
     const provider = await makeProvider(t);

@@ -66,6 +66,7 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
     if (!app) throw new Error(`fake jambonz: no number ${to}`);
     const call = new FakeJambonzCall(randomUUID(), from, to, app);
     const first = await this.hook(call, app.callHook, {});
+    await this.beforeAnswer?.(call);
     // An answer that is not a non-empty verb array rejects the call (SIP 480).
     if (!first || first.length === 0) {
       call.errors.push('call rejected: the call hook returned no verbs');

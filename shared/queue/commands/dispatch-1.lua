@@ -7,8 +7,8 @@
   (overflow) leaves all their queues when paired.
   KEYS[1] the shard's sequence key (routes the script to the shard's slot)
   ARGV  prefix, now, leaseMs, team...
-  Returns a flat list {callId, staffId, practice, provider, providerCallId, kind, ...} of new
-  pairings: everything needed to connect them, without another round trip.
+  Returns a flat list {callId, staffId, practice, provider, providerCallId, kind, arrivedAt, ...}
+  of new pairings: everything needed to connect them, without another round trip.
 ]]
 local prefix, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 -- @include "includes/staff"
@@ -50,8 +50,8 @@ for i = 4, #ARGV do
         redis.call('HSET', callKey, 'state', 'connecting', 'staff', staffId, 'servedBy', team)
         redis.call('HINCRBY', callKey, 'ringAttempts', 1)
         redis.call('ZADD', prefix .. 'connecting', now + leaseMs, callId)
-        local reach = redis.call('HMGET', callKey, 'practice', 'provider', 'providerCallId', 'kind')
-        for _, v in ipairs({callId, staffId, reach[1] or '', reach[2] or '', reach[3] or '', reach[4] or 'call'}) do
+        local reach = redis.call('HMGET', callKey, 'practice', 'provider', 'providerCallId', 'kind', 'arrivedAt')
+        for _, v in ipairs({callId, staffId, reach[1] or '', reach[2] or '', reach[3] or '', reach[4] or 'call', reach[5] or now}) do
           pairs_[#pairs_ + 1] = v
         end
         c = c + 1

@@ -67,6 +67,8 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
       }
     },
     placeCall: (from, to) => fake.placeCall(from, to),
+    beforeAnswer: (work) => void (fake.beforeAnswer = work),
+    liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeJambonzCall),
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeJambonzCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),

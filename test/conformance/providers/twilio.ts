@@ -52,6 +52,8 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
     account: (n) => `{ kind: twilio, accountSid: ${ACCOUNTS[n].sid}, authToken: ${ACCOUNTS[n].token} }`,
     connect: (directory: Directory, baseUrl: string) => pointNumbersAt(fake, directory, baseUrl),
     placeCall: (from, to) => fake.placeCall(from, to),
+    beforeAnswer: (work) => void (fake.beforeAnswer = work),
+    liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeCall),
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),

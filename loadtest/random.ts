@@ -15,6 +15,13 @@ export class Random {
     return this.next() < p;
   }
 
+  /** One of the items, each with its share of the chances (shares adding up to 1). */
+  pick<T extends { share: number }>(items: T[]): T {
+    let r = this.next();
+    for (const item of items) if ((r -= item.share) < 0) return item;
+    return items.at(-1)!;
+  }
+
   /** Seconds drawn log-normally around the median (Box–Muller). */
   seconds(spread: Spread): number {
     const normal = Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());

@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { lineChart } from './chart.js';
 import { maximum, quantile } from './random.js';
-import type { RunResult } from './simulate.js';
+import type { CallbackOutcome, RunResult } from './simulate.js';
 
 /** The figures both reports are built from (also what the CI smoke test asserts on). */
 export interface Figures {
@@ -21,6 +21,19 @@ export interface Figures {
     wait: { p50: number; p90: number; max: number };
     withinTargetPercent: number;
     announced: { samples: number; medianAbsError: number; p90AbsError: number };
+    /** Call-backs: taken by callers, then made (patient answered), failed, or still open when the run stopped. */
+    callbacks: {
+      requested: number;
+      made: number;
+      failed: number;
+      open: number;
+      /** Simulated seconds from the request to the patient answering, call-backs made. */
+      timeToCallBack: { p50: number; p90: number; max: number };
+      /** |promised − actual| for call-backs made whose caller was told a figure. */
+      promise: { samples: number; medianAbsError: number; p90AbsError: number };
+    };
+    /** Per menu choice: calls, answered, and their waits (simulated seconds). */
+    menu: { digits: string; calls: number; answered: number; p50: number; p90: number }[];
     lost: number;
     recordsMissingOrWrong: number;
   };
@@ -47,15 +60,45 @@ function runWebhooks(r: RunResult): RunResult['webhooks'] {
   return r.webhooks.filter((w) => w.at < r.stoppedAt);
 }
 
+/** Reached the service but was neither put through, nor gave up, nor took a call-back, nor was cut off by the run's end. */
+function lostAttempts(r: RunResult) {
+  return r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff && !a.callbackRequested);
+}
+
+/** Call-backs as the callers took them and the service made them; `madeFor` are the callers reached. */
+function callbackFigures(r: RunResult): { figures: Figures['callers']['callbacks']; madeFor: string[] } {
+  const byOrigin = new Map(r.callbacks.map((c) => [c.originCallId, c]));
+  const requested = r.attempts.filter((a) => a.callbackRequested);
+  const made = r.callbacks.filter((c) => c.status === 'completed' && c.answeredAt);
+  // Both times are the service's clock, which runs at the scenario's speed: their difference is simulated time.
+  const simulated = (c: CallbackOutcome) => (Date.parse(c.answeredAt!) - Date.parse(c.requestedAt)) / 1000;
+  const times = made.map(simulated);
+  const promise = requested.flatMap((a) => {
+    const c = byOrigin.get(`twilio:${a.sid}`);
+    return c?.status === 'completed' && c.answeredAt && a.callbackRequested!.promisedSeconds !== undefined ? [Math.abs(a.callbackRequested!.promisedSeconds - simulated(c))] : [];
+  });
+  return {
+    figures: {
+      requested: requested.length,
+      made: made.length,
+      failed: r.callbacks.filter((c) => c.status === 'failed').length,
+      open: r.callbacks.filter((c) => c.status === 'pending' || c.status === 'in-progress').length,
+      timeToCallBack: { p50: round(quantile(times, 0.5), 0), p90: round(quantile(times, 0.9), 0), max: round(maximum(times), 0) },
+      promise: { samples: promise.length, medianAbsError: round(quantile(promise, 0.5), 0), p90AbsError: round(quantile(promise, 0.9), 0) },
+    },
+    madeFor: requested.filter((a) => byOrigin.get(`twilio:${a.sid}`)?.status === 'completed').map((a) => a.from),
+  };
+}
+
 export function figures(r: RunResult): Figures {
   const secs = (realMs: number) => (realMs * r.speed) / 1000;
   const answered = r.attempts.filter((a) => a.bridgedAt !== undefined);
   const waits = answered.map((a) => secs(a.bridgedAt! - a.placedAt));
   const announced = answered.filter((a) => a.announcedWait).map((a) => Math.abs(a.announcedWait!.seconds - secs(a.bridgedAt! - a.announcedWait!.at)));
   const people = new Set(r.attempts.map((a) => a.from));
-  const served = new Set(answered.map((a) => a.from));
-  // Lost: reached the service but was neither put through nor gave up nor cut off by the run's end.
-  const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff).length;
+  const callbacks = callbackFigures(r);
+  const served = new Set([...answered.map((a) => a.from), ...callbacks.madeFor]);
+  const lost = lostAttempts(r).length;
 
   const realSeconds = (r.stoppedAt - r.startedAt) / 1000;
   const webhooks = runWebhooks(r);
@@ -65,7 +108,8 @@ export function figures(r: RunResult): Figures {
   for (const w of webhooks) byRoute.set(w.route, [...(byRoute.get(w.route) ?? []), w]);
   const totalCommands = [...r.redisCommands.entries()].filter(([c]) => c !== 'info').reduce((a, [, n]) => a + n, 0);
   const scripts = (r.redisCommands.get('evalsha') ?? 0) + (r.redisCommands.get('eval') ?? 0);
-  const failedUpdates = [...r.liveCallUpdates].filter(([status]) => status !== 200 && status !== 400).reduce((a, [, n]) => a + n, 0);
+  // 200 updated, 201 call placed (call-backs), 400 Twilio's 21220 (explained in the report): none of them failures.
+  const failedUpdates = [...r.liveCallUpdates].filter(([status]) => ![200, 201, 400].includes(status)).reduce((a, [, n]) => a + n, 0);
   return {
     callers: {
       people: people.size,
@@ -80,6 +124,12 @@ export function figures(r: RunResult): Figures {
       wait: { p50: round(quantile(waits, 0.5), 0), p90: round(quantile(waits, 0.9), 0), max: round(maximum(waits), 0) },
       withinTargetPercent: pct(waits.filter((w) => w < r.scenario.targetWaitSeconds).length, waits.length),
       announced: { samples: announced.length, medianAbsError: round(quantile(announced, 0.5), 0), p90AbsError: round(quantile(announced, 0.9), 0) },
+      callbacks: callbacks.figures,
+      menu: [...new Set(r.attempts.map((a) => a.menuChoice).filter((d) => d !== undefined))].sort().map((digits) => {
+        const calls = r.attempts.filter((a) => a.menuChoice === digits);
+        const ws = calls.filter((a) => a.bridgedAt !== undefined).map((a) => secs(a.bridgedAt! - a.placedAt));
+        return { digits, calls: calls.length, answered: ws.length, p50: round(quantile(ws, 0.5), 0), p90: round(quantile(ws, 0.9), 0) };
+      }),
       lost,
       recordsMissingOrWrong: r.unaccounted.length,
     },
@@ -119,7 +169,7 @@ function runLine(r: RunResult): string {
 }
 
 function lostList(r: RunResult): string {
-  const lost = r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff);
+  const lost = lostAttempts(r);
   if (lost.length === 0) return '';
   return `Lost calls (first 5): ${lost.slice(0, 5).map((a) => `${a.sid} (last heard: "${a.lastHeard ?? 'nothing'}"; record: ${String(a.record?.outcome ?? 'none')})`).join('; ')}\n\n`;
 }
@@ -159,14 +209,20 @@ ${runLine(r)}
 | abandoned (caller gave up) | ${c.abandoned} (${c.abandonedPercent}% of calls) |
 | people who got through in the end | ${c.peopleServedPercent}% |
 | still waiting when the run stopped | ${c.cutOff} |
-| lost calls (neither answered, abandoned nor cut off) | ${c.lost} |
+| lost calls (neither answered, abandoned, called back nor cut off) | ${c.lost} |
 | calls without a matching call record | ${c.recordsMissingOrWrong} |
 | wait to answer, p50 / p90 / max | ${c.wait.p50} s / ${c.wait.p90} s / ${c.wait.max} s |
 | answered within ${r.scenario.targetWaitSeconds / 60} minutes (NHS CBT "answered after waiting under 2 minutes", of answered calls) | ${c.withinTargetPercent}% |
-| call-backs requested / made / failed | not offered: call-backs arrive with issue 4 (scenario \`callbackUptake\` applies then) |
+| call-backs requested / made / failed / still open when the run stopped | ${c.callbacks.requested} / ${c.callbacks.made} / ${c.callbacks.failed} / ${c.callbacks.open} |
+| time from asking to being called back, p50 / p90 / max (call-backs made) | ${c.callbacks.timeToCallBack.p50} s / ${c.callbacks.timeToCallBack.p90} s / ${c.callbacks.timeToCallBack.max} s |
+| promised call-back time vs actual, median / p90 absolute error (${c.callbacks.promise.samples} call-backs made to callers told a figure) | ${c.callbacks.promise.medianAbsError} s / ${c.callbacks.promise.p90AbsError} s |
 | announced wait vs actual, median / p90 absolute error (${c.announced.samples} answered callers who were told a figure) | ${c.announced.medianAbsError} s / ${c.announced.p90AbsError} s |
 
-${lostList(r)}![queue](queue.svg)
+${c.menu.length ? `### By menu choice
+
+${table(['pressed', 'calls', 'answered by staff', 'wait p50', 'wait p90'], c.menu.map((m) => [m.digits, m.calls, m.answered, `${m.p50} s`, `${m.p90} s`]))}
+
+` : ''}${lostList(r)}![queue](queue.svg)
 
 ![waits](waits.svg)
 
@@ -181,8 +237,13 @@ ${lostList(r)}![queue](queue.svg)
 - The announced wait is the first figure each caller heard ("about N minutes"; "less than a minute"
   counts as 30 s), compared with how long they then actually waited. Early callers hear no figure
   until the team has handled calls, so they are not in the sample.
-- Keypad choices (menus, issue 5) and call-back uptake (issue 4) are scenario fields that take
-  effect once those features exist; this run offers neither.
+- ${r.scenario.practices.menu ? `Callers hear the practice's menu ("${r.scenario.practices.menu.prompt}") and press ${r.scenario.callers.keypad.map((k) => `${k.digits} (${Math.round(k.share * 100)}%)`).join(', ')}.` : 'There is no menu: callers go straight to the reception queue.'}
+  ${(r.scenario.practices.extraTeams ?? []).map((t) => `"${t.name}" has ${t.staff} staff ${t.pcnWide ? 'for the whole PCN' : 'in each practice'}, signed in throughout.`).join(' ')}
+- Call-backs are offered once a caller's estimated wait passes 2 minutes (the default
+  \`callbackOfferAfterSeconds\`); ${Math.round(r.scenario.callers.callbackUptake * 100)}% of callers offered one take it (press 1,
+  then 1 to confirm their number) and hang up. Staff are rung first, then the patient, who misses
+  ${Math.round(r.scenario.callers.callbackMissedRate * 100)}% of call-backs (retried after \`callbackRetrySeconds\`). A caller who took a call-back has
+  "got through" when the call-back is made. The promised time is the "about N minutes" they were told.
 `;
   writeFileSync(join(dir, 'callers.md'), callers);
 
@@ -235,8 +296,10 @@ Redis commands include the safety-net sweep, which every process runs for every 
 so at ${r.speed}× that is ${Math.round(3 * r.speed * new Set(Array.from({ length: r.practices }, (_, i) => Math.floor(i / r.scenario.practices.perPcn))).size)} scripts a real second whatever the traffic; it dominates
 the count in compressed runs of a quiet practice.
 
-Live-call updates answered 400 are Twilio's 21220 ("call is not in progress"): a caller hung up
-just as staff became free; the service treats the call as gone, as Twilio documents.
+Live-call updates answered 201 are calls placed (call-backs: staff first, then the patient).
+Those answered 400 are Twilio's 21220 ("call is not in progress"): either the caller hung up just
+as staff became free (the call is ended), or staff came free while the caller's first answer was
+still on its way (the caller is tried again 250 ms later; see docs/providers.md).
 ${r.serviceErrors.length ? `\n## Service error lines (first 5)\n\n\`\`\`\n${r.serviceErrors.slice(0, 5).join('\n')}\n\`\`\`\n` : ''}`;
   writeFileSync(join(dir, 'machine.md'), machine);
   return [join(dir, 'callers.md'), join(dir, 'machine.md')];

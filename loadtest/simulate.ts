@@ -10,7 +10,7 @@ import { scenarioDirectory, type SimPractice } from './directory.js';
 import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
 import { countsSince, redisCommandCounts, sampleProcesses, type ProcessUsage } from './machine.js';
 import { Random } from './random.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, Spread } from './scenario.js';
 
 /** Overrides for one run, e.g. a real-time slice of the England scenario or a seconds-long smoke run. */
 export interface RunOptions {
@@ -41,6 +41,10 @@ export interface CallerAttempt {
   endedAt?: number;
   /** The first wait the caller was told, in seconds (undefined when none was given), and when. */
   announcedWait?: { seconds: number; at: number };
+  /** What the caller pressed at the menu, if there was one. */
+  menuChoice?: string;
+  /** The caller took a call-back: kept their place and hung up (told to expect a call in `promisedSeconds`). */
+  callbackRequested?: { at: number; promisedSeconds?: number };
   errors: string[];
   /** The last thing the caller heard (to diagnose a lost call). */
   lastHeard?: string;
@@ -68,9 +72,23 @@ export interface RunResult {
   serviceErrors: string[];
   /** Calls whose record could not be found or disagrees with what the caller lived. */
   unaccounted: string[];
+  /** Every call-back the service holds at the end of the run, as its API lists them. */
+  callbacks: CallbackOutcome[];
+}
+
+/** A call-back as GET /v1/practices/:ods/callbacks shows it. */
+export interface CallbackOutcome {
+  id: string;
+  status: string;
+  attempts: number;
+  requestedAt: string;
+  answeredAt: string | null;
+  originCallId: string | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a patient takes to pick up when rung back. */
+const PATIENT_PICKS_UP: Spread = { medianSeconds: 8, sigma: 0.4 };
 
 /** Runs `fn` over items with at most `limit` at a time. */
 async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -86,6 +104,9 @@ export function announcedSeconds(text: string): number | undefined {
   const m = /about (\d+) minutes?/.exec(text);
   return m ? Number(m[1]) * 60 : undefined;
 }
+
+/** The call-back confirmation a caller hears before hanging up ("We expect to call you back in about 10 minutes"). */
+const CALLBACK_CONFIRMED = /You have kept your place in the queue\. We expect to call you back/;
 
 async function startService(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; output: string[] }> {
   const output: string[] = [];
@@ -141,10 +162,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
 
     const webhooks: RunResult['webhooks'] = [];
     fake.onWebhook = (w) => webhooks.push(w);
-    fake.behaviourFor = () =>
-      random.chance(scenario.staff.noAnswerRate)
-        ? { answer: 'no-answer' }
-        : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) };
+    // Staff phones are client: endpoints; anything else rung is a patient being called back.
+    fake.behaviourFor = (endpoint) =>
+      endpoint.startsWith('client:')
+        ? random.chance(scenario.staff.noAnswerRate)
+          ? { answer: 'no-answer' }
+          : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) }
+        : random.chance(scenario.callers.callbackMissedRate)
+          ? { answer: 'no-answer' }
+          : { answer: 'answer', afterMs: random.seconds(PATIENT_PICKS_UP) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) };
 
     const attempts: CallerAttempt[] = [];
     const bySid = new Map<string, { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }>();
@@ -161,6 +187,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         clearTimeout(entry.patience);
         const i = call.heard.findIndex((h) => announcedSeconds(h) !== undefined);
         if (i >= 0) entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]! };
+        const confirmed = call.heard.findIndex((h) => CALLBACK_CONFIRMED.test(h));
+        if (confirmed >= 0) entry.attempt.callbackRequested = { at: call.heardAt[confirmed]!, promisedSeconds: announcedSeconds(call.heard[confirmed]!) };
         entry.attempt.errors.push(...call.errors);
         entry.attempt.lastHeard = call.heard.at(-1);
         bySid.delete(call.sid);
@@ -187,9 +215,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const place = async (practice: SimPractice, from: string, attemptNo: number) => {
       const attempt: CallerAttempt = { practice: practice.ods, from, attempt: attemptNo, placedAt: Date.now(), engaged: false, abandoned: false, cutOff: false, errors: [] };
       attempts.push(attempt);
+      // Keys in the order the caller meets the prompts: the menu, then a call-back offer and its confirmation.
+      const keys: string[] = [];
+      if (scenario.callers.keypad.length > 0) keys.push((attempt.menuChoice = String(random.pick(scenario.callers.keypad).digits)));
+      if (random.chance(scenario.callers.callbackUptake)) keys.push('1', '1');
       let call: FakeCall;
       try {
-        call = await fake.placeCall(from, practice.number);
+        call = await fake.placeCall(from, practice.number, keys);
       } catch (err) {
         attempt.engaged = true;
         attempt.errors.push(String(err));
@@ -217,22 +249,26 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     };
 
     // Staff rosters: who is signed in from each minute after opening.
+    const presence = async (practice: SimPractice, staffId: string, state: 'available' | 'offline') => {
+      const res = await fetch(`${url}/v1/staff/${staffId}/presence`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${practice.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ state }),
+      });
+      if (res.status !== 200) attempts[0]?.errors.push(`presence ${staffId}: ${res.status}`);
+    };
     const setPresence = async (practice: SimPractice, signedIn: number) => {
-      await Promise.all(practice.staff.map(async (s, i) => {
-        const res = await fetch(`${url}/v1/staff/${s.id}/presence`, {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${practice.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ state: i < signedIn ? 'available' : 'offline' }),
-        });
-        if (res.status !== 200) attempts[0]?.errors.push(`presence ${s.id}: ${res.status}`);
-      }));
+      await Promise.all(practice.staff.map((s, i) => presence(practice, s.id, i < signedIn ? 'available' : 'offline')));
     };
 
     const before = await redisCommandCounts(redis);
     const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
     const startedAt = Date.now() + 500;
     const roster = [...scenario.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute);
-    await inBatches(practices, 50, (p) => setPresence(p, roster[0]!.staff));
+    await inBatches(practices, 50, async (p) => {
+      await setPresence(p, roster[0]!.staff);
+      await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
+    });
     for (const step of roster.slice(1)) {
       if (step.fromMinute < arrivalMinutes + drainMinutes) at(startedAt + step.fromMinute * 60 * timeScale, () => void inBatches(practices, 50, (p) => setPresence(p, step.staff)));
     }
@@ -259,7 +295,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       for (const { attempt } of bySid.values()) attempt.bridgedAt === undefined ? waiting++ : talking++;
       queue.push({ minute, waiting, talking });
       if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking, ${attempts.length} calls so far`);
-      if (Date.now() >= deadline || (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0)) break;
+      if (Date.now() >= deadline) break;
+      if (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0 && fake.outbound.every((c) => c.over)) {
+        if ((await readCallbacks(url, practices)).every((c) => !OPEN_CALLBACK.has(c.status))) break; // nobody is left to ring back
+      }
     }
     // Whoever is still waiting is hung up: the run is over, not their patience.
     stopping = true;
@@ -275,14 +314,28 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const redisCommands = countsSince(before, await redisCommandCounts(redis));
 
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
+    const callbacks = await readCallbacks(url, practices);
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted };
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks };
   } finally {
     service?.child.kill('SIGTERM');
     await fake.stop();
     redis.disconnect();
     redisServer.child.kill('SIGKILL');
   }
+}
+
+/** Call-backs still to be made (or being made). */
+const OPEN_CALLBACK = new Set(['pending', 'in-progress']);
+
+/** Every practice's call-backs, as staff see them (the list covers the last week, so one read is enough). */
+async function readCallbacks(url: string, practices: SimPractice[]): Promise<CallbackOutcome[]> {
+  const all: CallbackOutcome[] = [];
+  await inBatches(practices, 20, async (p) => {
+    const res = await fetch(`${url}/v1/practices/${p.ods}/callbacks`, { headers: { authorization: `Bearer ${p.token}` } });
+    all.push(...(((await res.json()) as { callbacks?: CallbackOutcome[] }).callbacks ?? []));
+  });
+  return all;
 }
 
 /**

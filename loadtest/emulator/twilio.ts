@@ -317,7 +317,7 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
 
   /** An outbound call rings its `to` with that endpoint's behaviour; answered, it runs the Url's TwiML. */
   private async ringOutbound(call: FakeCall, timeoutS: number): Promise<void> {
-    const behaviour = this.endpoints.get(call.to) ?? { answer: 'answer' };
+    const behaviour = this.behaviourFor(call.to, call);
     if (behaviour.answer !== 'answer') {
       if (behaviour.answer === 'no-answer') await sleep(timeoutS * this.timeScale, call.control.signal);
       return this.complete(call, behaviour.answer);
@@ -363,7 +363,11 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
       this.calls.set(call.sid, call);
       this.outbound.push(call);
       reply(201, { sid: call.sid, status: 'queued' });
-      return void this.ringOutbound(call, Number(params.Timeout ?? 60));
+      // An answer URL that cannot be fetched ends the call, as Twilio's "application error" does.
+      return void this.ringOutbound(call, Number(params.Timeout ?? 60)).catch(async (err: unknown) => {
+        call.errors.push(String(err));
+        await this.complete(call);
+      });
     }
     const sid = m![2];
     const call = this.calls.get(sid!);

@@ -17,6 +17,8 @@ export interface CallbackHost {
   wait(call: InboundCall): Promise<Instruction[]>;
   pairAndConnect(shard: string, teams: string[]): Promise<unknown>;
   scheduleWrapUpRelease(shard: string, wrapMs: number): void;
+  /** Notes activity in a shard, for the sweep; returns the shard. */
+  markActive(shard: string): string;
 }
 
 const KEYED_NUMBER_TRIES = 3;
@@ -253,7 +255,7 @@ export class CallbackFlow {
   }
 
   private shard(practice: Practice): string {
-    return this.directory.shard(practice);
+    return this.host.markActive(this.directory.shard(practice));
   }
 
   private callId(call: InboundCall): string {

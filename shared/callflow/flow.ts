@@ -42,6 +42,10 @@ interface Joining {
 
 /** How long a connect may go unreported before the sweep puts the caller back (beyond ring time). */
 const CONNECT_LEASE_MARGIN_MS = 30_000;
+/** Every this many sweeps, every shard is visited, not only those this process saw activity in. */
+const FULL_SWEEP_EVERY = 10;
+/** How long (clock ms) after its last event a shard counts as active: longer than any wait-loop turn. */
+const ACTIVE_FOR_MS = 5 * 60_000;
 /**
  * While a call's first webhook is being answered the provider's live-call API cannot reach it yet
  * (Twilio: 21220 "not in-progress" while it rings; jambonz: unknown until the answer). A "gone" for
@@ -67,6 +71,9 @@ export function holdAndRetry(): Instruction[] {
 export class CallFlow {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Shards this process has seen events in, with when (clock ms): what the sweep visits. */
+  private readonly activeShards = new Map<string, number>();
+  private sweeps = 0;
   readonly closures: Closures;
 
   readonly callbacks: CallbackFlow;
@@ -157,7 +164,7 @@ export class CallFlow {
   /** Queue the caller (once) and either connect them at once or tell them where they stand. */
   private async joinQueue(call: InboundCall, team: string, joining: Joining): Promise<Instruction[]> {
     const { practice } = call;
-    const shard = this.directory.shard(practice);
+    const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route }, this.now());
     this.deps.log.info({ callId, practice: practice.ods, team, caller: maskNumber(call.from), position: view.position, route: joining.route }, 'call queued');
@@ -174,7 +181,7 @@ export class CallFlow {
 
   /** The caller's wait loop comes round: say where they are now. */
   async wait(call: InboundCall): Promise<Instruction[]> {
-    const shard = this.directory.shard(call.practice);
+    const shard = this.markActive(this.directory.shard(call.practice));
     const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now());
     switch (view.state) {
       case 'queued':
@@ -198,7 +205,7 @@ export class CallFlow {
    */
   async dialResult(call: InboundCall, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined): Promise<Instruction[]> {
     const staff = this.directory.staff(staffId);
-    const shard = this.directory.shard(call.practice);
+    const shard = this.markActive(this.directory.shard(call.practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const wrapMs = (staff ? this.directory.staffPractice(staff) : call.practice).wrapUpSeconds * 1000;
     const result = await this.deps.queue.dialResult(shard, callId, staffId, outcome, talkSeconds, wrapMs, this.now());
@@ -226,7 +233,7 @@ export class CallFlow {
   /** The caller's call is over, however it ended. */
   async ended(call: InboundCall): Promise<void> {
     const { practice } = call;
-    const shard = this.directory.shard(practice);
+    const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const staff = (id: string) => this.directory.staff(id);
     const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now());
@@ -240,7 +247,7 @@ export class CallFlow {
 
   async setPresence(staff: Staff, presence: Presence): Promise<{ presence: Presence; activity: string }> {
     const practice = this.directory.staffPractice(staff);
-    const shard = this.directory.shard(practice);
+    const shard = this.markActive(this.directory.shard(practice));
     const served = this.directory.staffTeams(staff);
     const teams = served.map((t) => t.key);
     const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority));
@@ -250,19 +257,29 @@ export class CallFlow {
   }
 
   /**
-   * The safety net every process runs on a timer: release finished wrap-ups, put back callers whose
-   * connect was never reported (its process died), and pair anyone left waiting with free staff.
+   * The safety net every process runs on a timer: put back callers whose connect was never
+   * reported (its process died), release finished wrap-ups, overflow long waits, and pair anyone
+   * left waiting with free staff — one Lua script per shard. Only shards this process has seen
+   * activity in lately are visited each time; every shard is visited every FULL_SWEEP_EVERY
+   * sweeps, for work another process left behind. An idle England costs nothing per second.
    */
   async sweep(): Promise<void> {
     const now = this.now();
+    const full = this.sweeps++ % FULL_SWEEP_EVERY === 0;
+    const shards = full ? this.directory.shards : [...this.activeShards].filter(([, at]) => now - at < ACTIVE_FOR_MS).map(([shard]) => shard);
     await Promise.all(
-      this.shards().map(async ([shard, teams]) => {
-        await this.deps.queue.reapStaleConnects(shard, now);
-        await this.deps.queue.releaseWrapUps(shard, now);
+      shards.map(async (shard) => {
         await this.applyOverflow(shard, now);
-        await this.pairAndConnect(shard, teams);
+        await this.sweepShard(shard);
       }),
     );
+    for (const [shard, at] of this.activeShards) if (now - at >= ACTIVE_FOR_MS) this.activeShards.delete(shard);
+  }
+
+  /** Something happened in this shard that may leave work for the sweep (callers waiting, staff ringing or in wrap-up). */
+  markActive(shard: string): string {
+    this.activeShards.set(shard, this.now());
+    return shard;
   }
 
   /** Resolves when connects and timers started by this process have settled (for shutdown). */
@@ -271,10 +288,6 @@ export class CallFlow {
     this.timers.clear();
     // Work that settles can start more (a released wrap-up connects the next caller): until none is left.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private shards(): [string, string[]][] {
-    return this.directory.shards.map((shard) => [shard, this.directory.teamsOfShard(shard).map((t) => t.key)]);
   }
 
   /** Offer long-waiting callers (or those beyond a queue's limit) to the teams their team overflows to. */
@@ -321,11 +334,27 @@ export class CallFlow {
    * the current webhook can answer with them directly.
    */
   async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
-    const practice = this.directory.practicesOfShard(shard)[0];
-    const ringMs = (practice?.ringSeconds ?? 20) * 1000;
     // The rest of the shard's teams follow: staff held back for a team they serve first must still be used there.
-    const walk = [...new Set([...teams, ...this.directory.teamsOfShard(shard).map((t) => t.key)])];
-    const pairs = await this.deps.queue.dispatch(shard, walk, this.now(), ringMs + CONNECT_LEASE_MARGIN_MS);
+    const walk = [...new Set([...teams, ...this.shardTeams(shard)])];
+    return this.connectAll(shard, await this.deps.queue.dispatch(shard, walk, this.now(), this.leaseMs(shard)), ownCallId);
+  }
+
+  /** The shard's upkeep (see sweep), then its pairings connected. */
+  private async sweepShard(shard: string): Promise<void> {
+    const { pairs } = await this.deps.queue.sweep(shard, this.shardTeams(shard), this.now(), this.leaseMs(shard));
+    await this.connectAll(shard, pairs);
+  }
+
+  private shardTeams(shard: string): string[] {
+    return this.directory.teamsOfShard(shard).map((t) => t.key);
+  }
+
+  /** How long a connect may stay unreported before the sweep puts the caller back. */
+  private leaseMs(shard: string): number {
+    return (this.directory.practicesOfShard(shard)[0]?.ringSeconds ?? 20) * 1000 + CONNECT_LEASE_MARGIN_MS;
+  }
+
+  private async connectAll(shard: string, pairs: Pairing[], ownCallId?: string): Promise<Instruction[] | undefined> {
     let own: Instruction[] | undefined;
     for (const pair of pairs) {
       if (pair.kind === 'callback') {
@@ -373,7 +402,7 @@ export class CallFlow {
   }
 
   scheduleWrapUpRelease(shard: string, wrapMs: number): void {
-    this.later(this.deps.clock.realDelay(wrapMs) + 20, () => this.releaseWrapUps(shard));
+    this.later(this.deps.clock.realDelay(wrapMs) + 20, () => this.sweepShard(shard));
   }
 
   /** Runs `work` after `realMs`, tracked so shutdown waits for it or cancels it. */
@@ -383,15 +412,6 @@ export class CallFlow {
       this.track(work());
     }, realMs);
     this.timers.add(timer);
-  }
-
-  private async releaseWrapUps(shard: string): Promise<void> {
-    const released = await this.deps.queue.releaseWrapUps(shard, this.now());
-    const teams = released.flatMap((id) => {
-      const member = this.directory.staff(id);
-      return member ? this.directory.staffTeamKeys(member) : [];
-    });
-    await this.pairAndConnect(shard, [...new Set(teams)]);
   }
 
   private track(work: Promise<unknown>): void {

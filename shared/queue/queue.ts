@@ -170,13 +170,14 @@ export class CallQueue {
   async dispatch(shard: string, teams: string[], now: number, leaseMs: number): Promise<Pairing[]> {
     if (teams.length === 0) return [];
     const p = this.prefix(shard);
-    const r = await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]);
-    const pairs: Pairing[] = [];
-    for (let i = 0; i < r.length; i += 7) {
-      const [callId, staffId, practice, provider, providerCallId, kind, arrivedAt] = r.slice(i, i + 7).map(String) as [string, string, string, string, string, string, string];
-      pairs.push({ callId, staffId, practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call', arrivedAt: Number(arrivedAt) });
-    }
-    return pairs;
+    return toPairings(await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]));
+  }
+
+  /** A shard's upkeep in one round trip: expired connects put back, finished wrap-ups released, then dispatch. */
+  async sweep(shard: string, teams: string[], now: number, leaseMs: number): Promise<{ reaped: number; released: number; pairs: Pairing[] }> {
+    const p = this.prefix(shard);
+    const r = await this.run('sweepShard', [`${p}seq`], [p, now, leaseMs, ...teams]);
+    return { reaped: Number(r[0] ?? 0), released: Number(r[1] ?? 0), pairs: toPairings(r.slice(2)) };
   }
 
   async staffAnswered(shard: string, callId: string, staffId: string, now: number): Promise<boolean> {
@@ -203,16 +204,6 @@ export class CallQueue {
     const p = this.prefix(shard);
     const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(',')]);
     return { presence: pres as Presence, activity: String(activity) };
-  }
-
-  async releaseWrapUps(shard: string, now: number): Promise<string[]> {
-    const p = this.prefix(shard);
-    return (await this.run('releaseWrapUps', [`${p}wrapups`], [p, now])).map(String);
-  }
-
-  async reapStaleConnects(shard: string, now: number): Promise<string[]> {
-    const p = this.prefix(shard);
-    return (await this.run('reapStaleConnects', [`${p}connecting`], [p, now])).map(String);
   }
 
   async snapshot(shard: string, teams: string[], staffIds: string[]): Promise<ShardSnapshot> {
@@ -318,6 +309,16 @@ function toCallback(id: string, r: Record<string, string>): CallbackRecord {
     ...(r.failure ? { failure: r.failure } : {}),
     ...(r.staff ? { staff: r.staff } : {}),
   };
+}
+
+/** Pairings as dispatch and sweepShard return them: seven flat fields each. */
+function toPairings(r: Reply): Pairing[] {
+  const pairs: Pairing[] = [];
+  for (let i = 0; i < r.length; i += 7) {
+    const [callId, staffId, practice, provider, providerCallId, kind, arrivedAt] = r.slice(i, i + 7).map(String) as [string, string, string, string, string, string, string];
+    pairs.push({ callId, staffId, practice, provider, providerCallId, kind: kind === 'callback' ? 'callback' : 'call', arrivedAt: Number(arrivedAt) });
+  }
+  return pairs;
 }
 
 function toView(r: Reply): QueueView {

@@ -19,7 +19,8 @@ export async function spawnSwitchboard(t: Test, env: Record<string, string>): Pr
     child.kill('SIGKILL');
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  // Generous: on a loaded 2-core machine a cold Node start can take several seconds.
+  for (const until = Date.now() + 30_000; Date.now() < until; ) {
     if (child.exitCode !== null) throw new Error(`switchboard exited ${child.exitCode}: ${out}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => out, exited };
     await new Promise((r) => setTimeout(r, 50));

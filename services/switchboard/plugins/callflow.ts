@@ -49,16 +49,20 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
 
-  scheduler.start((job) => flow.callbacks.onJob(job));
-
-  // The interval is clock time, like every other duration, so a compressed simulation sweeps as often per simulated minute.
   // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
   let sweeping: Promise<void> | undefined;
-  const sweep = setInterval(() => {
-    if (sweeping || opts.redis.status !== 'ready') return;
-    sweeping = flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = undefined));
-  }, opts.clock.realDelay(opts.sweepIntervalMs));
-  sweep.unref();
+  let sweep: NodeJS.Timeout | undefined;
+  // Work that rings phones (call-back jobs, the sweep's pairings) starts only once this process
+  // listens: a phone answered before then would fetch its instructions from nobody.
+  app.addHook('onListen', async () => {
+    scheduler.start((job) => flow.callbacks.onJob(job));
+    // The interval is clock time, like every other duration, so a compressed simulation sweeps as often per simulated minute.
+    sweep = setInterval(() => {
+      if (sweeping || opts.redis.status !== 'ready') return;
+      sweeping = flow.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweep failed')).finally(() => (sweeping = undefined));
+    }, opts.clock.realDelay(opts.sweepIntervalMs));
+    sweep.unref();
+  });
 
   app.addHook('onClose', async () => {
     clearInterval(sweep);

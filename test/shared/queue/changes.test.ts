@@ -8,7 +8,7 @@ const TEAM = 'F1.reception';
 
 t.test('which replies mean a change', async (t) => {
   t.notOk(scriptChangedState('queuePosition', ['queued', 1]), 'reads never publish');
-  t.notOk(scriptChangedState('releaseWrapUps', []), 'a sweep with nothing to do is silent');
+  t.notOk(scriptChangedState('sweepShard', []), 'a sweep with nothing to do is silent');
   t.notOk(scriptChangedState('dialResult', ['stale']));
   t.notOk(scriptChangedState('endCall', ['duplicate', 'answered', '', '']));
   t.ok(scriptChangedState('dispatch', ['t:1', 's1']));
@@ -30,8 +30,7 @@ t.test('every state change publishes its shard, and only then', async (t) => {
   t.same(notices, ['sb:{U1}:'], 'a caller joining: one notice naming the shard by its key prefix');
 
   await q.position(SHARD, 't:1', 1100);
-  await q.releaseWrapUps(SHARD, 1100);
-  await q.reapStaleConnects(SHARD, 1100);
+  await q.sweep(SHARD, [TEAM], 1100, 60_000);
   await q.dispatch(SHARD, [TEAM], 1100, 60_000);
   await settle();
   t.equal(notices.length, 1, 'reads and an idle sweep publish nothing');

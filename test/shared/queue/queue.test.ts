@@ -58,9 +58,24 @@ t.test('a connect whose lease runs out puts the caller back at the head and free
   await q.enqueue(SHARD, call(1), 2000);
   await q.enqueue(SHARD, call(2), 2001);
   await q.dispatch(SHARD, [TEAM], 3000, 10_000);
-  t.same(await q.reapStaleConnects(SHARD, 12_999), [], 'not before the lease ends');
-  t.same(await q.reapStaleConnects(SHARD, 13_000), ['t:1']);
+  t.same(await q.sweep(SHARD, [], 12_999, 10_000), { reaped: 0, released: 0, pairs: [] }, 'not before the lease ends');
+  t.same(await q.sweep(SHARD, [], 13_000, 10_000), { reaped: 1, released: 0, pairs: [] });
   t.equal((await q.position(SHARD, 't:1', 13_000)).position, 1, 'back at the head');
   t.match(await q.staff(SHARD, 'a'), { presence: 'available', activity: 'idle' });
   t.equal((await q.dispatch(SHARD, [TEAM], 13_001, 10_000))[0]?.callId, 't:1', 'and offered again first');
+});
+
+t.test('one sweep releases a finished wrap-up and gives that member of staff the next caller', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 1000);
+  await q.enqueue(SHARD, call(1), 2000);
+  await q.enqueue(SHARD, call(2), 2001);
+  await q.dispatch(SHARD, [TEAM], 3000, 60_000);
+  await q.staffAnswered(SHARD, 't:1', 'a', 3100);
+  t.equal(await q.dialResult(SHARD, 't:1', 'a', 'answered', 60, 15_000, 63_000), 'wrap-up');
+  t.same((await q.sweep(SHARD, [TEAM], 77_999, 60_000)).pairs, [], 'still wrapping up');
+  const swept = await q.sweep(SHARD, [TEAM], 78_000, 60_000);
+  t.match(swept, { reaped: 0, released: 1, pairs: [{ callId: 't:2', staffId: 'a', kind: 'call', arrivedAt: 2001 }] });
+  t.same(await q.sweep(SHARD, [TEAM], 78_001, 60_000), { reaped: 0, released: 0, pairs: [] }, 'nothing left to do');
 });

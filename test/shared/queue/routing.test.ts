@@ -19,7 +19,7 @@ t.test('staff priorities: a team served first takes precedence; longest idle wit
   const first = await q.dispatch(SHARD, [A, B], 4000, 60_000);
   t.same(first.map((p) => [p.callId, p.staffId]), [['t:2', 'helper']], 'the team served first gets the helper');
   await q.dialResult(SHARD, 't:2', 'helper', 'answered', 10, 0, 5000);
-  await q.releaseWrapUps(SHARD, 5000);
+  await q.sweep(SHARD, [], 5000, 60_000);
   const second = await q.dispatch(SHARD, [A, B], 5000, 60_000);
   t.same(second.map((p) => [p.callId, p.staffId]), [['t:1', 'helper']], 'with B empty the helper serves A');
 

@@ -1,0 +1,46 @@
+--[[
+  One shard's upkeep in one round trip: connects whose lease ran out (the process that started
+  them died before the provider reported back) put the caller back at the head and free the staff
+  member; staff whose wrap-up is over become idle; then waiting callers are paired with free staff
+  as dispatch does.
+  KEYS[1] the shard's sequence key (routes the script to the shard's slot)
+  ARGV  prefix, now, leaseMs, team...
+  Returns {} when there was nothing to do, else {callers put back, staff released, pairings...}
+  with pairings flat as dispatch returns them.
+]]
+local prefix, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+-- @include "includes/staff"
+-- @include "includes/calls"
+-- @include "includes/dispatch"
+
+local reaped = 0
+local connecting = prefix .. 'connecting'
+for _, callId in ipairs(redis.call('ZRANGEBYSCORE', connecting, '-inf', now)) do
+  local callKey = prefix .. 'call:' .. callId
+  local c = redis.call('HMGET', callKey, 'state', 'staff')
+  if c[1] == 'connecting' then
+    requeueAtHead(prefix, callKey, callId)
+    local staffKey = prefix .. 'staff:' .. c[2]
+    if redis.call('HGET', staffKey, 'call') == callId then
+      becomeIdle(prefix, staffKey, c[2], tonumber(redis.call('HGET', staffKey, 'idleSince')) or now)
+    end
+    reaped = reaped + 1
+  else
+    redis.call('ZREM', connecting, callId)
+  end
+end
+
+local released = 0
+local wrapups = prefix .. 'wrapups'
+for _, staffId in ipairs(redis.call('ZRANGEBYSCORE', wrapups, '-inf', now)) do
+  redis.call('ZREM', wrapups, staffId)
+  local staffKey = prefix .. 'staff:' .. staffId
+  if redis.call('HGET', staffKey, 'activity') == 'wrap-up' then
+    becomeIdle(prefix, staffKey, staffId, now)
+    released = released + 1
+  end
+end
+
+local out = dispatchTeams(prefix, now, leaseMs, {unpack(ARGV, 4)}, {reaped, released})
+if #out == 2 and reaped == 0 and released == 0 then return {} end
+return out

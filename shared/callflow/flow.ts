@@ -168,7 +168,7 @@ export class CallFlow {
     return [...joining.intro, ...this.announceAndHold(call, view)];
   }
 
-  private practiceClosures(practice: Practice): Promise<Closure[]> {
+  practiceClosures(practice: Practice): Promise<Closure[]> {
     return this.closures.list(this.directory.shard(practice), practice.ods, this.now());
   }
 

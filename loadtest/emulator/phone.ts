@@ -21,6 +21,8 @@ export class PhoneCall {
   bridged?: { endpoint: string; childSid: string; answeredAt: number };
   /** Set when the caller hung up themselves (not at the end of a document). */
   hungUpByCaller = false;
+  /** The call's final status webhook is lost (the instance it reached died): only the provider's REST API knows the call is over. */
+  finalStatusLost = false;
   control = new AbortController();
   endStaffLeg?: () => void;
   /** Keys the caller will press, one entry per <Gather> ('' presses nothing); none left: nothing pressed. */

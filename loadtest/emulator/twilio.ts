@@ -4,7 +4,8 @@
  * (Say, Play, Pause, Redirect, Dial with action and answered callbacks, Gather of keypad digits
  * as the test scripts them, Hangup; the end of a document hangs up), rings staff endpoints with behaviours the test sets, and serves the Calls
  * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended; place an
- * outbound call, which rings its `To` endpoint with the behaviour set for it).
+ * outbound call, which rings its `To` endpoint with the behaviour set for it; fetch a call, ended
+ * ones included, with its `status`). A call's `finalStatusLost` drops its final status callback.
  *
  * Time is compressed by `timeScale` (real milliseconds per TwiML second): pauses, ring time-outs and
  * staff talk time use it; the durations reported back (DialCallDuration, CallDuration) use
@@ -335,9 +336,16 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     const wasAnswered = call.status === 'in-progress';
     call.status = 'completed';
     call.control.abort();
-    if (!call.number.statusCallback) return this.onCallEvent?.(call, 'ended');
+    if (!call.number.statusCallback || call.finalStatusLost) return this.onCallEvent?.(call, 'ended');
     await this.post(call.number.statusCallback, this.params(call, { CallStatus: status, CallDuration: wasAnswered ? String(this.seconds(call.startedAt)) : '0' }), call.number.authToken).catch(() => undefined);
     this.onCallEvent?.(call, 'ended');
+  }
+
+  /** GET .../Calls/{Sid}.json: the Call resource, kept after the call ends with its final status. */
+  private fetchCall(account: string, sid: string, call: FakeCall | undefined, reply: (status: number, body: unknown) => void): void {
+    if (!call && this.forgotten.has(sid)) return reply(200, { sid, account_sid: account, status: 'completed' });
+    if (!call || call.number.accountSid !== account) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Calls/${sid}.json was not found`, status: 404 });
+    reply(200, { sid, account_sid: account, from: call.from, to: call.to, direction: call.direction, status: call.status });
   }
 
   protected async handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -351,7 +359,8 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     };
     const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !(m || create)) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    const fetchCall = req.method === 'GET' && m;
+    if (!fetchCall && (req.method !== 'POST' || !(m || create))) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     const account = (m ?? create)![1]!;
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
     const owner = this.accounts.get(account);
@@ -371,6 +380,7 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     }
     const sid = m![2];
     const call = this.calls.get(sid!);
+    if (fetchCall) return this.fetchCall(account, sid!, call, reply);
     if (!call && this.forgotten.has(sid!)) return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });
     if (!call || call.number.accountSid !== account) return reply(404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Calls/${sid}.json was not found`, status: 404 });
     if (call.status !== 'in-progress') return reply(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', status: 400 });

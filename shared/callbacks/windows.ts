@@ -1,5 +1,7 @@
 import type { CallbackWindow, Practice } from '../directory/types.js';
+import { opensOn } from '../callflow/hours.js';
 import { londonMidnight, londonWallClock } from '../london-time.js';
+import type { Closure } from '../queue/closures.js';
 
 export interface BookableWindow {
   start: number;
@@ -8,19 +10,38 @@ export interface BookableWindow {
   label: string;
 }
 
+/** What closes a practice on a day: bank holidays in force and ad-hoc closures of it (or of the call-back's team). */
+export interface Closed {
+  bankHolidays: ReadonlySet<string>;
+  closures: readonly Closure[];
+}
+
 const DAY = 86_400_000;
+/** How far ahead the next working day is looked for: within the week a weekday name is unambiguous. */
+const LOOK_AHEAD_DAYS = 6;
 
 /**
  * The call-back windows a caller can choose now: the practice's windows that have not yet started
- * today, then those of the next working day (Monday to Friday), at most `limit` in all.
+ * today, then those of the next working day, at most `limit` in all. A working day is one the
+ * practice opens by its hours (without hours: Monday to Friday), not a bank holiday unless its
+ * hours open on them; a window overlapping an ad-hoc closure is not offered, and a day whose every
+ * window is closed is not a working day.
  */
-export function bookableWindows(practice: Practice, now: number, limit = 3): BookableWindow[] {
+export function bookableWindows(practice: Practice, now: number, closed: Closed, limit = 3): BookableWindow[] {
+  const windowsOn = (date: string) => {
+    if (!opensOn(practice.hours, date, closed.bankHolidays)) return [];
+    return practice.callbackWindows
+      .map((w) => ({ ...onDay(date, w), w }))
+      .filter((x) => x.start > now && !closed.closures.some((c) => c.from < x.end && x.start < c.to));
+  };
+  const labelled = (windows: ReturnType<typeof windowsOn>, dayName: string) =>
+    windows.map(({ start, end, w }) => ({ start, end, label: `${dayName} ${partOfDay(w.start)} ${between(w)}` }));
   const today = londonWallClock(now).date;
-  const next = nextWorkingDay(today);
+  let next = today;
+  let later: ReturnType<typeof windowsOn> = [];
+  for (let i = 0; i < LOOK_AHEAD_DAYS && later.length === 0; i++) later = windowsOn((next = nextDate(next)));
   const nextName = next === nextDate(today) ? 'tomorrow' : `on ${weekday(next)}`;
-  const windows = (date: string, dayName: string) =>
-    practice.callbackWindows.map((w) => ({ ...onDay(date, w), label: `${dayName} ${partOfDay(w.start)} ${between(w)}` }));
-  return [...windows(today, 'this').filter((w) => w.start > now), ...windows(next, nextName)].slice(0, limit);
+  return [...labelled(windowsOn(today), 'this'), ...labelled(later, nextName)].slice(0, limit);
 }
 
 function onDay(date: string, w: CallbackWindow): { start: number; end: number } {
@@ -39,12 +60,6 @@ function atTime(midnight: number, hhmm: string): number {
 
 function nextDate(date: string): string {
   return londonWallClock(londonMidnight(date) + DAY + 3 * 3600_000).date;
-}
-
-function nextWorkingDay(date: string): string {
-  let d = nextDate(date);
-  while ([0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay())) d = nextDate(d);
-  return d;
 }
 
 function weekday(date: string): string {

@@ -18,7 +18,8 @@ export const callbackPrompts = {
         : `in about ${roundedMinutes(estimate.seconds)} minutes${estimate.basis === 'hedged' ? ', but we cannot be sure' : ''}`;
     return `Thank you. You have kept your place in the queue. We expect to call you back ${when}. The call will come from ${practiceName}. You can hang up now.`;
   },
-  chooseWindow: (labels: string[]) => `${labels.map((l, i) => `For ${l}, press ${i + 1}.`).join(' ')}`,
+  // "For Tuesday morning …", not "For on Tuesday morning …" (the label is worded for "call you back on Tuesday …").
+  chooseWindow: (labels: string[]) => `${labels.map((l, i) => `For ${l.replace(/^on /, '')}, press ${i + 1}.`).join(' ')}`,
   booked: (label: string, number: string) =>
     `Thank you. We will call you back ${label}, on the number ending in ${spokenLastDigits(number)}. You can hang up now.`,
   staffIntro: (minutesAgo: number) =>

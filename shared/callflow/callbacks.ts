@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { callableNumber, keyedUkNumber } from '../callbacks/numbers.js';
 import type { CallbackJob } from '../callbacks/scheduler.js';
-import { bookableWindows } from '../callbacks/windows.js';
+import { bookableWindows, type BookableWindow } from '../callbacks/windows.js';
 import type { Practice } from '../directory/types.js';
 import { maskNumber } from '../log.js';
+import type { Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, QueueView } from '../queue/queue.js';
 import { callbackPrompts as say } from './callback-prompts.js';
 import { estimateWait } from './estimate.js';
@@ -19,6 +20,8 @@ export interface CallbackHost {
   scheduleWrapUpRelease(shard: string, wrapMs: number): void;
   /** Notes activity in a shard, for the sweep; returns the shard. */
   markActive(shard: string): string;
+  /** The practice's ad-hoc closures that have not ended. */
+  practiceClosures(practice: Practice): Promise<Closure[]>;
 }
 
 const KEYED_NUMBER_TRIES = 3;
@@ -74,7 +77,7 @@ export class CallbackFlow {
       return this.ask(say.confirmOwn(own), { step: 'callback-confirm' });
     }
     if (digits === '2' && own) {
-      const windows = bookableWindows(call.practice, this.now());
+      const { windows } = await this.bookable(call);
       if (windows.length > 0) return this.ask(say.chooseWindow(windows.map((w) => w.label)), { step: 'callback-book' });
     }
     return this.backToQueue(call);
@@ -110,10 +113,10 @@ export class CallbackFlow {
   /** The caller chose a window (1, 2, 3) to be called back in. */
   async onBook(call: InboundCall, digits: string): Promise<Instruction[]> {
     const number = callableNumber(call.from);
-    const window = bookableWindows(call.practice, this.now())[Number(digits) - 1];
+    const { team, windows } = await this.bookable(call);
+    const window = windows[Number(digits) - 1];
     if (!number || !window) return this.backToQueue(call);
     const callId = this.callId(call);
-    const team = (await this.deps.queue.call(this.shard(call.practice), callId)).team ?? this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
     const callbackId = await this.book(call.practice, team, number, window.start, window.end, callId);
     this.deps.log.info({ callId, callbackId, caller: maskNumber(number) }, 'call-back booked');
     return [{ verb: 'say', text: say.booked(window.label, number) }, { verb: 'hangup' }];
@@ -248,6 +251,14 @@ export class CallbackFlow {
 
   private askForNumber(tries: number): Instruction[] {
     return [{ verb: 'gather', numDigits: 13, finishOnKey: '#', timeoutSeconds: 10, next: { step: 'callback-number', tries }, prompt: [{ verb: 'say', text: say.keyIn() }] }];
+  }
+
+  /** The windows this caller can book now, for their team: bank holidays and closures of the practice or the team skipped. */
+  private async bookable(call: InboundCall): Promise<{ team: string; windows: BookableWindow[] }> {
+    const [record, closures] = await Promise.all([this.deps.queue.call(this.shard(call.practice), this.callId(call)), this.host.practiceClosures(call.practice)]);
+    const team = record.team ?? this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
+    const closed = { bankHolidays: this.directory.bankHolidays, closures: closures.filter((c) => c.team === undefined || c.team === team) };
+    return { team, windows: bookableWindows(call.practice, this.now(), closed) };
   }
 
   private async backToQueue(call: InboundCall): Promise<Instruction[]> {

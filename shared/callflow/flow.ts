@@ -3,7 +3,7 @@ import type { Directory, TeamRef } from '../directory/directory.js';
 import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
 import { Closures, type Closure } from '../queue/closures.js';
-import type { CallQueue, DialOutcome, Pairing, Presence, QueueView } from '../queue/queue.js';
+import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
 import { CallbackFlow } from './callbacks.js';
@@ -54,6 +54,16 @@ const ACTIVE_FOR_MS = 5 * 60_000;
 const FIRST_ANSWER_WINDOW_MS = 15_000;
 /** How soon a caller not yet reachable is tried again (real ms). */
 const NOT_YET_RETRY_MS = 250;
+/**
+ * A waiting caller's wait loop posts every announceEverySeconds. Three loops missed, and half a
+ * minute more for slow webhooks, and the provider is asked whether the call is over: its final
+ * status callback may have died with an instance (Twilio does not retry status callbacks).
+ */
+const silentAfterMs = (practice: Practice) => (3 * practice.announceEverySeconds + 30) * 1000;
+/** A silent caller whose call is still live (or whose provider did not answer) is asked about again after this. */
+const SILENT_RECHECK_MS = 60_000;
+/** Silent callers asked about per shard per sweep: a burst (an instance died mid-rush) is spread over sweeps. */
+const SILENT_BATCH = 20;
 
 /**
  * What a caller hears when the flow itself cannot run (Redis unreachable): a holding message, then
@@ -166,7 +176,7 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
-    const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route }, this.now());
+    const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice) }, this.now());
     this.deps.log.info({ callId, practice: practice.ods, team, caller: maskNumber(call.from), position: view.position, route: joining.route }, 'call queued');
     if (view.state === 'ended') return [{ verb: 'hangup' }];
     if (view.state !== 'queued') return [...joining.intro, ...this.holdThenWait(practice)];
@@ -175,14 +185,14 @@ export class CallFlow {
     return [...joining.intro, ...this.announceAndHold(call, view)];
   }
 
-  private practiceClosures(practice: Practice): Promise<Closure[]> {
+  practiceClosures(practice: Practice): Promise<Closure[]> {
     return this.closures.list(this.directory.shard(practice), practice.ods, this.now());
   }
 
   /** The caller's wait loop comes round: say where they are now. */
   async wait(call: InboundCall): Promise<Instruction[]> {
     const shard = this.markActive(this.directory.shard(call.practice));
-    const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now());
+    const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now(), silentAfterMs(call.practice));
     switch (view.state) {
       case 'queued':
         return this.announceAndHold(call, view);
@@ -218,7 +228,7 @@ export class CallFlow {
       // Someone else may be free now; only a caller still waiting needs their place read.
       const own = await this.pairAndConnect(shard, [], callId);
       if (own) return own;
-      const view = await this.deps.queue.position(shard, callId, this.now());
+      const view = await this.deps.queue.position(shard, callId, this.now(), silentAfterMs(call.practice));
       return [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
     }
     // Stale: this connect was already settled (its lease ran out and the sweep put the caller back,
@@ -258,10 +268,11 @@ export class CallFlow {
 
   /**
    * The safety net every process runs on a timer: put back callers whose connect was never
-   * reported (its process died), release finished wrap-ups, overflow long waits, and pair anyone
-   * left waiting with free staff — one Lua script per shard. Only shards this process has seen
-   * activity in lately are visited each time; every shard is visited every FULL_SWEEP_EVERY
-   * sweeps, for work another process left behind. An idle England costs nothing per second.
+   * reported (its process died), release finished wrap-ups, overflow long waits, pair anyone left
+   * waiting with free staff (one Lua script per shard), and ask the provider about waiting callers
+   * gone silent (their final status callback was lost). Only shards this process has seen activity
+   * in lately are visited each time; every shard is visited every FULL_SWEEP_EVERY sweeps, for work
+   * another process left behind. An idle England costs next to nothing per second.
    */
   async sweep(): Promise<void> {
     const now = this.now();
@@ -271,6 +282,8 @@ export class CallFlow {
       shards.map(async (shard) => {
         await this.applyOverflow(shard, now);
         await this.sweepShard(shard);
+        // One O(log n) look-up when nobody is silent; the provider's answers are not waited for.
+        for (const silent of await this.deps.queue.silentCalls(shard, now, SILENT_RECHECK_MS, SILENT_BATCH)) this.track(this.reconcile(silent));
       }),
     );
     for (const [shard, at] of this.activeShards) if (now - at >= ACTIVE_FOR_MS) this.activeShards.delete(shard);
@@ -280,6 +293,22 @@ export class CallFlow {
   markActive(shard: string): string {
     this.activeShards.set(shard, this.now());
     return shard;
+  }
+
+  /** A waiting caller gone silent: ended as their status callback would have ended them, if the provider says the call is over. */
+  private async reconcile(silent: SilentCall): Promise<void> {
+    const practice = this.directory.practice(silent.practice);
+    const control = this.deps.liveCalls(silent.provider);
+    if (!practice || !control.status) return;
+    let status: 'live' | 'over';
+    try {
+      status = await control.status({ practice, callId: silent.callId, providerCallId: silent.providerCallId });
+    } catch (err) {
+      this.deps.log.warn({ err, callId: silent.callId }, 'silent caller: the provider did not say whether the call is over; asking again later');
+      return;
+    }
+    this.deps.log.info({ callId: silent.callId, status }, 'silent caller checked');
+    if (status === 'over') await this.ended({ provider: silent.provider, providerCallId: silent.providerCallId, practice, from: '' });
   }
 
   /** Resolves when connects and timers started by this process have settled (for shutdown). */

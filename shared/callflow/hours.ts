@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { WeekDay, WeeklyHours } from '../directory/types.js';
-import { londonWallClock } from '../london-time.js';
+import { londonMidnight, londonWallClock } from '../london-time.js';
 
 /**
  * Opening hours, read on London's wall clock: a range "08:00-18:30" is open from 08:00 up to, not
@@ -44,6 +44,16 @@ function rangesOn(hours: WeeklyHours, at: LondonMoment, bankHolidays: ReadonlySe
 export function isOpenAt(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): boolean {
   if (!hours) return !bankHolidays.has(at.date);
   return rangesOn(hours, at, bankHolidays).some(([from, to]) => at.minute >= from && at.minute < to);
+}
+
+/**
+ * Does the practice open at all on this London date (YYYY-MM-DD)? By its hours, bank holidays
+ * read as such; without hours, Monday to Friday except bank holidays.
+ */
+export function opensOn(hours: WeeklyHours | undefined, date: string, bankHolidays: ReadonlySet<string>): boolean {
+  const at = londonMoment(londonMidnight(date) + 12 * 3600_000);
+  if (!hours) return !bankHolidays.has(date) && at.day !== 'sat' && at.day !== 'sun';
+  return rangesOn(hours, at, bankHolidays).length > 0;
 }
 
 /** "14:00" when the hours open again later the same day (after lunch), else undefined. */

@@ -18,6 +18,12 @@ export interface LiveCallControl {
    */
   redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'>;
   /**
+   * Whether the call is still going, by the provider's REST API: 'over' once it has ended however
+   * it ended. Rejects when the provider does not say. Absent where the adapter cannot ask (its
+   * callers whose final status callback is lost are then not reconciled).
+   */
+  status?(call: LiveCall): Promise<'live' | 'over'>;
+  /**
    * Place an outbound call from the practice's account; resolves the provider's call id. Absent
    * where the adapter cannot yet (call-backs are then not offered to that provider's callers).
    */

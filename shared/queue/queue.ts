@@ -34,6 +34,16 @@ export interface NewCall {
   priority?: boolean;
   /** How they got here, e.g. `menu:2` or `priority:Care homes`, for the call record. */
   route?: string;
+  /** How long the caller's wait loop may go without a webhook before their provider is asked whether the call is over (0 or absent: never). */
+  silentAfterMs?: number;
+}
+
+/** A waiting caller not heard from for too long (silentCalls-1.lua). */
+export interface SilentCall {
+  callId: string;
+  practice: string;
+  provider: string;
+  providerCallId: string;
 }
 
 /** An overflow rule in queue terms: a threshold of -1 is not set. */
@@ -143,7 +153,7 @@ export class CallQueue {
 
   async enqueue(shard: string, call: NewCall, now: number): Promise<QueueView> {
     const p = this.prefix(shard);
-    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '']);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0]);
     return toView(r);
   }
 
@@ -162,9 +172,19 @@ export class CallQueue {
     return offers;
   }
 
-  async position(shard: string, callId: string, now: number): Promise<QueueView> {
+  /** Where a caller stands; with `silentAfterMs` (a caller's wait loop), they were heard from now. */
+  async position(shard: string, callId: string, now: number, silentAfterMs = 0): Promise<QueueView> {
     const p = this.prefix(shard);
-    return toView(await this.run('queuePosition', [`${p}call:${callId}`], [p, now, callId]));
+    return toView(await this.run('queuePosition', [`${p}call:${callId}`], [p, now, callId, silentAfterMs]));
+  }
+
+  /** Waiting callers silent past their time, each handed out at most once per `recheckMs`. */
+  async silentCalls(shard: string, now: number, recheckMs: number, limit: number): Promise<SilentCall[]> {
+    const p = this.prefix(shard);
+    const r = (await this.run('silentCalls', [`${p}heard`], [p, now, recheckMs, limit])).map(String);
+    const calls: SilentCall[] = [];
+    for (let i = 0; i < r.length; i += 4) calls.push({ callId: r[i]!, practice: r[i + 1]!, provider: r[i + 2]!, providerCallId: r[i + 3]! });
+    return calls;
   }
 
   async dispatch(shard: string, teams: string[], now: number, leaseMs: number): Promise<Pairing[]> {

@@ -57,6 +57,8 @@ export interface TestProvider {
   /** Live-call API requests received so far. */
   liveRequests(): number;
   hangUp(call: TestCall): Promise<void>;
+  /** The caller hangs up and the final status webhook is lost (the instance it reached died). */
+  hangUpUnreported(call: TestCall): Promise<void>;
   staffHangsUp(call: TestCall): void;
   setEndpoint(endpoint: string, behaviour: EndpointBehaviour): void;
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;

@@ -11,8 +11,8 @@ import type { Test } from 'tap';
 import { parseDirectory } from '../../shared/directory/load.js';
 import { privateRedis } from '../helpers/redis.js';
 import { roundRobin, spawnSwitchboard } from '../helpers/processes.js';
-import { startSwitchboard } from '../helpers/switchboard.js';
-import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE } from '../fixtures/directories.js';
+import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
+import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
 import type { ProviderFactory, TestCall } from './provider.js';
 
 /** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account. */
@@ -34,11 +34,11 @@ access:
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]!);
 
-async function setup(t: Test, makeProvider: ProviderFactory) {
+async function setup(t: Test, makeProvider: ProviderFactory, clock?: ReturnType<typeof movableClock>) {
   const redis = await privateRedis(t);
   const provider = await makeProvider(t);
   const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2)), 'conformance');
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: provider.env });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: provider.env, clock });
   provider.connect(directory, sb.url);
   const db = redis.connect();
   const queued = () => db.zrange('sb:{U12345}:q:F81001.reception', 0, -1);
@@ -181,6 +181,37 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     const stale = await provider.send(sb.url, 'dial-no-answer', 'dup-11');
     t.equal(stale.status, 200);
     t.same(await queued(), [id('dup-11')], 'a dial result for a call not being connected changes nothing');
+  });
+
+  t.test('a caller whose final status webhook was lost is ended by asking the provider; a live caller is left waiting', async (t) => {
+    const clock = movableClock(TUESDAY_1000);
+    const { provider, sb, db, queued, records, id } = await setup(t, makeProvider, clock);
+    const checks = (callId: string) => sb.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'silent caller checked' && l.callId === callId).map((l) => l.status);
+    // Nobody is free: both wait in the loop (a wait webhook every 30 s of call time).
+    const lost = await provider.placeCall('+447700900010', RIVERSIDE);
+    const live = await provider.placeCall('+447700900020', RIVERSIDE);
+    await provider.hangUpUnreported(lost);
+    // Quiet for a few sweeps, well under three wait loops: nobody is asked about, nothing changes.
+    await new Promise((r) => setTimeout(r, 1000));
+    t.same(await queued(), [id(lost.sid), id(live.sid)], 'a caller quiet for a short while keeps their place');
+    t.equal(provider.liveRequests(), 0, 'and the provider is not asked');
+
+    // Past 3 × 30 s + 30 s of silence the provider is asked: that call is over.
+    clock.advance(121_000);
+    await provider.waitFor('the lost caller ended', async () => (await queued()).length === 1, 5000);
+    t.same(await queued(), [id(live.sid)], 'only the live caller is still counted');
+    t.same((await records()).map((r) => [r.callId, r.outcome]), [[id(lost.sid), 'abandoned']], 'recorded as abandoned, as its status webhook would have');
+    t.same(checks(id(lost.sid)), ['over'], 'the provider was asked once');
+
+    // The live caller's next webhook is late: the provider is asked, says it is live, and it is left waiting.
+    await db.zadd('sb:{U12345}:heard', 0, id(live.sid));
+    await provider.waitFor('the live caller checked', () => checks(id(live.sid)).includes('live'));
+    const heard = live.positions.length;
+    await provider.waitFor('the live caller hears their place again', () => live.positions.length > heard);
+    t.equal(live.positions.at(-1), 1, 'still waiting, now number 1');
+    t.notOk(live.over);
+    t.same(await queued(), [id(live.sid)]);
+    t.equal((await records()).length, 1, 'no record for the live caller');
   });
 
   t.test('no answer: the caller goes back to the head of the queue and the staff member is set away', async (t) => {

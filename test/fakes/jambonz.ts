@@ -8,6 +8,8 @@
  * changes go to the call-status hook with parent_call_sid; actionHook with dial_call_status and no
  * duration, posted even when the caller hung up or a live update replaced the dial, whose answer
  * is then ignored), hangup; the end of the list hangs up. Relative hooks must start with '/'.
+ * GET of a call returns its information (call_status) while it is kept, 404 otherwise; a call's
+ * `finalStatusLost` drops its final call-status webhook.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -246,6 +248,7 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
     if (call.over) return;
     call.status = 'completed';
     call.control.abort();
+    if (call.finalStatusLost) return;
     await this.notify(call, { call_status: 'completed', sip_status: 200, duration: Math.round((Date.now() - (call.answeredAt ?? Date.now())) / 1000), call_termination_by: by });
   }
 
@@ -263,6 +266,15 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
       res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
     };
     const m = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && m) {
+      // Retrieve a call (jambonz-api-server: the call's information from the realtime database, 404 when it has none).
+      const [, account, sid] = m;
+      const owner = [...this.numbers.values()].find((a) => a.accountSid === account);
+      if (!owner || req.headers.authorization !== `Bearer ${owner.apiKey}`) return reply(401, { msg: 'invalid api key' });
+      const call = this.calls.get(sid!);
+      if (!call || call.app.accountSid !== account) return reply(404);
+      return reply(200, this.callInfo(call));
+    }
     if (req.method !== 'PUT' || !m) return reply(404, { msg: 'Not Found' });
     const [, account, sid] = m;
     const owner = [...this.numbers.values()].find((a) => a.accountSid === account);

@@ -12,6 +12,9 @@ export class JambonzApiError extends Error {
   }
 }
 
+/** A call's `call_status` once it is over (the others: trying, ringing, early-media, in-progress, queued). */
+const FINAL_STATUS = new Set(['completed', 'failed', 'busy', 'no-answer']);
+
 /**
  * Live-call updates through jambonz's REST API: PUT /v1/Accounts/{account_sid}/Calls/{call_sid}
  * with a new call hook (Bearer API key). 202 means jambonz will fetch the hook and run what it
@@ -42,5 +45,21 @@ export class JambonzLiveCalls implements LiveCallControl {
     if (res.status === 404 || res.status === 422) return 'gone';
     const body = (await res.json().catch(() => ({}))) as { msg?: string; message?: string };
     throw new JambonzApiError(res.status, body.msg ?? body.message ?? res.statusText);
+  }
+
+  /**
+   * GET /v1/Accounts/{account_sid}/Calls/{call_sid}: the call's information (`call_status`) while
+   * jambonz keeps it, 404 once it is gone (it keeps a call while it is live, and a while after).
+   */
+  async status(call: LiveCall): Promise<'live' | 'over'> {
+    const { accountSid, apiKey } = jambonzAccount(call.practice);
+    const res = await fetch(`${this.apiBase}/v1/Accounts/${encodeURIComponent(accountSid)}/Calls/${encodeURIComponent(call.providerCallId)}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (res.status === 404) return 'over';
+    const body = (await res.json().catch(() => ({}))) as { call_status?: string; msg?: string; message?: string };
+    if (res.status !== 200 || !body.call_status) throw new JambonzApiError(res.status, body.msg ?? body.message ?? res.statusText);
+    return FINAL_STATUS.has(body.call_status) ? 'over' : 'live';
   }
 }

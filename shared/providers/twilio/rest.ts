@@ -5,6 +5,8 @@ import { renderTwiml, twilioStepUrl } from './twiml.js';
 
 /** Twilio error codes that mean the call is no longer there to update. */
 const CALL_GONE = new Set([21220, 20404]);
+/** A call's `status` once it is over (the others: queued, ringing, in-progress). */
+const FINAL_STATUS = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 export class TwilioApiError extends Error {
   constructor(
@@ -26,7 +28,7 @@ export class TwilioLiveCalls implements LiveCallControl {
 
   async redirect(call: LiveCall, instructions: Instruction[]): Promise<'ok' | 'gone'> {
     const twiml = renderTwiml(instructions, { publicUrl: this.publicUrl, practice: call.practice, providerCallId: call.providerCallId });
-    const res = await this.post(call.practice, `Calls/${encodeURIComponent(call.providerCallId)}.json`, { Twiml: twiml });
+    const res = await this.request(call.practice, `Calls/${encodeURIComponent(call.providerCallId)}.json`, { Twiml: twiml });
     if (res.ok) return 'ok';
     const body = (await res.json().catch(() => ({}))) as { code?: number; message?: string };
     if (body.code !== undefined && CALL_GONE.has(body.code)) return 'gone';
@@ -37,7 +39,7 @@ export class TwilioLiveCalls implements LiveCallControl {
   /** POST .../Calls.json: ring `to`; Twilio fetches the answer URL when it picks up. */
   async placeCall(practice: Practice, call: OutboundCall): Promise<string> {
     const url = (step: OutboundCall['onAnswer']) => twilioStepUrl(this.publicUrl, practice, '', step);
-    const res = await this.post(practice, 'Calls.json', {
+    const res = await this.request(practice, 'Calls.json', {
       To: call.to,
       From: call.callerId,
       Url: url(call.onAnswer),
@@ -51,17 +53,26 @@ export class TwilioLiveCalls implements LiveCallControl {
     return body.sid;
   }
 
-  private post(practice: Practice, path: string, form: Record<string, string>): Promise<Response> {
+  /** GET .../Calls/{CallSid}.json: Twilio keeps a call's resource after it ends, with its final status. */
+  async status(call: LiveCall): Promise<'live' | 'over'> {
+    const res = await this.request(call.practice, `Calls/${encodeURIComponent(call.providerCallId)}.json`);
+    const body = (await res.json().catch(() => ({}))) as { status?: string; code?: number; message?: string };
+    if (!res.ok || !body.status) throw new TwilioApiError(res.status, body.code, body.message ?? res.statusText);
+    return FINAL_STATUS.has(body.status) ? 'over' : 'live';
+  }
+
+  /** A POST with form fields, or a GET without. */
+  private request(practice: Practice, path: string, form?: Record<string, string>): Promise<Response> {
     const account = practice.provider;
     if (account.kind !== 'twilio') throw new Error(`practice ${practice.ods} is not on Twilio`);
     const { accountSid, authToken } = account;
     return fetch(`${this.apiBase}/2010-04-01/Accounts/${accountSid}/${path}`, {
-      method: 'POST',
+      method: form ? 'POST' : 'GET',
       headers: {
         authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
-      body: new URLSearchParams(form),
+      ...(form ? { body: new URLSearchParams(form) } : {}),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
   }

@@ -2,7 +2,8 @@
   A caller joins a team's queue, once: a repeated webhook for the same call returns where the
   caller already is. A call in the IVR stage moves on to the queue; a call never seen is created.
   KEYS[1] call hash
-  ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route
+  ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route,
+        silentAfterMs (see includes/position heardFrom)
   Returns {state, position, waiting, aht, samples, staffOn}
 ]]
 local callKey = KEYS[1]
@@ -22,4 +23,5 @@ if not state or state == 'ivr' then
   redis.call('HSETNX', callKey, 'arrivedAt', now)
   redis.call('ZADD', prefix .. 'q:' .. ARGV[4], seq, callId)
 end
+heardFrom(prefix, callKey, callId, now, tonumber(ARGV[11]) or 0)
 return queueView(prefix, callKey, callId)

@@ -70,6 +70,10 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeJambonzCall),
+    hangUpUnreported: (call) => {
+      (call as FakeJambonzCall).finalStatusLost = true;
+      return fake.hangUp(call as FakeJambonzCall);
+    },
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeJambonzCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),
     waitFor: (what, probe, timeoutMs) => fake.waitFor(what, probe, timeoutMs),

@@ -55,6 +55,10 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeCall),
+    hangUpUnreported: (call) => {
+      (call as FakeCall).finalStatusLost = true;
+      return fake.hangUp(call as FakeCall);
+    },
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),
     waitFor: (what, probe, timeoutMs) => fake.waitFor(what, probe, timeoutMs),

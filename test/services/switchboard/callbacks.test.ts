@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import twilio from 'twilio';
 import { FakeTwilio, type FakeCall } from '../../fakes/twilio.js';
 import { privateRedis } from '../../helpers/redis.js';
-import { startSwitchboard } from '../../helpers/switchboard.js';
+import { movableClock, startSwitchboard } from '../../helpers/switchboard.js';
 import { parseDirectory } from '../../../shared/directory/load.js';
 import { resolveScope } from '../../../shared/live/scope.js';
 import { SnapshotReader } from '../../../shared/live/snapshot.js';
@@ -26,11 +26,11 @@ function directory(extra = '') {
   return parseDirectory(EXAMPLE_YAML.replace('wrapUpSeconds: 15', `wrapUpSeconds: 1\n    callbackOfferAfterSeconds: 120${extra}`), 'callbacks');
 }
 
-async function setup(t: Test, opts: { extra?: string; env?: Record<string, string> } = {}) {
+async function setup(t: Test, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock> } = {}) {
   const redis = await privateRedis(t);
   const fake = await new FakeTwilio().start();
   t.teardown(() => fake.stop());
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: directory(opts.extra), twilio: fake, env: opts.env });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: directory(opts.extra), twilio: fake, env: opts.env, clock: opts.clock });
   const db = redis.connect();
   // This team has been averaging 200-second calls (talk + wrap-up) all morning.
   await db.hset(TEAM_STATS, 'aht', 200, 'samples', 10);
@@ -198,11 +198,24 @@ t.test('a caller books a window on the phone', async (t) => {
   const c = await secondInQueue('+447700900003', ['2', '1']);
   await fake.waitFor('hung up', () => c.over);
   t.match(c.heard.join(' '), /To choose a time for us to call you back later, press 2/);
-  t.match(c.heard.at(-2), /For (this|tomorrow|on \w+day) (morning|afternoon) between 10 am and 12 noon, press 1\./);
+  t.match(c.heard.at(-2), /For (this|tomorrow|\w+day) (morning|afternoon) between 10 am and 12 noon, press 1\./);
   t.match(c.heard.at(-1), /Thank you\. We will call you back .* on the number ending in 0 0 3/);
   const [cb] = await callbacks();
   t.match(cb, { status: 'pending', originCallId: `twilio:${c.sid}` });
   t.ok(cb!.window, 'with its window');
   const d = await fake.placeCall('+447700900004', RIVERSIDE);
   t.same(d.positions, [2], 'a booked caller leaves the live queue');
+});
+
+t.test('on the Friday before a bank-holiday Monday the caller is offered Tuesday, less the team\'s closures', async (t) => {
+  // Friday 22 May 2026, 15:30 BST: today's windows have started; Monday 25 May is the spring bank holiday.
+  const { sb, fake, callbacks, secondInQueue } = await setup(t, { clock: movableClock('2026-05-22T14:30:00Z') });
+  const closed = await sb.api('POST', '/v1/practices/F81001/closures', PRACTICE_TOKEN, { from: '2026-05-26T07:00:00Z', to: '2026-05-26T11:00:00Z', team: 'reception', reason: 'training' });
+  t.equal(closed.status, 201);
+  const c = await secondInQueue('+447700900003', ['2', '1']);
+  await fake.waitFor('hung up', () => c.over);
+  t.match(c.heard.at(-2), /^For Tuesday afternoon between 2 pm and 4 pm, press 1\.$/, 'Tuesday afternoon only: Monday is a bank holiday, Tuesday morning the team is closed');
+  t.match(c.heard.at(-1), /We will call you back on Tuesday afternoon between 2 pm and 4 pm/);
+  const [cb] = await callbacks();
+  t.match(cb, { status: 'pending', window: { start: '2026-05-26T13:00:00.000Z', end: '2026-05-26T15:00:00.000Z' } });
 });

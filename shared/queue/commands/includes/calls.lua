@@ -11,6 +11,7 @@ end
 
 local function leaveQueues(prefix, callKey, callId)
   for _, team in ipairs(queuesOf(callKey)) do redis.call('ZREM', prefix .. 'q:' .. team, callId) end
+  redis.call('ZREM', prefix .. 'heard', callId)
 end
 
 -- Handle time (talk plus wrap-up) feeds the team's exponentially weighted average, which the

@@ -16,3 +16,12 @@ local function queueView(prefix, callKey, callId)
     team,
   }
 end
+
+-- The caller's wait loop was heard from: they count as silent (and their provider is asked whether
+-- the call is over, see silentCalls-1) only once `silentAfterMs` passes without another webhook.
+-- 0: not a caller on the line (a call-back holding a place), nothing to hear from.
+local function heardFrom(prefix, callKey, callId, now, silentAfterMs)
+  if silentAfterMs > 0 and redis.call('HGET', callKey, 'state') == 'queued' then
+    redis.call('ZADD', prefix .. 'heard', now + silentAfterMs, callId)
+  end
+end

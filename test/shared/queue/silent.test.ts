@@ -1,0 +1,59 @@
+import t from 'tap';
+import { CallQueue } from '../../../shared/queue/queue.js';
+import { privateRedis } from '../../helpers/redis.js';
+
+const SHARD = 'U1';
+const TEAM = 'F1.reception';
+const SILENT = 120_000;
+const RECHECK = 60_000;
+const call = (n: number) => ({ callId: `t:${n}`, team: TEAM, practice: 'F1', from: `+4477009000${n}`, provider: 't', providerCallId: String(n), silentAfterMs: SILENT });
+const ids = async (q: CallQueue, now: number) => (await q.silentCalls(SHARD, now, RECHECK, 20)).map((c) => c.callId);
+
+t.test('waiting callers count as silent only after silentAfterMs without a webhook, each handed out once per recheck', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.enqueue(SHARD, call(1), 0);
+  await q.enqueue(SHARD, call(2), 0);
+  t.same(await ids(q, SILENT - 1), [], 'nobody is silent before their time');
+  // Caller 2's wait loop posts at 30 s: heard from, so silent only from 150 s.
+  await q.position(SHARD, 't:2', 30_000, SILENT);
+  const [first] = await q.silentCalls(SHARD, SILENT, RECHECK, 20);
+  t.same(first, { callId: 't:1', practice: 'F1', provider: 't', providerCallId: '1' }, 'caller 1, with what it takes to ask its provider');
+  t.same(await ids(q, SILENT + 1000), [], 'not handed out again every sweep');
+  t.same(await ids(q, SILENT + 30_000), ['t:2'], 'caller 2, 120 s after they were last heard from');
+  t.same(await ids(q, SILENT + RECHECK), ['t:1'], 'caller 1 again after the recheck interval (its call was still live)');
+
+  // A position read without silentAfterMs (a call-back's place) does not count as hearing from anyone.
+  await q.position(SHARD, 't:1', 200_000);
+  t.same(await ids(q, SILENT + 2 * RECHECK), ['t:2', 't:1'], 'both again, neither refreshed');
+});
+
+t.test('only callers still waiting are handed out; ended and connected callers leave the set', async (t) => {
+  const redis = await privateRedis(t);
+  const db = redis.connect();
+  const q = new CallQueue(db);
+  for (const n of [1, 2, 3]) await q.enqueue(SHARD, call(n), 0);
+  t.equal(await db.zcard('sb:{U1}:heard'), 3);
+  await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 0, 1000);
+  await q.setPresence(SHARD, 's1', 'available', [TEAM], 1000);
+  const [pair] = await q.dispatch(SHARD, [TEAM], 1000, 60_000);
+  t.equal(pair?.callId, 't:2');
+  t.same(await db.zrange('sb:{U1}:heard', 0, -1), ['t:3'], 'the ended caller and the one being connected are no longer listened for');
+  // A stray entry for a call no longer waiting is dropped, not handed out.
+  await db.zadd('sb:{U1}:heard', 0, 't:2');
+  t.same(await ids(q, SILENT), ['t:3']);
+  t.same(await db.zrange('sb:{U1}:heard', 0, -1), ['t:3']);
+});
+
+t.test('a call-back holding a place is never listened for', async (t) => {
+  const redis = await privateRedis(t);
+  const db = redis.connect();
+  const q = new CallQueue(db);
+  await q.enqueue(SHARD, call(1), 0);
+  const request = await q.requestCallback(SHARD, 't:1', 'F1-0001', '+447700900001', 1000);
+  t.equal(request.result, 'requested');
+  await q.position(SHARD, 'cb:F1-0001', 2000);
+  t.notOk(await db.zscore('sb:{U1}:heard', 'cb:F1-0001'), 'the call-back is not listened for');
+  t.same(await ids(q, SILENT), [], 'nor is the caller who asked for it (their call is over)');
+  t.equal(await db.zcard('sb:{U1}:heard'), 0);
+});

@@ -54,11 +54,17 @@ export class CallbackFlow {
     const estimate = estimateWait(view);
     return (
       !!team?.callback &&
-      !!this.deps.liveCalls(call.provider).placeCall &&
+      this.canCallBack(call.practice) &&
       callableNumber(call.from) !== undefined &&
       estimate.basis !== 'none' &&
       estimate.seconds > call.practice.callbackOfferAfterSeconds
     );
+  }
+
+  /** Whether the practice's provider can place the outbound calls a call-back is made of. */
+  canCallBack(practice: Practice): boolean {
+    const control = this.deps.liveCalls(practice.provider.kind);
+    return !!control.placeCall && (control.canPlaceCall?.(practice) ?? true);
   }
 
   /** The announcement, with the offer, listening for a key while the caller holds. */
@@ -140,7 +146,7 @@ export class CallbackFlow {
     if (!practice || !staff) return;
     const control = this.deps.liveCalls(practice.provider.kind);
     try {
-      if (!control.placeCall) throw new Error(`${practice.provider.kind} cannot place calls`);
+      if (!control.placeCall || !this.canCallBack(practice)) throw new Error(`${practice.provider.kind} cannot place calls for ${practice.ods}`);
       await control.placeCall(practice, {
         to: staff.endpoint,
         callerId: practice.numbers[0]!,
@@ -178,8 +184,11 @@ export class CallbackFlow {
     await this.deps.queue.markCallbackAnswered(this.shard(practice), callbackId, this.now());
   }
 
-  /** The patient's leg ended: a conversation (staff go to wrap-up), or no answer (retry or fail). */
-  async onPatientLegEnded(practice: Practice, callbackId: string, staffId: string, outcome: DialOutcome, talkSeconds: number): Promise<Instruction[]> {
+  /**
+   * The patient's leg ended: a conversation (staff go to wrap-up), or no answer (retry or fail).
+   * talkSeconds undefined: the provider does not report it, so it is measured from the recorded answer.
+   */
+  async onPatientLegEnded(practice: Practice, callbackId: string, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined): Promise<Instruction[]> {
     const shard = this.shard(practice);
     const staff = this.directory.staff(staffId);
     if (outcome === 'answered') {

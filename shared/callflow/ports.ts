@@ -28,6 +28,8 @@ export interface LiveCallControl {
    * where the adapter cannot yet (call-backs are then not offered to that provider's callers).
    */
   placeCall?(practice: Practice, call: OutboundCall): Promise<string>;
+  /** Whether placeCall can call from this practice's account (it may need settings the practice lacks); absent: always. */
+  canPlaceCall?(practice: Practice): boolean;
 }
 
 export function callIdOf(provider: string, providerCallId: string): string {

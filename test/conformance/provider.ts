@@ -6,6 +6,7 @@ import type { EndpointBehaviour } from '../../loadtest/emulator/phone.js';
 export interface TestCall {
   readonly sid: string;
   readonly from: string;
+  readonly to: string;
   readonly heard: string[];
   readonly errors: string[];
   readonly positions: number[];
@@ -49,9 +50,16 @@ export interface TestProvider {
   readonly env: Record<string, string>;
   /** The directory's `provider:` block for account 1 or 2 (they differ in every credential). */
   account(n: 1 | 2): string;
+  /** A text-to-speech voice of this provider, for the practices' `voice`. */
+  readonly voice: string;
   /** Configures the numbers of the directory's practices on this provider to call this Switchboard. */
   connect(directory: Directory, baseUrl: string): void;
-  placeCall(from: string, to: string): Promise<TestCall>;
+  /** A caller rings `to`, and will press `keys` at the keypad prompts, one entry each ('' presses nothing). */
+  placeCall(from: string, to: string, keys?: string[]): Promise<TestCall>;
+  /** Calls Switchboard placed through the provider's REST API, in order (call-backs: staff phones). */
+  outbound(): TestCall[];
+  /** Asserts how the outbound call that rang `staffId` to call `patient` back was placed and answered, in the provider's terms. */
+  checkPlaceCall(t: Test, call: TestCall, staffId: string, patient: string): void;
   /** Runs `work` between each call's first answer arriving and the provider acting on it. */
   beforeAnswer(work: (() => Promise<void>) | undefined): void;
   /** Live-call API requests received so far. */

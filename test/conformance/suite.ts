@@ -1,8 +1,9 @@
 /**
  * The call-path scenarios every provider adapter must pass, written once against TestProvider:
  * five callers with exact positions, immediate connect, hang-up, wrap-up, no answer, a caller
- * leaving while a phone rings, duplicate and out-of-order webhooks, signatures, and two service
- * processes sharing one Redis. Each provider's *.test.ts runs it against its fake.
+ * leaving while a phone rings, duplicate and out-of-order webhooks, signatures, two service
+ * processes sharing one Redis, and call-backs (offered, kept place, staff rung first, retried).
+ * Each provider's *.test.ts runs it against its fake.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,12 @@ import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
 import type { ProviderFactory, TestCall } from './provider.js';
 
-/** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account. */
-export function conformanceYaml(riverside: string, grays: string): string {
+/** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account; `extra` adds to Riverside. */
+export function conformanceYaml(riverside: string, grays: string, voice: string, extra = ''): string {
   return `icb: { code: QH8, name: Mid and South Essex ICB }
 pcns: [{ code: U12345, name: Thurrock Riverside PCN }]
 practices:
-  - { ods: F81001, name: Riverside Surgery, pcn: U12345, numbers: ["${RIVERSIDE}"], wrapUpSeconds: 1, ringSeconds: 60,
+  - { ods: F81001, name: Riverside Surgery, pcn: U12345, numbers: ["${RIVERSIDE}"], wrapUpSeconds: 1, ringSeconds: 60, voice: ${voice}${extra},
       provider: ${riverside}, teams: [{ id: reception, name: Reception }] }
   - { ods: F81002, name: Grays Health Centre, pcn: U12345, numbers: ["+441375100002"],
       provider: ${grays}, teams: [{ id: reception, name: Reception }] }
@@ -34,17 +35,34 @@ access:
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]!);
 
-async function setup(t: Test, makeProvider: ProviderFactory, clock?: ReturnType<typeof movableClock>) {
+async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock> } = {}) {
   const redis = await privateRedis(t);
   const provider = await makeProvider(t);
-  const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2)), 'conformance');
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: provider.env, clock });
+  const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2), provider.voice, opts.extra), 'conformance');
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: { ...provider.env, ...opts.env }, clock: opts.clock });
   provider.connect(directory, sb.url);
   const db = redis.connect();
   const queued = () => db.zrange('sb:{U12345}:q:F81001.reception', 0, -1);
   const records = async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[];
-  return { provider, sb, db, queued, records, id: (sid: string) => `${provider.kind}:${sid}` };
+  const callbacks = async () => (await sb.api('GET', '/v1/practices/F81001/callbacks', PRACTICE_TOKEN)).body.callbacks as Record<string, unknown>[];
+  return { provider, sb, db, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
 }
+
+/** Polls an async read until it satisfies `ok` (call-back steps run on webhooks and timers). */
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const PATIENT = '+447700900003';
+const offerHeard = (c: TestCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
+/** The team has been averaging 200-second calls (talk + wrap-up): number 2 in the queue waits about 300 s. */
+const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
 
 export function conformance(t: Test, makeProvider: ProviderFactory): void {
   t.test('five callers, one member of staff: queue, positions, hang-up, wrap-up, records', async (t) => {
@@ -185,7 +203,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
 
   t.test('a caller whose final status webhook was lost is ended by asking the provider; a live caller is left waiting', async (t) => {
     const clock = movableClock(TUESDAY_1000);
-    const { provider, sb, db, queued, records, id } = await setup(t, makeProvider, clock);
+    const { provider, sb, db, queued, records, id } = await setup(t, makeProvider, { clock });
     const checks = (callId: string) => sb.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'silent caller checked' && l.callId === callId).map((l) => l.status);
     // Nobody is free: both wait in the loop (a wait webhook every 30 s of call time).
     const lost = await provider.placeCall('+447700900010', RIVERSIDE);
@@ -277,7 +295,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
   t.test('two service processes sharing one Redis never connect a caller twice', async (t) => {
     const redis = await privateRedis(t);
     const provider = await makeProvider(t);
-    const yaml = conformanceYaml(provider.account(1), provider.account(2));
+    const yaml = conformanceYaml(provider.account(1), provider.account(2), provider.voice);
     const file = join(tmpdir(), `conformance-${provider.kind}-${process.pid}.yaml`);
     writeFileSync(file, yaml);
     const instances: string[] = [];
@@ -308,5 +326,73 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     const calls = ((await res.json()) as { calls: { outcome: string }[] }).calls;
     t.equal(calls.length, 12, 'one record per call');
     t.same(calls.filter((c) => c.outcome === 'answered').length, 2);
+  });
+
+  t.test('call-back: offered, keeps the place, rings the staff member first, then the patient', async (t) => {
+    const { provider, sb, db, records, callbacks, id } = await setup(t, makeProvider);
+    await busyMorning(db);
+    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+    const a = await provider.placeCall('+447700900001', RIVERSIDE);
+    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
+    const b = await provider.placeCall('+447700900002', RIVERSIDE);
+    // The caller presses 1 at the offer, then 1 to confirm the number they are calling from.
+    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
+    await provider.waitFor('caller 3 told and hung up', () => c.over);
+    t.same(c.errors, [], 'no errors on the caller\'s call');
+    t.notOk(offerHeard(b), 'number 1 (about 100 s to wait) is not offered a call-back');
+    t.ok(offerHeard(c), 'number 2 (about 300 s to wait) is offered one');
+    t.match(c.heard.at(-2), /the number you are calling from, ending in 0 0 3\. To confirm, press 1/);
+    t.match(c.heard.at(-1), /You have kept your place in the queue\. We expect to call you back in about \d+ minutes\. The call will come from Riverside Surgery/);
+
+    const d = await provider.placeCall('+447700900004', RIVERSIDE);
+    t.same(d.positions, [3], 'the call-back holds its place: the next caller is number 3');
+    t.match(await callbacks(), [{ status: 'pending', number: /•+003$/, attempts: 0, originCallId: id(c.sid) }]);
+
+    // Alice serves the caller ahead; then the call-back comes to the front.
+    provider.staffHangsUp(a);
+    await provider.waitFor('caller 2 bridged', () => b.bridged, 5000);
+    t.equal(provider.outbound().length, 0, 'no call-back is placed while nobody is free');
+    provider.staffHangsUp(b);
+    const staffLeg = await provider.waitFor('Alice rung for the call-back', () => provider.outbound()[0], 5000);
+    t.equal(staffLeg.to, ALICE_SIP, 'the staff member is rung first');
+    await provider.waitFor('the patient bridged to Alice', () => staffLeg.bridged?.endpoint === PATIENT, 5000);
+    t.match(staffLeg.heard[0], /Call-back to a patient who asked/, 'Alice hears what the call is before the patient is rung');
+    provider.checkPlaceCall(t, staffLeg, 'alice', PATIENT);
+    t.notOk(d.bridged, 'caller 4 still waits');
+    t.equal((await callbacks())[0]!.status, 'in-progress');
+
+    provider.staffHangsUp(staffLeg); // the conversation ends
+    await provider.waitFor('the staff leg ends', () => staffLeg.over, 5000);
+    t.same(staffLeg.errors, [], 'no errors on the staff leg');
+    const [made] = await until('the call-back completed', callbacks, (l) => l[0]?.status === 'completed');
+    t.match(made, { status: 'completed', attempts: 0 });
+    t.ok((made!.timeToAnswerSeconds as number) >= 0, "time to answer from the patient's first ring is recorded");
+    await provider.waitFor('caller 4 bridged after wrap-up', () => d.bridged, 5000);
+    await provider.hangUp(d);
+    t.equal((await records()).find((r) => r.callId === id(c.sid))?.outcome, 'callback-requested', "the patient's own call is recorded as a call-back request");
+    t.notOk(sb.logs.join('').includes('7700900003'), 'the number to call back never reaches the logs');
+  });
+
+  t.test('call-back: not answered, retried after callbackRetrySeconds, then failed and kept for staff', async (t) => {
+    // The clock runs 20× faster so a 30-second retry wait takes a second and a half.
+    const { provider, sb, db, callbacks } = await setup(t, makeProvider, { extra: ', callbackRetrySeconds: 30, callbackAttempts: 2', env: { CLOCK_SPEED: '20' } });
+    await busyMorning(db);
+    provider.setEndpoint(PATIENT, { answer: 'no-answer' });
+    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+    const a = await provider.placeCall('+447700900001', RIVERSIDE);
+    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
+    const w = await provider.placeCall('+447700900002', RIVERSIDE);
+    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
+    await provider.waitFor('caller 3 hung up', () => c.over, 10_000);
+    await provider.hangUp(w); // the caller ahead gives up, so Alice's next is the call-back
+    provider.staffHangsUp(a);
+    const [failed] = await until('the call-back to fail', callbacks, (l) => l[0]?.status === 'failed', 10_000);
+    t.match(failed, { status: 'failed', attempts: 2, failure: 'not-answered' }, 'after the last attempt it is failed and listed');
+    const legs = provider.outbound();
+    t.equal(legs.length, 2, 'two attempts');
+    t.ok(legs.every((l) => l.to === ALICE_SIP && l.heard.some((h) => /Call-back to a patient/.test(h))), 'each rang the staff member first');
+    await provider.waitFor('both staff legs over', () => legs.every((l) => l.over), 5000);
+    t.same(legs.flatMap((l) => l.errors), [], 'no errors on the staff legs');
+    t.match(await db.hgetall('sb:{U12345}:staff:alice'), { presence: 'available' }, 'Alice stays available: the patient, not she, did not answer');
   });
 }

@@ -7,9 +7,15 @@
  * the list, anything else carries on), dial (confirmHook on the answered staff leg, whose status
  * changes go to the call-status hook with parent_call_sid; actionHook with dial_call_status and no
  * duration, posted even when the caller hung up or a live update replaced the dial, whose answer
- * is then ignored), hangup; the end of the list hangs up. Relative hooks must start with '/'.
- * GET of a call returns its information (call_status) while it is kept, 404 otherwise; a call's
- * `finalStatusLost` drops its final call-status webhook.
+ * is then ignored), gather (digits only: the nested say or play, then `timeout` seconds listening;
+ * the keys a test scripts, as for the Twilio emulator; actionHook with `digits`, or reason `timeout`),
+ * hangup; the end of the list hangs up. Relative hooks must start with '/'.
+ * The REST API creates calls as jambonz-api-server and the feature server do (POST
+ * /v1/Accounts/{sid}/Calls, validated as validateCreateCall validates it; 201 {sid}): the `to` rings
+ * with the behaviour set for it, statuses go to call_status_hook, and once answered call_hook is
+ * requested (with the call's speech `defaults`) and its verbs run. GET of a call returns its
+ * information (call_status) while it is kept, 404 otherwise; a call's `finalStatusLost` drops its
+ * final call-status webhook.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -45,10 +51,42 @@ export class FakeJambonzCall extends PhoneCall {
     from: string,
     to: string,
     readonly app: FakeApplication,
+    readonly direction: 'inbound' | 'outbound' = 'inbound',
   ) {
     super(sid, from, to);
     this.status = 'trying';
   }
+}
+
+/** A create-call `to`, as jambonz-api-server's validateTo accepts it; the endpoint it rings, as staff endpoints are written. */
+function targetEndpoint(to: unknown): string | undefined {
+  const t = (to ?? {}) as Record<string, unknown>;
+  if ((t.type === 'phone' || t.type === 'teams') && typeof t.number === 'string') return t.number;
+  if (t.type === 'user' && typeof t.name === 'string') return `client:${t.name}`;
+  if (t.type === 'sip' && typeof t.sipUri === 'string') return t.sipUri;
+  return undefined;
+}
+
+const SPEECH_SETTINGS = ['speech_synthesis_vendor', 'speech_synthesis_language', 'speech_synthesis_voice', 'speech_recognizer_vendor', 'speech_recognizer_language'];
+
+/** Why jambonz would refuse this create-call body (400), or undefined (jambonz-api-server validateCreateCall, feature server createCallSchema). */
+function createCallError(body: Record<string, unknown>): string | undefined {
+  if (!body.from || typeof body.from !== 'string') return 'missing from parameter';
+  if (!targetEndpoint(body.to)) return `missing or invalid to property: ${JSON.stringify(body.to)}`;
+  // This fake has no applications: a call needs its own hooks and speech settings.
+  if (body.application_sid) return `application_sid not found ${String(body.application_sid)}`;
+  if (SPEECH_SETTINGS.some((k) => !body[k] || typeof body[k] !== 'string')) return `either application_sid or set of ${SPEECH_SETTINGS.join(', ')} required`;
+  if (!body.call_hook) return 'either call_hook or application_sid required';
+  for (const k of ['call_hook', 'call_status_hook']) {
+    const hook = body[k];
+    if (hook === undefined) continue;
+    const url = typeof hook === 'string' ? hook : (hook as { url?: unknown }).url;
+    if (typeof url !== 'string') return `${k} must be string or an object containing a url property`;
+    if (!/^(https?|wss?):/.test(url)) return `${k} url be an absolute url`;
+  }
+  if (body.timeout !== undefined && !Number.isInteger(body.timeout)) return 'Invalid timeout';
+  if (body.tag !== undefined && (typeof body.tag !== 'object' || body.tag === null)) return 'Invalid tag';
+  return undefined;
 }
 
 /** As the feature server checks a document: an array of known verbs with known properties only. */
@@ -61,12 +99,15 @@ export function validateVerbs(json: unknown): JambonzVerb[] {
 export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
   readonly webhooks: JambonzWebhookLog[] = [];
   readonly restRequests: { path: string; body: Record<string, unknown>; status: number }[] = [];
+  /** Calls created through POST /v1/Accounts/{sid}/Calls, in order. */
+  readonly outbound: FakeJambonzCall[] = [];
 
-  /** A caller rings `to`. Resolves once the call webhook has been answered. */
-  async placeCall(from: string, to: string): Promise<FakeJambonzCall> {
+  /** A caller rings `to`, and will press `keys` at its gathers. Resolves once the call webhook has been answered. */
+  async placeCall(from: string, to: string, keys: string[] = []): Promise<FakeJambonzCall> {
     const app = this.numbers.get(to);
     if (!app) throw new Error(`fake jambonz: no number ${to}`);
     const call = new FakeJambonzCall(randomUUID(), from, to, app);
+    call.keys.push(...keys);
     const first = await this.hook(call, app.callHook, {});
     await this.beforeAnswer?.(call);
     // An answer that is not a non-empty verb array rejects the call (SIP 480).
@@ -103,10 +144,11 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
   private callInfo(call: FakeJambonzCall, extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
       call_sid: call.sid,
-      direction: 'inbound',
+      direction: call.direction,
       from: call.from,
-      // The user part of the SIP request URI: carriers commonly send the number without its '+'.
-      to: call.to.replace(/^\+/, ''),
+      // Inbound, the user part of the SIP request URI: carriers commonly send the number without
+      // its '+'. Outbound, the `to` the call was created with.
+      to: call.direction === 'inbound' ? call.to.replace(/^\+/, '') : call.to,
       call_id: call.callId,
       sip_status: call.status === 'trying' ? 100 : 200,
       sip_reason: call.status === 'trying' ? 'Trying' : 'OK',
@@ -159,12 +201,19 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
         let next: JambonzVerb[] | undefined;
         switch (verb.verb) {
           case 'say':
-            call.heard.push(String(verb.text));
+            call.hear(String(verb.text));
             break;
           case 'play':
-            call.heard.push(`[play ${String(verb.url)}]`);
+            call.hear(`[play ${String(verb.url)}]`);
             await sleep(10 * this.timeScale, signal);
             break;
+          case 'gather': {
+            if (!verb.actionHook) break;
+            const results = await this.gather(call, verb, signal);
+            if (signal.aborted || call.over) return;
+            next = await this.hook(call, verb.actionHook as Hook, results);
+            break;
+          }
           case 'pause':
             await sleep(Number(verb.length) * this.timeScale, signal);
             break;
@@ -193,6 +242,26 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
       if (!call.errors.includes(String(err))) call.errors.push(String(err));
       await this.complete(call, 'jambonz');
     }
+  }
+
+  /**
+   * A digits gather: its nested say (heard at once) or play (10 s), keys pressed during it count;
+   * with none, `timeout` seconds (default 15) of listening after it. Digits end at `finishOnKey`
+   * (not included) or at `numDigits`.
+   */
+  private async gather(call: FakeJambonzCall, verb: JambonzVerb, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const say = verb.say as { text?: string } | undefined;
+    const play = verb.play as { url?: string } | undefined;
+    if (say?.text) call.hear(say.text);
+    else if (play?.url) call.hear(`[play ${play.url}]`);
+    call.menusHeard.push(say?.text ?? play?.url ?? '');
+    const pressed = call.keys.shift() ?? '';
+    const finish = typeof verb.finishOnKey === 'string' ? verb.finishOnKey : '';
+    const typed = finish && pressed.includes(finish) ? pressed.slice(0, pressed.indexOf(finish)) : pressed;
+    const digits = typed.slice(0, Number(verb.numDigits ?? 99));
+    if (digits) return { digits, reason: 'dtmfDetected' };
+    await sleep(((play && !say ? 10 : 0) + Number(verb.timeout ?? 15)) * this.timeScale, signal);
+    return { reason: 'timeout' };
   }
 
   private async dial(call: FakeJambonzCall, verb: JambonzVerb, signal: AbortSignal): Promise<Record<string, unknown>> {
@@ -265,6 +334,8 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
       this.restRequests.push({ path: req.url ?? '', body, status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
     };
+    const create = /^\/v1\/Accounts\/([^/]+)\/Calls$/.exec(req.url ?? '');
+    if (req.method === 'POST' && create) return this.createCall(create[1]!, req.headers.authorization, body, reply);
     const m = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+)$/.exec(req.url ?? '');
     if (req.method === 'GET' && m) {
       // Retrieve a call (jambonz-api-server: the call's information from the realtime database, 404 when it has none).
@@ -298,5 +369,57 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
     call.control.abort();
     call.control = new AbortController();
     void this.runApplication(call, verbs, call.control.signal);
+  }
+
+  /** POST /v1/Accounts/{sid}/Calls: validated, answered 201 {sid} once the INVITE is on its way, then rung. */
+  private createCall(account: string, authorization: string | undefined, body: Record<string, unknown>, reply: (status: number, json?: unknown) => void): void {
+    const owner = [...this.numbers.values()].find((a) => a.accountSid === account);
+    if (!owner || authorization !== `Bearer ${owner.apiKey}`) return reply(401, { msg: 'invalid api key' });
+    const error = createCallError(body);
+    if (error) return reply(400, { msg: error });
+    const url = (hook: unknown) => (typeof hook === 'string' ? hook : (hook as { url: string }).url);
+    const app: FakeApplication = { ...owner, callHook: url(body.call_hook), callStatusHook: body.call_status_hook ? url(body.call_status_hook) : '' };
+    const call = new FakeJambonzCall(randomUUID(), String(body.from), targetEndpoint(body.to)!, app, 'outbound');
+    this.calls.set(call.sid, call);
+    this.outbound.push(call);
+    reply(201, { sid: call.sid });
+    void this.ringOutbound(call, body);
+  }
+
+  /**
+   * An outbound call rings its `to` with that endpoint's behaviour (rest:dial): not answered in
+   * `timeout` seconds (default 60) it is cancelled (no-answer, 487); busy 486; failed 503.
+   * Answered, call_hook is requested with the call's speech defaults and what it returns runs.
+   */
+  private async ringOutbound(call: FakeJambonzCall, body: Record<string, unknown>): Promise<void> {
+    const behaviour = this.endpoints.get(call.to) ?? { answer: 'answer' };
+    const status = (callStatus: string, sipStatus: number) => {
+      call.status = callStatus === 'in-progress' ? 'in-progress' : call.status;
+      return this.notify(call, { call_status: callStatus, sip_status: sipStatus });
+    };
+    await status('ringing', 180);
+    const unanswered = async (callStatus: string, sipStatus: number) => {
+      call.status = 'completed';
+      call.control.abort();
+      await this.notify(call, { call_status: callStatus, sip_status: sipStatus });
+    };
+    if (behaviour.answer === 'busy') return unanswered('busy', 486);
+    if (behaviour.answer === 'failed') return unanswered('failed', 503);
+    if (behaviour.answer === 'no-answer') {
+      await sleep(Number(body.timeout ?? 60) * this.timeScale, call.control.signal);
+      return unanswered('no-answer', 487);
+    }
+    await sleep(behaviour.afterMs ?? 0, call.control.signal);
+    if (call.over) return;
+    call.answeredAt = Date.now();
+    await status('in-progress', 200);
+    const defaults = {
+      synthesizer: { vendor: body.speech_synthesis_vendor, language: body.speech_synthesis_language, voice: body.speech_synthesis_voice },
+      recognizer: { vendor: body.speech_recognizer_vendor, language: body.speech_recognizer_language },
+    };
+    const verbs = await this.hook(call, call.app.callHook, { defaults }).catch(() => undefined);
+    // Anything but a verb array ends the call.
+    if (!verbs) return this.complete(call, 'jambonz');
+    await this.runApplication(call, verbs, call.control.signal);
   }
 }

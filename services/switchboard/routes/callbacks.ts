@@ -119,6 +119,7 @@ export default async function callbackRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const practice = practiceFor(request, request.params.ods);
+      if (!app.flow.callbacks.canCallBack(practice)) throw new HttpError(409, `${practice.ods}'s ${practice.provider.kind} account is not set up to place call-backs (see docs/providers.md)`);
       const { body } = request;
       const number = keyedUkNumber(body.number.replace(/^\+44/, '0'));
       if (!number) throw new HttpError(400, `${maskNumber(body.number)} is not a UK number we can call back (01, 02, 03 or 07)`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Instruction } from '../../../shared/callflow/instructions.js';
 import type { InboundCall } from '../../../shared/callflow/flow.js';
-import { openConnect } from '../../../shared/providers/jambonz/connect.js';
+import { isCallbackSealed, openConnect } from '../../../shared/providers/jambonz/connect.js';
 import { checkJambonzSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/providers/jambonz/signature.js';
 import { jambonzBasePath, renderVerbs } from '../../../shared/providers/jambonz/verbs.js';
 import { asE164, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-type Query = { practice?: string; staff?: string; do?: string; seal?: string; path?: string; attempt?: number };
+type Query = { practice?: string; staff?: string; do?: string; seal?: string; path?: string; attempt?: number; callback?: string; tries?: number };
 type Req = FastifyRequest<{ Body: JambonzCallInfo; Querystring: Query }>;
 
 const body = {
@@ -39,11 +39,20 @@ const body = {
 const query = (required: string[] = []) => ({
   type: 'object',
   required,
-  properties: { practice: { type: 'string' }, staff: { type: 'string' }, do: { type: 'string' }, seal: { type: 'string' }, path: { type: 'string', pattern: '^[0-9*#]{0,8}$' }, attempt: { type: 'integer', minimum: 1, maximum: 9 } },
+  properties: {
+    practice: { type: 'string' },
+    staff: { type: 'string' },
+    do: { type: 'string' },
+    seal: { type: 'string' },
+    path: { type: 'string', pattern: '^[0-9*#]{0,8}$' },
+    attempt: { type: 'integer', minimum: 1, maximum: 9 },
+    callback: { type: 'string' },
+    tries: { type: 'integer', minimum: 1, maximum: 9 },
+  },
 });
 const verbsResponse = { 200: { type: 'array', description: 'jambonz verbs', items: { type: 'object', required: ['verb'], additionalProperties: true } } };
 const empty = { 204: { type: 'null', description: 'No content' } };
-const CALL_ROUTES = /\/(call|wait|menu|dial-result|connect)$/;
+const CALL_ROUTES = /\/(call|wait|menu|dial-result|connect|callback-(offer|confirm|number|book))$/;
 
 /**
  * jambonz's edge: JSON webhooks matched to their practice (the `practice` query parameter of
@@ -117,6 +126,45 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
   // Staff legs report here too (they carry parent_call_sid): only the caller's own end counts.
   app.post('/status', { schema: { body, querystring: query(), response: empty } }, async (request: Req, reply) => {
     if (!request.body.parent_call_sid && FINAL_CALL_STATUSES.has(request.body.call_status ?? '')) await app.flow.ended(call(request));
+    return reply.status(204).send();
+  });
+
+  // Call-back: the caller's keypad answers while on the line (a gather's `digits`; none on a timeout).
+  const keypad = { body, querystring: query(['practice']), response: verbsResponse };
+  const digits = (request: Req) => request.body.digits ?? '';
+  app.post('/callback-offer', { schema: keypad }, async (request: Req, reply) => verbs(request, reply, await app.flow.callbacks.onOffer(call(request), digits(request))));
+  app.post('/callback-confirm', { schema: keypad }, async (request: Req, reply) => verbs(request, reply, await app.flow.callbacks.onConfirm(call(request), digits(request))));
+  app.post('/callback-book', { schema: keypad }, async (request: Req, reply) => verbs(request, reply, await app.flow.callbacks.onBook(call(request), digits(request))));
+  app.post('/callback-number', { schema: { ...keypad, querystring: query(['practice', 'tries']) } }, async (request: Req, reply) =>
+    verbs(request, reply, await app.flow.callbacks.onKeyedNumber(call(request), digits(request), request.query.tries!)),
+  );
+
+  // Call-back: the outbound legs (JambonzLiveCalls.placeCall), staff phone first, then the patient.
+  // Their hooks are sealed for their step, call-back and staff member: jambonz does not sign URLs.
+  const leg = (step: string) => async (request: Req) => {
+    const { callback, staff, seal } = request.query;
+    if (!isCallbackSealed(request.practice!, step, callback!, staff!, seal!)) throw new HttpError(403, 'the call-back hook was not sealed by Switchboard for this call-back');
+  };
+  const legSchema = (response: object) => ({ body, querystring: query(['practice', 'callback', 'staff', 'seal']), response });
+  const cb = (request: Req) => [request.practice!, request.query.callback!, request.query.staff!] as const;
+
+  // The call hook of the call to the staff phone, fetched once they answer.
+  app.post('/callback-staff', { schema: legSchema(verbsResponse), preHandler: leg('callback-staff') }, async (request: Req, reply) =>
+    verbs(request, reply, await app.flow.callbacks.onStaffAnswered(...cb(request))),
+  );
+  // The patient's leg answered (the dial's confirmHook): always `[]`, so the two are bridged.
+  app.post('/callback-answered', { schema: legSchema(verbsResponse), preHandler: leg('callback-answered') }, async (request: Req, reply) => {
+    await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!).catch((err: unknown) => request.log.error({ err }, 'call-back answer not recorded'));
+    return reply.send([]);
+  });
+  // The patient's leg ended (the dial's actionHook, on the staff leg); no talk time: it is measured.
+  app.post('/callback-result', { schema: legSchema(verbsResponse), preHandler: leg('callback-result') }, async (request: Req, reply) =>
+    verbs(request, reply, await app.flow.callbacks.onPatientLegEnded(...cb(request), dialOutcome(request.body), undefined)),
+  );
+  // The staff leg's call-status hook. The patient's leg reports here too (with parent_call_sid): not ours to act on.
+  app.post('/callback-staff-status', { schema: legSchema(empty), preHandler: leg('callback-staff-status') }, async (request: Req, reply) => {
+    const status = request.body.call_status ?? '';
+    if (!request.body.parent_call_sid && FINAL_CALL_STATUSES.has(status)) await app.flow.callbacks.onStaffLegEnded(...cb(request), dialOutcome({ dial_call_status: status }));
     return reply.status(204).send();
   });
 }

@@ -1,5 +1,6 @@
 import type { Instruction, Step } from '../../callflow/instructions.js';
 import type { JambonzAccount, Practice } from '../../directory/types.js';
+import { callbackSeal } from './connect.js';
 
 /** A jambonz verb as its JSON document holds it (@jambonz/verb-specifications specs.json). */
 export type JambonzVerb = { verb: string } & Record<string, unknown>;
@@ -15,11 +16,26 @@ export function jambonzBasePath(publicUrl: string): string {
 
 export function jambonzStepUrl(basePath: string, practice: Practice, next: Step): string {
   const q = new URLSearchParams({ practice: practice.ods });
-  if (next.step === 'menu') {
-    q.set('path', next.path);
-    q.set('attempt', String(next.attempt));
-  } else if ('staffId' in next) {
-    q.set('staff', next.staffId);
+  switch (next.step) {
+    case 'menu':
+      q.set('path', next.path);
+      q.set('attempt', String(next.attempt));
+      break;
+    case 'callback-number':
+      q.set('tries', String(next.tries));
+      break;
+    case 'dial-result':
+    case 'staff-answered':
+      q.set('staff', next.staffId);
+      break;
+    case 'callback-staff':
+    case 'callback-staff-status':
+    case 'callback-answered':
+    case 'callback-result':
+      q.set('callback', next.callbackId);
+      q.set('staff', next.staffId);
+      q.set('seal', callbackSeal(practice, next.step, next.callbackId, next.staffId));
+      break;
   }
   return `${basePath}/${next.step}?${q}`;
 }
@@ -30,7 +46,7 @@ export function jambonzAccount(practice: Practice): JambonzAccount {
 }
 
 /** The dial target for a staff endpoint: a number, a SIP URI, or a user registered with jambonz. */
-function dialTarget(endpoint: string): Record<string, string> {
+export function dialTarget(endpoint: string): Record<string, string> {
   if (/^sips?:/.test(endpoint)) return { type: 'sip', sipUri: endpoint };
   if (endpoint.startsWith('client:')) return { type: 'user', name: endpoint.slice('client:'.length) };
   return { type: 'phone', number: endpoint };
@@ -45,7 +61,7 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
   const { ttsVendor } = jambonzAccount(ctx.practice);
   // `synthesizer` requires a vendor; without one the jambonz application's speech settings apply.
   const synthesizer = ttsVendor ? { synthesizer: { vendor: ttsVendor, language: ctx.practice.language, ...(ctx.practice.voice ? { voice: ctx.practice.voice } : {}) } } : {};
-  const render = (i: Instruction): JambonzVerb => {
+  const render = (i: Instruction): JambonzVerb | JambonzVerb[] => {
     switch (i.verb) {
       case 'say':
         return { verb: 'say', text: i.text, ...synthesizer };
@@ -56,13 +72,26 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
       case 'redirect':
         return { verb: 'redirect', actionHook: url(i.next) };
       case 'dial':
-        return { verb: 'dial', target: [dialTarget(i.endpoint)], timeout: i.timeoutSeconds, actionHook: url(i.onEnd), confirmHook: url(i.onAnswer) };
+        return { verb: 'dial', target: [dialTarget(i.endpoint)], ...(i.callerId ? { callerId: i.callerId } : {}), timeout: i.timeoutSeconds, actionHook: url(i.onEnd), confirmHook: url(i.onAnswer) };
       case 'gather': {
-        // jambonz nests one prompt in a gather: the spoken parts joined, or the first audio.
+        // jambonz nests one prompt in a gather, say or play, and starts its timeout when that ends:
+        // the spoken parts are joined, and pauses become time listened in silence. Audio alongside
+        // speech (hold music after an announcement) cannot be nested too: it plays as the gather's
+        // prompt, the speech going just before it (keys count from the music on).
         const text = i.prompt.flatMap((p) => (p.verb === 'say' ? [p.text] : [])).join(' ');
         const audio = i.prompt.find((p) => p.verb === 'play');
-        const prompt = text ? { say: { text, ...synthesizer } } : audio?.verb === 'play' ? { play: { url: audio.url } } : {};
-        return { verb: 'gather', input: ['digits'], numDigits: i.numDigits, timeout: i.timeoutSeconds, actionHook: url(i.next), ...prompt };
+        const silence = i.prompt.reduce((s, p) => s + (p.verb === 'pause' ? p.seconds : 0), 0);
+        const say = text ? { say: { text, ...synthesizer } } : undefined;
+        const gather: JambonzVerb = {
+          verb: 'gather',
+          input: ['digits'],
+          numDigits: i.numDigits,
+          ...(i.finishOnKey ? { finishOnKey: i.finishOnKey } : {}),
+          timeout: i.timeoutSeconds + Math.round(silence),
+          actionHook: url(i.next),
+          ...(audio?.verb === 'play' ? { play: { url: audio.url } } : say),
+        };
+        return say && audio ? [{ verb: 'say', ...say.say }, gather] : gather;
       }
       case 'transfer':
         return { verb: 'dial', target: [dialTarget(i.number)] };
@@ -70,5 +99,5 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
         return { verb: 'hangup' };
     }
   };
-  return instructions.map(render);
+  return instructions.flatMap(render);
 }

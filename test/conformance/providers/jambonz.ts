@@ -1,10 +1,10 @@
 import type { Test } from 'tap';
 import type { Directory } from '../../../shared/directory/directory.js';
 import type { Practice } from '../../../shared/directory/types.js';
-import { connectUrl } from '../../../shared/providers/jambonz/connect.js';
+import { callbackSeal, connectUrl } from '../../../shared/providers/jambonz/connect.js';
 import { jambonzSignatureHeader } from '../../../shared/providers/jambonz/signature.js';
 import { FakeJambonz, validateVerbs, type FakeJambonzCall, type JambonzVerb } from '../../fakes/jambonz.js';
-import { RIVERSIDE } from '../../fixtures/directories.js';
+import { ALICE_SIP, RIVERSIDE } from '../../fixtures/directories.js';
 import type { Answer, SendOptions, TestCall, TestProvider, Webhook } from '../provider.js';
 
 const ACCOUNTS = {
@@ -34,6 +34,7 @@ function fieldsFor(webhook: Webhook): Record<string, unknown> {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+const CALLBACK = 'F81001-00000000000000aa';
 
 /** jambonz: its fake feature server and REST API, and its webhooks signed as the feature server signs. */
 export async function jambonzProvider(t: Test): Promise<TestProvider> {
@@ -57,7 +58,9 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
     kind: 'jambonz',
     signaturesExpire: true,
     env: { JAMBONZ_API_BASE: fake.url },
-    account: (n) => `{ kind: jambonz, accountSid: ${ACCOUNTS[n].sid}, apiKey: ${ACCOUNTS[n].apiKey}, webhookSecret: ${ACCOUNTS[n].secret} }`,
+    // A speech vendor and (the practices') voice: what placing a call outside an application needs.
+    account: (n) => `{ kind: jambonz, accountSid: ${ACCOUNTS[n].sid}, apiKey: ${ACCOUNTS[n].apiKey}, webhookSecret: ${ACCOUNTS[n].secret}, ttsVendor: google }`,
+    voice: 'en-GB-Wavenet-A',
     connect(directory: Directory, baseUrl: string) {
       for (const p of directory.practices) {
         if (p.provider.kind !== 'jambonz') continue;
@@ -66,7 +69,26 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
         for (const n of p.numbers) fake.addNumber(n, { accountSid, apiKey, webhookSecret, callHook: `${baseUrl}/v1/jambonz/call`, callStatusHook: `${baseUrl}/v1/jambonz/status?practice=${p.ods}` });
       }
     },
-    placeCall: (from, to) => fake.placeCall(from, to),
+    placeCall: (from, to, keys) => fake.placeCall(from, to, keys),
+    outbound: () => fake.outbound,
+    checkPlaceCall(t: Test, call: TestCall, staffId: string, patient: string) {
+      const create = fake.restRequests.find((r) => r.path === `/v1/Accounts/${ACCOUNTS[1].sid}/Calls` && r.status === 201 && (r.body.to as { sipUri?: string }).sipUri === call.to);
+      t.ok(create, 'the staff phone was rung through the REST API (201)');
+      const seal = '[0-9a-f]{64}';
+      t.match(create?.body, {
+        from: RIVERSIDE,
+        to: { type: 'sip', sipUri: ALICE_SIP },
+        call_hook: { url: new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v1/jambonz/callback-staff\\?practice=F81001&callback=F81001-[0-9a-f]{16}&staff=${staffId}&seal=${seal}$`), method: 'POST' },
+        call_status_hook: { url: new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v1/jambonz/callback-staff-status\\?.*&seal=${seal}$`), method: 'POST' },
+        timeout: 60,
+        speech_synthesis_vendor: 'google',
+        speech_synthesis_language: 'en-GB',
+        speech_synthesis_voice: 'en-GB-Wavenet-A',
+      }, 'absolute, sealed hooks and the speech settings jambonz requires without an application');
+      const answered = fake.webhooks.find((w) => w.url.includes('/v1/jambonz/callback-staff?') && w.payload.call_sid === call.sid);
+      const dial = (JSON.parse(answered?.body ?? '[]') as JambonzVerb[]).find((v) => v.verb === 'dial');
+      t.match(dial, { target: [{ type: 'phone', number: patient }], callerId: RIVERSIDE, actionHook: new RegExp(`^/v1/jambonz/callback-result\\?.*&seal=${seal}$`), confirmHook: /^\/v1\/jambonz\/callback-answered\?/ }, "the patient is dialled from the staff member's leg, '/'-relative hooks");
+    },
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeJambonzCall),
@@ -132,6 +154,7 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
         return post(switchboardUrl + path, raw, jambonzSignatureHeader(ACCOUNTS[1].secret, raw)).then((r) => r.status);
       };
       const connectPath = (forCall: string) => connectUrl('/v1/jambonz', riverside, forCall, dialAlice);
+      const callbackPath = (step: string, staff: string, seal: string) => `/v1/jambonz/${step}?${new URLSearchParams({ practice: 'F81001', callback: CALLBACK, staff, seal })}`;
       return [
         {
           name: 'a body changed after it was signed',
@@ -149,6 +172,14 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
         },
         { name: 'a connect hook whose seal was altered', send: () => signedPost(connectPath(sid).replace(/seal=[0-9a-f]/, 'seal=x'), info(sid, 1, fieldsFor('wait'))) },
         { name: 'a connect hook sealed for another call', send: () => signedPost(connectPath(`${sid}-other`), info(sid, 1, fieldsFor('wait'))) },
+        {
+          name: 'a call-back hook sealed for another step',
+          send: () => signedPost(callbackPath('callback-result', 'alice', callbackSeal(riverside, 'callback-staff', CALLBACK, 'alice')), info(sid, 1, fieldsFor('dial-no-answer'))),
+        },
+        {
+          name: 'a call-back hook sealed for another member of staff',
+          send: () => signedPost(callbackPath('callback-staff', 'alice', callbackSeal(riverside, 'callback-staff', CALLBACK, 'bob')), info(sid, 1, fieldsFor('wait'))),
+        },
       ];
     },
   };

@@ -50,8 +50,23 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
     signaturesExpire: false,
     env: { TWILIO_API_BASE: fake.url },
     account: (n) => `{ kind: twilio, accountSid: ${ACCOUNTS[n].sid}, authToken: ${ACCOUNTS[n].token} }`,
+    voice: 'Polly.Amy',
     connect: (directory: Directory, baseUrl: string) => pointNumbersAt(fake, directory, baseUrl),
-    placeCall: (from, to) => fake.placeCall(from, to),
+    placeCall: (from, to, keys) => fake.placeCall(from, to, keys),
+    outbound: () => fake.outbound,
+    checkPlaceCall: (t: Test, call: TestCall, staffId: string, patient: string) => {
+      const create = fake.restRequests.find((r) => r.path === `/2010-04-01/Accounts/${ACCOUNTS[1].sid}/Calls.json` && r.params.To === call.to);
+      t.equal(create?.status, 201, 'the staff phone was rung through the Calls API');
+      t.match(create?.params, {
+        From: RIVERSIDE,
+        Url: new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v1/twilio/callback-staff\\?practice=F81001&callback=F81001-[0-9a-f]{16}&staff=${staffId}$`),
+        StatusCallback: /\/v1\/twilio\/callback-staff-status\?/,
+        Timeout: '60',
+      });
+      const answered = fake.webhooks.find((w) => w.url.includes('/v1/twilio/callback-staff?') && w.params.CallSid === call.sid);
+      t.match(answered?.body, `callerId="${RIVERSIDE}"`, 'the patient is dialled from the practice number');
+      t.match(answered?.body, `>${patient}</Number>`);
+    },
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
     hangUp: (call) => fake.hangUp(call as FakeCall),

@@ -4,7 +4,7 @@ import { jambonzSignatureHeader } from '../../../../shared/providers/jambonz/sig
 import { validateVerbs } from '../../../fakes/jambonz.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
-import { EXAMPLE_YAML, RIVERSIDE } from '../../../fixtures/directories.js';
+import { EXAMPLE_YAML, PRACTICE_TOKEN, RIVERSIDE } from '../../../fixtures/directories.js';
 
 const ACCOUNT = '4a0f2b1c-5d6e-4f70-8a9b-0c1d2e3f4a01';
 const SECRET = 'wh_secret_riverside';
@@ -43,4 +43,18 @@ t.test('when the flow cannot run, a jambonz caller is held and retried, never cu
   const verbs = validateVerbs(JSON.parse(res.text));
   t.match(verbs, [{ verb: 'say', text: /please hold on/ }, { verb: 'pause', length: 5 }, { verb: 'redirect', actionHook: '/v1/jambonz/wait?practice=F81001' }], 'hold, then the wait loop (which queues the call afresh)');
   redis.child.kill('SIGCONT');
+});
+
+t.test('call-backs need the speech settings jambonz requires of a call placed outside an application', async (t) => {
+  const book = async (yaml: string) => {
+    const redis = await privateRedis(t);
+    const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: parseDirectory(yaml, 'jambonz'), env: { JAMBONZ_API_BASE: 'http://127.0.0.1:9' } });
+    const start = Date.now() + 3_600_000;
+    return sb.api('POST', '/v1/practices/F81001/callbacks', PRACTICE_TOKEN, { number: '07700 900555', windowStart: new Date(start).toISOString(), windowEnd: new Date(start + 3_600_000).toISOString() });
+  };
+  const without = await book(EXAMPLE_YAML.replace(/provider: \{ kind: twilio[^}]*\}/, `provider: { kind: jambonz, accountSid: ${ACCOUNT}, apiKey: 5b1e3c2d-6e7f-4a81-9bac-1d2e3f4a5b01, webhookSecret: ${SECRET} }`));
+  t.equal(without.status, 409, 'without ttsVendor and voice no call-back can be booked (nor is one offered)');
+  t.match(without.body.detail, /not set up to place call-backs/);
+  const withSpeech = await book(EXAMPLE_YAML.replace(/provider: \{ kind: twilio[^}]*\}/, `provider: { kind: jambonz, accountSid: ${ACCOUNT}, apiKey: 5b1e3c2d-6e7f-4a81-9bac-1d2e3f4a5b01, webhookSecret: ${SECRET}, ttsVendor: google }\n    voice: en-GB-Wavenet-A`));
+  t.equal(withSpeech.status, 201, 'with them, it can');
 });

@@ -81,6 +81,24 @@ t.test('verbs: rendered to specs.json, with hooks relative to the public URL', a
   t.throws(() => validateVerbs([{ verb: 'say', text: 'x', synthesizer: { language: 'en-GB' } }]), /missing value for vendor/, 'which is why no vendor means no synthesizer');
 });
 
+t.test('keypad prompts: one nested prompt, pauses listened through, hold music after the words', async (t) => {
+  const practice = practiceWith();
+  const ctx = { basePath: '/v1/jambonz', practice };
+  const offer = (hold: Instruction & ({ verb: 'pause' } | { verb: 'play' })): Instruction => ({
+    verb: 'gather', numDigits: 1, timeoutSeconds: 1, next: { step: 'callback-offer' }, prompt: [{ verb: 'say', text: 'You are number 2.' }, { verb: 'say', text: 'Press 1.' }, hold],
+  });
+  const silent = renderVerbs([offer({ verb: 'pause', seconds: 30 })], ctx);
+  t.same(silent, [{ verb: 'gather', input: ['digits'], numDigits: 1, timeout: 31, actionHook: '/v1/jambonz/callback-offer?practice=F81001', say: { text: 'You are number 2. Press 1.' } }], 'the hold pause is time listened after the words');
+  const music = renderVerbs([offer({ verb: 'play', url: 'https://audio.example/hold.mp3' })], ctx);
+  t.same(music, [
+    { verb: 'say', text: 'You are number 2. Press 1.' },
+    { verb: 'gather', input: ['digits'], numDigits: 1, timeout: 1, actionHook: '/v1/jambonz/callback-offer?practice=F81001', play: { url: 'https://audio.example/hold.mp3' } },
+  ], 'hold music cannot be nested with words: they go just before it');
+  const keyed = renderVerbs([{ verb: 'gather', numDigits: 13, finishOnKey: '#', timeoutSeconds: 10, next: { step: 'callback-number', tries: 2 }, prompt: [{ verb: 'say', text: 'Key it in.' }] }], ctx);
+  t.match(keyed, [{ verb: 'gather', numDigits: 13, finishOnKey: '#', actionHook: '/v1/jambonz/callback-number?practice=F81001&tries=2' }]);
+  for (const v of [silent, music, keyed]) t.doesNotThrow(() => validateVerbs(v), 'valid by @jambonz/verb-specifications');
+});
+
 t.test('dial results: jambonz gives no duration, and a caller who left is nobody failing to answer', async (t) => {
   t.equal(dialOutcome({ dial_call_status: 'completed', call_status: 'in-progress' }), 'answered');
   t.equal(dialOutcome({ dial_call_status: 'completed', call_status: 'completed' }), 'answered', 'the caller hung up on staff: still a conversation');

@@ -176,12 +176,18 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
-    const view = await this.deps.queue.enqueue(shard, { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice) }, this.now());
+    // Queued and paired in one step: no other pairing can reach this caller before we answer them.
+    const { pairs, ...view } = await this.deps.queue.enqueue(
+      shard,
+      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice) },
+      this.now(),
+      { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) },
+    );
     this.deps.log.info({ callId, practice: practice.ods, team, caller: maskNumber(call.from), position: view.position, route: joining.route }, 'call queued');
+    const own = await this.connectAll(shard, pairs, callId);
+    if (own) return [...joining.intro, ...own];
     if (view.state === 'ended') return [{ verb: 'hangup' }];
     if (view.state !== 'queued') return [...joining.intro, ...this.holdThenWait(practice)];
-    const own = await this.pairAndConnect(shard, [team], callId);
-    if (own) return [...joining.intro, ...own];
     return [...joining.intro, ...this.announceAndHold(call, view)];
   }
 
@@ -363,9 +369,12 @@ export class CallFlow {
    * the current webhook can answer with them directly.
    */
   async pairAndConnect(shard: string, teams: string[], ownCallId?: string): Promise<Instruction[] | undefined> {
-    // The rest of the shard's teams follow: staff held back for a team they serve first must still be used there.
-    const walk = [...new Set([...teams, ...this.shardTeams(shard)])];
-    return this.connectAll(shard, await this.deps.queue.dispatch(shard, walk, this.now(), this.leaseMs(shard)), ownCallId);
+    return this.connectAll(shard, await this.deps.queue.dispatch(shard, this.walk(shard, teams), this.now(), this.leaseMs(shard)), ownCallId);
+  }
+
+  /** Teams to pair in, these first; the rest of the shard's follow: staff held back for a team they serve first must still be used there. */
+  private walk(shard: string, teams: string[]): string[] {
+    return [...new Set([...teams, ...this.shardTeams(shard)])];
   }
 
   /** The shard's upkeep (see sweep), then its pairings connected. */

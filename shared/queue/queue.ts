@@ -151,10 +151,11 @@ export class CallQueue {
     return state as CallState;
   }
 
-  async enqueue(shard: string, call: NewCall, now: number): Promise<QueueView> {
+  /** Queues the caller, then (given `dispatch`) pairs waiting callers with free staff in the same step. */
+  async enqueue(shard: string, call: NewCall, now: number, dispatch?: { teams: string[]; leaseMs: number }): Promise<QueueView & { pairs: Pairing[] }> {
     const p = this.prefix(shard);
-    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0]);
-    return toView(r);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, ...(dispatch?.teams ?? [])]);
+    return { ...toView(r.slice(0, 7)), pairs: toPairings(r.slice(7)) };
   }
 
   /** Notes on the call that it met a closed practice or team (its record says so). */

@@ -3,14 +3,21 @@
   caller already is. A call in the IVR stage moves on to the queue; a call never seen is created.
   KEYS[1] call hash
   ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route,
-        silentAfterMs (see includes/position heardFrom)
-  Returns {state, position, waiting, aht, samples, staffOn}
+        silentAfterMs (see includes/position heardFrom), leaseMs, team... to dispatch
+  Then, in the same step, dispatch as dispatch-1 does over the teams given (none: no dispatch), so
+  nobody else can pair the new caller before this webhook has answered them (a provider cannot
+  redirect a call whose first answer is still on its way).
+  Returns {state, position, waiting, aht, samples, staffOn, team, pairings...} with the caller's view
+  after the dispatch, and pairings flat as dispatch returns them.
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 -- Priority callers are ordered among themselves by arrival, all ahead of everyone else.
 local PRIORITY_HEAD = 1e12
 -- @include "includes/position"
+-- @include "includes/staff"
+-- @include "includes/calls"
+-- @include "includes/dispatch"
 
 local state = redis.call('HGET', callKey, 'state')
 if not state or state == 'ivr' then
@@ -24,4 +31,7 @@ if not state or state == 'ivr' then
   redis.call('ZADD', prefix .. 'q:' .. ARGV[4], seq, callId)
 end
 heardFrom(prefix, callKey, callId, now, tonumber(ARGV[11]) or 0)
-return queueView(prefix, callKey, callId)
+local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 13)}, {})
+local view = queueView(prefix, callKey, callId)
+for _, v in ipairs(pairings) do view[#view + 1] = v end
+return view

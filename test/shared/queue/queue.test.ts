@@ -79,3 +79,15 @@ t.test('one sweep releases a finished wrap-up and gives that member of staff the
   t.match(swept, { reaped: 0, released: 1, pairs: [{ callId: 't:2', staffId: 'a', kind: 'call', arrivedAt: 2001 }] });
   t.same(await q.sweep(SHARD, [TEAM], 78_001, 60_000), { reaped: 0, released: 0, pairs: [] }, 'nothing left to do');
 });
+
+t.test('joining and pairing are one step: a caller arriving to a free member of staff is paired as they join', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 1000);
+  const first = await q.enqueue(SHARD, call(1), 2000, { teams: [TEAM], leaseMs: 60_000 });
+  t.match(first, { state: 'connecting', pairs: [{ callId: 't:1', staffId: 'a', arrivedAt: 2000 }] }, 'paired in the same script that queued them');
+  const second = await q.enqueue(SHARD, call(2), 2001, { teams: [TEAM], leaseMs: 60_000 });
+  t.match(second, { state: 'queued', position: 1, pairs: [] }, 'nobody free: queued, and the view is taken after the dispatch');
+  t.same((await q.enqueue(SHARD, call(2), 2002, { teams: [TEAM], leaseMs: 60_000 })).position, 1, 'a repeated webhook changes nothing');
+  t.same((await q.enqueue(SHARD, call(3), 2003)).pairs, [], 'without teams to dispatch, only queued');
+});

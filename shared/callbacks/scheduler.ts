@@ -69,7 +69,12 @@ export class CallbackScheduler {
 
   async close(): Promise<void> {
     // With Redis unreachable BullMQ's close would wait for it forever: give it two seconds.
-    const closing = Promise.all([this.worker?.close(), this.queue.close()]);
+    const closing = (async () => {
+      // A connection closed while still starting drops its listeners, then reports the failed start
+      // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
+      await this.worker?.waitUntilReady().catch(() => undefined);
+      await Promise.all([this.worker?.close(), this.queue.close()]);
+    })();
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     // BullMQ leaves connections it was given open. (Its own blocking connection keeps retrying if
     // Redis has gone for good; the service process exits regardless: main.ts calls process.exit.)

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,10 @@ export interface RunResult {
   unaccounted: string[];
   /** Every call-back the service holds at the end of the run, as its API lists them. */
   callbacks: CallbackOutcome[];
+  /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
+  serviceLatency: { le: number; share: number }[];
+  /** Event-loop delay (ms) over the run, of the service (from its /metrics) and of the simulator: a stalled process delays every webhook it handles. */
+  eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
 }
 
 /** A call-back as GET /v1/practices/:ods/callbacks shows it. */
@@ -261,14 +266,18 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       await Promise.all(practice.staff.map((s, i) => presence(practice, s.id, i < signedIn ? 'available' : 'offline')));
     };
 
-    const before = await redisCommandCounts(redis);
-    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
-    const startedAt = Date.now() + 500;
+    // Staff sign in before the lines open, as they do at 8am; the clock of the run starts after.
     const roster = [...scenario.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute);
     await inBatches(practices, 50, async (p) => {
       await setPresence(p, roster[0]!.staff);
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
+    const before = await redisCommandCounts(redis);
+    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    await readServiceMetrics(url); // starts the service's event-loop gauges afresh for the run
+    const startedAt = Date.now() + 500;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     for (const step of roster.slice(1)) {
       if (step.fromMinute < arrivalMinutes + drainMinutes) at(startedAt + step.fromMinute * 60 * timeScale, () => void inBatches(practices, 50, (p) => setPresence(p, step.staff)));
     }
@@ -303,6 +312,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     // Whoever is still waiting is hung up: the run is over, not their patience.
     stopping = true;
     const stoppedAt = Date.now();
+    loop.disable();
+    const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(url);
+    const eventLoop = { service: serviceLoop, simulator: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
     for (const t of timers) clearTimeout(t);
     // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
     await inBatches([...bySid.values()], 100, async (entry) => cutOff(entry));
@@ -316,13 +328,34 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
     const callbacks = await readCallbacks(url, practices);
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks };
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
   } finally {
     service?.child.kill('SIGTERM');
     await fake.stop();
     redis.disconnect();
     redisServer.child.kill('SIGKILL');
   }
+}
+
+/**
+ * The service's own measure of its webhooks (switchboard_webhook_duration_seconds from /metrics,
+ * every route together): Fastify's time from reading a request to sending its answer. The
+ * emulator's figures include its own delays on a shared machine; these do not. And its event-loop delay.
+ */
+async function readServiceMetrics(url: string): Promise<{ latency: RunResult['serviceLatency']; eventLoop: { p99: number; max: number } }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run.
+  const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  const byBound = new Map<number, number>();
+  for (const m of text.matchAll(/^switchboard_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+    byBound.set(le, (byBound.get(le) ?? 0) + Number(m[2]));
+  }
+  const total = byBound.get(Infinity) ?? 0;
+  return {
+    latency: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, n]) => ({ le, share: total ? n / total : 0 })),
+    eventLoop: { p99: gauge('p99'), max: gauge('max') },
+  };
 }
 
 /** Call-backs still to be made (or being made). */

@@ -3,9 +3,12 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
 
-/** Work to do at a time: retry an unanswered call-back, open or close a booked call-back's window. */
+/**
+ * Work to do at a time: retry an unanswered call-back, open or close a booked call-back's window,
+ * or (practices that flag call-backs at closing) end one not made by closing time.
+ */
 export interface CallbackJob {
-  type: 'retry' | 'open' | 'close';
+  type: 'retry' | 'open' | 'close' | 'closing';
   practice: string;
   callbackId: string;
 }

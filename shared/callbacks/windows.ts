@@ -50,7 +50,7 @@ function onDay(date: string, w: CallbackWindow): { start: number; end: number } 
 }
 
 /** The instant of a London wall-clock time on the day that begins at `midnight`. */
-function atTime(midnight: number, hhmm: string): number {
+export function atTime(midnight: number, hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   const guess = midnight + (h * 60 + m) * 60_000;
   // Across a clock change the day's offset moves; correct by what the wall clock reads.

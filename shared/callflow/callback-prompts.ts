@@ -11,12 +11,15 @@ export const callbackPrompts = {
   keyIn: () => 'Please key in the UK phone number to call you back on, starting with 0, then press the hash key.',
   notUk: () => 'Sorry, that is not a UK phone number we can call back.',
   backToQueue: () => 'You are still in the queue, in the same place.',
-  requested: (estimate: WaitEstimate, practiceName: string) => {
+  requested: (estimate: WaitEstimate, practiceName: string, atClosing?: { time: string; mode: 'carry' | 'flag' }) => {
     const when =
       estimate.basis === 'none' || estimate.seconds < 60
         ? 'as soon as someone is free'
         : `in about ${roundedMinutes(estimate.seconds)} minutes${estimate.basis === 'hedged' ? ', but we cannot be sure' : ''}`;
-    return `Thank you. You have kept your place in the queue. We expect to call you back ${when}. The call will come from ${practiceName}. You can hang up now.`;
+    const closing = !atClosing
+      ? ''
+      : ` If we cannot call you back before we close at ${atClosing.time}, ${atClosing.mode === 'carry' ? 'we will call you back when we next open' : 'a member of staff will follow up your request'}.`;
+    return `Thank you. You have kept your place in the queue. We expect to call you back ${when}. The call will come from ${practiceName}.${closing} You can hang up now.`;
   },
   // "For Tuesday morning …", not "For on Tuesday morning …" (the label is worded for "call you back on Tuesday …").
   chooseWindow: (labels: string[]) => `${labels.map((l, i) => `For ${l.replace(/^on /, '')}, press ${i + 1}.`).join(' ')}`,

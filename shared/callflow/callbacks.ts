@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { callableNumber, keyedUkNumber } from '../callbacks/numbers.js';
 import type { CallbackJob } from '../callbacks/scheduler.js';
-import { bookableWindows, type BookableWindow } from '../callbacks/windows.js';
+import { atTime, bookableWindows, spokenTime, type BookableWindow } from '../callbacks/windows.js';
 import type { Practice } from '../directory/types.js';
 import { maskNumber } from '../log.js';
 import type { Closure } from '../queue/closures.js';
@@ -11,6 +11,8 @@ import { estimateWait } from './estimate.js';
 import type { CallFlowDeps, InboundCall } from './flow.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf } from './ports.js';
+import { closesToday, londonMoment } from './hours.js';
+import { londonMidnight } from '../london-time.js';
 
 /** What the call-back flow borrows from the call flow it is part of. */
 export interface CallbackHost {
@@ -102,7 +104,15 @@ export class CallbackFlow {
     if (request.result === 'stale') return this.backToQueue(call);
     this.deps.log.info({ callId, callbackId: request.callbackId, caller: maskNumber(pending), position: request.position }, 'call-back requested');
     const view = await this.deps.queue.position(shard, `cb:${request.callbackId}`, this.now());
-    return [{ verb: 'say', text: say.requested(estimateWait(view), call.practice.name) }, { verb: 'hangup' }];
+    const estimate = estimateWait(view);
+    const closing = this.closingTime(call.practice);
+    if (closing !== undefined && call.practice.callbackAtClosing === 'flag') {
+      await this.schedule({ type: 'closing', practice: call.practice.ods, callbackId: request.callbackId }, closing.at, `closing-${request.callbackId}`);
+    }
+    // The caller hears what happens at closing only when the expected call-back comes near it.
+    const late = closing !== undefined && estimate.basis !== 'none' && this.now() + estimate.seconds * 1000 >= closing.at;
+    const atClosing = late ? { time: spokenTime(closing.hhmm), mode: call.practice.callbackAtClosing } : undefined;
+    return [{ verb: 'say', text: say.requested(estimate, call.practice.name, atClosing) }, { verb: 'hangup' }];
   }
 
   async onKeyedNumber(call: InboundCall, digits: string, tries: number): Promise<Instruction[]> {
@@ -227,8 +237,9 @@ export class CallbackFlow {
     const practice = this.directory.practice(job.practice);
     if (!practice) return;
     const shard = this.shard(practice);
-    if (job.type === 'close') {
-      await this.deps.queue.closeCallback(shard, job.callbackId, 'failed', 'window-missed', practice.callRecordRetentionDays * 86_400_000, this.now());
+    if (job.type === 'close' || job.type === 'closing') {
+      // Only one not yet made is closed (a call-back being made, or made, is left alone).
+      await this.deps.queue.closeCallback(shard, job.callbackId, 'failed', job.type === 'close' ? 'window-missed' : 'closed', practice.callRecordRetentionDays * 86_400_000, this.now());
       return;
     }
     const moved = await this.deps.queue.requeueCallback(shard, job.callbackId, job.type === 'open' ? 'booked' : 'retry-wait', this.now());
@@ -247,6 +258,15 @@ export class CallbackFlow {
     const cb = await this.deps.queue.callback(shard, callbackId);
     if (moved === 'queued' && cb) await this.host.pairAndConnect(shard, [cb.team]);
     return moved;
+  }
+
+  /** When the practice closes today, if it is open now and its hours say. */
+  private closingTime(practice: Practice): { at: number; hhmm: string } | undefined {
+    const now = londonMoment(this.now());
+    const minute = closesToday(practice.hours, now, this.directory.bankHolidays);
+    if (minute === undefined) return undefined;
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    return { at: atTime(londonMidnight(now.date), hhmm), hhmm };
   }
 
   private schedule(job: CallbackJob, at: number, jobId: string): Promise<void> {

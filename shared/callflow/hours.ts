@@ -63,6 +63,14 @@ export function reopensToday(hours: WeeklyHours | undefined, at: LondonMoment, b
   return later === undefined ? undefined : `${String(Math.floor(later / 60)).padStart(2, '0')}:${String(later % 60).padStart(2, '0')}`;
 }
 
+/** When (minute of the London day) the practice closes for the day, if it is open at `at` and closes today. */
+export function closesToday(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): number | undefined {
+  if (!hours) return undefined;
+  const ranges = rangesOn(hours, at, bankHolidays);
+  if (!ranges.some(([from, to]) => at.minute >= from && at.minute < to)) return undefined;
+  return Math.max(...ranges.map(([, to]) => to));
+}
+
 /** A range must close after it opens. */
 export function badRange(range: string): boolean {
   const [from, to] = range.split('-');

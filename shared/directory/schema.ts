@@ -138,6 +138,7 @@ export const directorySchema = {
           callbackOfferAfterSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 120 },
           callbackRetrySeconds: { type: 'integer', minimum: 30, maximum: 7200, default: 300 },
           callbackAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+          callbackAtClosing: { enum: ['carry', 'flag'], default: 'carry' },
           callbackWindows: {
             type: 'array',
             maxItems: 9,

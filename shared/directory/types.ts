@@ -112,6 +112,8 @@ export interface Practice {
   callbackRetrySeconds: number;
   /** Attempts before a call-back is marked failed for staff to follow up. */
   callbackAttempts: number;
+  /** A call-back not made by closing time: carried to when staff are next available, or flagged (failed, listed) for staff. */
+  callbackAtClosing: 'carry' | 'flag';
   /** Windows a call-back can be booked into, later today or on the next working day. */
   callbackWindows: CallbackWindow[];
   teams: Team[];

@@ -219,3 +219,22 @@ t.test('on the Friday before a bank-holiday Monday the caller is offered Tuesday
   const [cb] = await callbacks();
   t.match(cb, { status: 'pending', window: { start: '2026-05-26T13:00:00.000Z', end: '2026-05-26T15:00:00.000Z' } });
 });
+
+t.test('at closing: a practice that flags call-backs has those not yet made failed and listed; one that carries keeps them', async (t) => {
+  const hours = '\n    hours: { fri: ["08:00-17:30"] }';
+  // Friday 22 May 2026, 17:29:57 BST: three seconds before the practice closes.
+  for (const mode of ['flag', 'carry'] as const) {
+    const { fake, callbacks, secondInQueue } = await setup(t, { extra: `${hours}\n    callbackAtClosing: ${mode}`, clock: movableClock('2026-05-22T16:29:57Z') });
+    const c = await secondInQueue('+447700900003', ['1', '1']);
+    await fake.waitFor('hung up', () => c.over);
+    const told = mode === 'flag' ? 'a member of staff will follow up your request' : 'we will call you back when we next open';
+    t.match(c.heard.at(-1), `If we cannot call you back before we close at 5:30 pm, ${told}.`, `${mode}: the caller, due a call-back after closing, is told what happens then`);
+    if (mode === 'flag') {
+      const [flagged] = await until('the call-back flagged at closing', callbacks, (l) => l[0]?.status === 'failed', 8000);
+      t.match(flagged, { status: 'failed', failure: 'closed', attempts: 0 }, 'flag: not made by closing, so failed and listed for staff');
+    } else {
+      await new Promise((r) => setTimeout(r, 4000)); // past closing
+      t.match(await callbacks(), [{ status: 'pending' }], 'carry: still queued, to be made when staff are next free');
+    }
+  }
+});

@@ -263,10 +263,8 @@ export class CallbackFlow {
   /** When the practice closes today, if it is open now and its hours say. */
   private closingTime(practice: Practice): { at: number; hhmm: string } | undefined {
     const now = londonMoment(this.now());
-    const minute = closesToday(practice.hours, now, this.directory.bankHolidays);
-    if (minute === undefined) return undefined;
-    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-    return { at: atTime(londonMidnight(now.date), hhmm), hhmm };
+    const hhmm = closesToday(practice.hours, now, this.directory.bankHolidays);
+    return hhmm === undefined ? undefined : { at: atTime(londonMidnight(now.date), hhmm), hhmm };
   }
 
   private schedule(job: CallbackJob, at: number, jobId: string): Promise<void> {

@@ -60,15 +60,20 @@ export function opensOn(hours: WeeklyHours | undefined, date: string, bankHolida
 export function reopensToday(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): string | undefined {
   if (!hours) return undefined;
   const later = rangesOn(hours, at, bankHolidays).map(([from]) => from).filter((from) => from > at.minute).sort((a, b) => a - b)[0];
-  return later === undefined ? undefined : `${String(Math.floor(later / 60)).padStart(2, '0')}:${String(later % 60).padStart(2, '0')}`;
+  return later === undefined ? undefined : hhmm(later);
 }
 
-/** When (minute of the London day) the practice closes for the day, if it is open at `at` and closes today. */
-export function closesToday(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): number | undefined {
+/** "17:30" when the practice, open at `at`, closes for the day then (the end of its last range); undefined without hours. */
+export function closesToday(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): string | undefined {
   if (!hours) return undefined;
   const ranges = rangesOn(hours, at, bankHolidays);
   if (!ranges.some(([from, to]) => at.minute >= from && at.minute < to)) return undefined;
-  return Math.max(...ranges.map(([, to]) => to));
+  return hhmm(Math.max(...ranges.map(([, to]) => to)));
+}
+
+/** Minutes since midnight as "HH:MM". */
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
 /** A range must close after it opens. */

@@ -25,6 +25,35 @@ export type Step =
   | { step: 'callback-answered'; callbackId: string; staffId: string }
   | { step: 'callback-result'; callbackId: string; staffId: string };
 
+/**
+ * What a step's webhook URL must carry back, whatever the provider: the practice and the step's own
+ * fields. Adapters add what their provider needs (Twilio the caller's call id, jambonz a seal).
+ */
+export function stepQuery(practiceOds: string, next: Step): URLSearchParams {
+  const q = new URLSearchParams({ practice: practiceOds });
+  switch (next.step) {
+    case 'menu':
+      q.set('path', next.path);
+      q.set('attempt', String(next.attempt));
+      break;
+    case 'callback-number':
+      q.set('tries', String(next.tries));
+      break;
+    case 'dial-result':
+    case 'staff-answered':
+      q.set('staff', next.staffId);
+      break;
+    case 'callback-staff':
+    case 'callback-staff-status':
+    case 'callback-answered':
+    case 'callback-result':
+      q.set('callback', next.callbackId);
+      q.set('staff', next.staffId);
+      break;
+  }
+  return q;
+}
+
 /** What may play while a keypad answer is awaited. */
 export type Prompt = { verb: 'say'; text: string } | { verb: 'play'; url: string } | { verb: 'pause'; seconds: number };
 

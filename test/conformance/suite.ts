@@ -15,6 +15,7 @@ import { roundRobin, spawnSwitchboard } from '../helpers/processes.js';
 import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
 import type { ProviderFactory, TestCall } from './provider.js';
+import { until } from '../helpers/poll.js';
 
 /** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account; `extra` adds to Riverside. */
 export function conformanceYaml(riverside: string, grays: string, voice: string, extra = ''): string {
@@ -46,17 +47,6 @@ async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: str
   const records = async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[];
   const callbacks = async () => (await sb.api('GET', '/v1/practices/F81001/callbacks', PRACTICE_TOKEN)).body.callbacks as Record<string, unknown>[];
   return { provider, sb, db, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
-}
-
-/** Polls an async read until it satisfies `ok` (call-back steps run on webhooks and timers). */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const PATIENT = '+447700900003';
@@ -289,7 +279,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     provider.staffHangsUp(c1);
     await provider.waitFor('caller 1 hung up', () => c1.over);
     await provider.waitFor('the record', async () => (await records()).find((r) => r.callId === id(c1.sid)));
-    t.match((await records()).find((r) => r.callId === id(c1.sid)), { outcome: 'answered', staff: 'bob' });
+    t.match((await records()).find((r) => r.callId === id(c1.sid)), { outcome: 'answered', staff: 'bob', ringAttempts: 1 }, "the refused connect rang nobody: one ring on the caller's record");
   });
 
   t.test('two service processes sharing one Redis never connect a caller twice', async (t) => {

@@ -1,4 +1,4 @@
-import type { Instruction, Step } from '../../callflow/instructions.js';
+import { stepQuery, type Instruction, type Step } from '../../callflow/instructions.js';
 import type { JambonzAccount, Practice } from '../../directory/types.js';
 import { callbackSeal } from './connect.js';
 
@@ -15,28 +15,10 @@ export function jambonzBasePath(publicUrl: string): string {
 }
 
 export function jambonzStepUrl(basePath: string, practice: Practice, next: Step): string {
-  const q = new URLSearchParams({ practice: practice.ods });
-  switch (next.step) {
-    case 'menu':
-      q.set('path', next.path);
-      q.set('attempt', String(next.attempt));
-      break;
-    case 'callback-number':
-      q.set('tries', String(next.tries));
-      break;
-    case 'dial-result':
-    case 'staff-answered':
-      q.set('staff', next.staffId);
-      break;
-    case 'callback-staff':
-    case 'callback-staff-status':
-    case 'callback-answered':
-    case 'callback-result':
-      q.set('callback', next.callbackId);
-      q.set('staff', next.staffId);
-      q.set('seal', callbackSeal(practice, next.step, next.callbackId, next.staffId));
-      break;
-  }
+  const q = stepQuery(practice.ods, next);
+  // jambonz signs bodies, not URLs, and an outbound call's id is not known when its hooks are made:
+  // a call-back leg's hook carries a seal of what it names.
+  if ('callbackId' in next) q.set('seal', callbackSeal(practice, next.step, next.callbackId, next.staffId));
   return `${basePath}/${next.step}?${q}`;
 }
 

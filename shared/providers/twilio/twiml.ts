@@ -1,38 +1,12 @@
 import type { Practice } from '../../directory/types.js';
-import type { Instruction, Step } from '../../callflow/instructions.js';
+import { stepQuery, type Instruction, type Step } from '../../callflow/instructions.js';
 
 /** Where Twilio should request a step: absolute, because TwiML sent through the Calls API has no base URL. */
 export function twilioStepUrl(publicUrl: string, practice: Practice, providerCallId: string, next: Step): string {
-  const q = new URLSearchParams({ practice: practice.ods });
-  switch (next.step) {
-    case 'callback-offer':
-    case 'callback-confirm':
-    case 'callback-book':
-      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
-    case 'callback-number':
-      q.set('tries', String(next.tries));
-      return `${publicUrl}/v1/twilio/callback-number?${q}`;
-    case 'callback-staff':
-    case 'callback-staff-status':
-    case 'callback-answered':
-    case 'callback-result':
-      q.set('callback', next.callbackId);
-      q.set('staff', next.staffId);
-      return `${publicUrl}/v1/twilio/${next.step}?${q}`;
-    case 'wait':
-      return `${publicUrl}/v1/twilio/wait?${q}`;
-    case 'dial-result':
-      q.set('staff', next.staffId);
-      return `${publicUrl}/v1/twilio/dial-result?${q}`;
-    case 'menu':
-      q.set('path', next.path);
-      q.set('attempt', String(next.attempt));
-      return `${publicUrl}/v1/twilio/menu?${q}`;
-    case 'staff-answered':
-      q.set('staff', next.staffId);
-      q.set('call', providerCallId);
-      return `${publicUrl}/v1/twilio/staff-answered?${q}`;
-  }
+  const q = stepQuery(practice.ods, next);
+  // The staff leg's answered callback names the staff leg; the caller's call is this one.
+  if (next.step === 'staff-answered') q.set('call', providerCallId);
+  return `${publicUrl}/v1/twilio/${next.step}?${q}`;
 }
 
 export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: string; practice: Practice; providerCallId: string }): string {

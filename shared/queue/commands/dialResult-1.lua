@@ -32,6 +32,8 @@ end
 
 requeueAtHead(prefix, callKey, callId)
 if outcome == 'connect-failed' then
+  -- The provider took no connect, so no staff phone rang: the record counts rings, not attempts.
+  redis.call('HINCRBY', callKey, 'ringAttempts', -1)
   becomeIdle(prefix, staffKey, staffId, tonumber(redis.call('HGET', staffKey, 'idleSince')) or now)
 else
   redis.call('HSET', staffKey, 'activity', 'idle')

@@ -7,19 +7,9 @@ import { parseDirectory } from '../../../shared/directory/load.js';
 import { resolveScope } from '../../../shared/live/scope.js';
 import { SnapshotReader } from '../../../shared/live/snapshot.js';
 import { ALICE_SIP, EXAMPLE_YAML, PRACTICE_TOKEN, RIVERSIDE } from '../../fixtures/directories.js';
+import { until } from '../../helpers/poll.js';
 
 const TEAM_STATS = 'sb:{U12345}:team:F81001.reception';
-/** Polls an async read until it satisfies `ok` (call-back steps run on webhooks and timers). */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const offerHeard = (c: FakeCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
 
 function directory(extra = '') {

@@ -214,16 +214,17 @@ export class CallQueue {
     return result as 'wrap-up' | 'requeued' | 'stale';
   }
 
-  async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number): Promise<CallEnd> {
+  /** answerTargetSeconds: the practice's, for the reports' "answered within target" (120 when not given). */
+  async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number, answerTargetSeconds?: number): Promise<CallEnd> {
     const p = this.prefix(shard);
-    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs, ...statsArgv(now)]);
+    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs, ...statsArgv(now), answerTargetSeconds ?? '']);
     return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
   }
 
-  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. */
-  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1)): Promise<{ presence: Presence; activity: string }> {
+  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. `reportTtlMs`: how long the reports keep the person's figures (their practice's call-record retention). */
+  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1), reportTtlMs?: number): Promise<{ presence: Presence; activity: string }> {
     const p = this.prefix(shard);
-    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(',')]);
+    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(','), reportTtlMs ?? '']);
     return { presence: pres as Presence, activity: String(activity) };
   }
 

@@ -104,7 +104,7 @@ export function hoursOf(from: string, to: string): number[] {
   return hours;
 }
 
-/** An hour's London label, `YYYY-MM-DDTHH:00` (the repeated hour of an October clock change appears twice). */
+/** An hour's London label, `YYYY-MM-DDTHH:00`. The October clock change's repeated hour has one label: its row holds both, as the CBT figures do. */
 export function hourLabel(hourStart: number): string {
   const w = londonWallClock(hourStart);
   return `${w.date}T${String(w.hour).padStart(2, '0')}:00`;

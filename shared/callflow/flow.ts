@@ -4,6 +4,7 @@ import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
+import { reportCounting } from '../reports/retention.js';
 import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
 import { CallbackFlow } from './callbacks.js';
@@ -252,7 +253,7 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const staff = (id: string) => this.directory.staff(id);
-    const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), practice.answerTargetSeconds);
+    const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
     if (end.result === 'duplicate') return;
     this.deps.log.info({ callId, outcome: end.outcome }, 'call ended');
     const member = staff(end.staffId);
@@ -266,7 +267,7 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const served = this.directory.staffTeams(staff);
     const teams = served.map((t) => t.key);
-    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority), practice.callRecordRetentionDays * 86_400_000);
+    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority), reportCounting(practice).ttlMs);
     this.deps.log.info({ staffId: staff.id, presence }, 'presence set');
     if (presence === 'available') await this.pairAndConnect(shard, teams);
     return state;

@@ -50,7 +50,7 @@ export async function playKnownDay(redis: Redis): Promise<void> {
     if (pairs.length !== 1 || pairs[0]!.callId !== expect[0] || pairs[0]!.staffId !== expect[1]) throw new Error(`at ${when} expected ${expect.join(' to ')}, paired ${JSON.stringify(pairs)}`);
   };
   const end = async (callId: string, practice: string, when: string, outcome: string) => {
-    const e = await q.endCall(SHARD, callId, practice, RETENTION_MS, WRAP_MS, at(when), 120);
+    const e = await q.endCall(SHARD, callId, practice, RETENTION_MS, WRAP_MS, at(when), { answerTargetSeconds: 120, ttlMs: RETENTION_MS });
     if (e.outcome !== outcome) throw new Error(`${callId} ended ${e.outcome}, expected ${outcome}`);
   };
   const wrapUpOver = async (when: string) => {

@@ -36,4 +36,11 @@ t.test('calls through the provider are counted for the member of staff who answe
   const teams = await fetch(`${sb.url}/v1/practices/F81001/team-stats?granularity=period&date=${londonWallClock(Date.now()).date}`, { headers: { authorization: 'Bearer riverside-practice-token' } });
   const reception = ((await teams.json()) as { totals: Record<string, unknown>[] }).totals.find((r) => r.team === 'F81001.reception')!;
   t.match(reception, { offered: 1, answered: 1, abandoned: 0, within_target_pct: 100 });
+  // Riverside sets no reportRetentionDays: its figures are kept as long as its call records (30 days).
+  const keys = await sb.redis.keys('sb:{U12345}:mi:*');
+  t.ok(keys.some((k) => k.includes(':mi:s:alice:')) && keys.some((k) => k.includes(':mi:t:F81001.reception:')), `Alice's and reception's figures: ${keys.join(', ')}`);
+  for (const key of keys) {
+    const ttl = await sb.redis.pttl(key);
+    t.ok(ttl > 29 * 86_400_000 && ttl <= 30 * 86_400_000, `${key} kept 30 days: ${ttl} ms`);
+  }
 });

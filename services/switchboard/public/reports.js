@@ -154,36 +154,19 @@ function stateBar(t) {
   return bar;
 }
 
+/** The figures each table shows, in its column order, with how each is written. */
+const STAFF_CELLS = [['calls_answered', String], ['callbacks_made', String], ['talk_s', clock], ['mean_talk_s', secondsText], ['p90_talk_s', secondsText], ['wrap_up_s', clock], ['rings_not_answered', String], ['signed_in_s', clock], ['available_s', clock], ['on_call_s', clock], ['away_s', clock]];
+const TEAM_CELLS = [['offered', String], ['answered', String], ['abandoned', String], ['callback_requests', String], ['overflowed_in', String], ['overflowed_out', String], ['mean_wait_s', secondsText], ['p90_wait_s', secondsText], ['within_target_pct', percentText], ['staff_hours_signed_in', (v) => v.toFixed(2)]];
+
+const figuresRow = (attrs, name, figures, cells, chart) =>
+  el('tr', attrs, el('th', { scope: 'row' }, name), ...cells.map(([k, text]) => cell(figures[k], text(figures[k]))), el('td', {}, chart));
+
 function renderStaff(report) {
-  const tbody = $('#staff-day tbody');
-  tbody.replaceChildren();
-  for (const t of report.totals) {
-    tbody.append(
-      el(
-        'tr',
-        { 'data-staff': t.staff },
-        el('th', { scope: 'row' }, t.name),
-        cell(t.calls_answered),
-        cell(t.callbacks_made),
-        cell(t.talk_s, clock(t.talk_s)),
-        cell(t.mean_talk_s, secondsText(t.mean_talk_s)),
-        cell(t.p90_talk_s, secondsText(t.p90_talk_s)),
-        cell(t.wrap_up_s, clock(t.wrap_up_s)),
-        cell(t.rings_not_answered),
-        cell(t.signed_in_s, clock(t.signed_in_s)),
-        cell(t.available_s, clock(t.available_s)),
-        cell(t.on_call_s, clock(t.on_call_s)),
-        cell(t.away_s, clock(t.away_s)),
-        el('td', {}, stateBar(t)),
-      ),
-    );
-  }
+  $('#staff-day tbody').replaceChildren(...report.totals.map((t) => figuresRow({ 'data-staff': t.staff }, t.name, t, STAFF_CELLS, stateBar(t))));
 }
 
 function renderTeams(report) {
-  const tbody = $('#teams tbody');
-  tbody.replaceChildren();
-  for (const t of report.totals) {
+  const rows = report.totals.map((t) => {
     const days = report.rows.filter((r) => r.team === t.team);
     const label = `${t.name}, answered within target: ${days.map((d) => `${dayName(d.period).split(' ')[0]} ${percentText(d.within_target_pct)}`).join(', ')}`;
     const chart = svg('svg', { viewBox: '0 0 70 10', preserveAspectRatio: 'none', role: 'img', 'aria-label': label }, svg('title', {}, label));
@@ -192,25 +175,9 @@ function renderTeams(report) {
       chart.append(svg('rect', { class: 'ok', x: i * 10 + 1, y: 10 - d.within_target_pct / 10, width: 8, height: d.within_target_pct / 10 }));
       chart.append(svg('rect', { class: 'miss', x: i * 10 + 1, y: 0, width: 8, height: 10 - d.within_target_pct / 10 }));
     });
-    tbody.append(
-      el(
-        'tr',
-        { 'data-team': t.team },
-        el('th', { scope: 'row' }, t.name),
-        cell(t.offered),
-        cell(t.answered),
-        cell(t.abandoned),
-        cell(t.callback_requests),
-        cell(t.overflowed_in),
-        cell(t.overflowed_out),
-        cell(t.mean_wait_s, secondsText(t.mean_wait_s)),
-        cell(t.p90_wait_s, secondsText(t.p90_wait_s)),
-        cell(t.within_target_pct, percentText(t.within_target_pct)),
-        cell(t.staff_hours_signed_in, t.staff_hours_signed_in.toFixed(2)),
-        el('td', {}, chart),
-      ),
-    );
-  }
+    return figuresRow({ 'data-team': t.team }, t.name, t, TEAM_CELLS, chart);
+  });
+  $('#teams tbody').replaceChildren(...rows);
 }
 
 /** A CSV link: the API's address, fetched with the token (a plain link cannot send it) and saved. */

@@ -54,11 +54,11 @@ if (!existsSync(CHROMIUM)) {
     const pageErrors: string[] = [];
     const requests: string[] = [];
     browser.on('request', (req) => requests.push(req.url()));
-    const open = async (token: string) => {
+    const open = async (token: string, query = '') => {
       const page = await browser.newPage();
       page.on('pageerror', (e) => pageErrors.push(String(e)));
       page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-      await page.goto(`${sb.url}/reports?date=${DAY}`);
+      await page.goto(`${sb.url}/reports?date=${DAY}${query}`);
       await page.fill('#signin input[name=token]', token);
       await page.click('#signin button');
       await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Up to date');
@@ -95,6 +95,12 @@ if (!existsSync(CHROMIUM)) {
     t.same(await rowValues(alice, '#staff-day tr[data-staff=alice]'), STAFF_TOTALS.alice);
     t.ok(await alice.locator('#team-section').isHidden(), 'no team figures');
     t.match(await alice.locator('#notice').innerText(), /Team figures are not shown/);
+
+    // The PCN sees its PCN-wide team and no individual.
+    const pcn = await open('thurrock-pcn-token', '&practice=F81001');
+    t.same(await pcn.$$eval('#teams tr[data-team]', (rows) => rows.map((r) => (r as HTMLElement).dataset.team)), ['U12345.hub']);
+    t.same(await rowValues(pcn, '#teams tr[data-team="U12345.hub"]'), TEAM_TOTALS['U12345.hub']);
+    t.ok(await pcn.locator('#staff-section').isHidden(), "no individual's figures");
 
     t.same(pageErrors.filter((e) => !/status of 403/.test(e)), [], 'no script errors');
     t.same(requests.filter((u) => !u.startsWith(sb.url) && !u.startsWith('blob:')), [], 'every request to Switchboard itself');

@@ -5,6 +5,10 @@ export class ReportAccessError extends Error {
   readonly statusCode = 403;
 }
 
+export class ReportSubjectNotFound extends Error {
+  readonly statusCode = 404;
+}
+
 /**
  * Whose figures a token reads at a practice: a practice token its own staff (all, or the one asked
  * for); a staff token only its own; PCN, ICB and admin tokens nobody's (no individual's figures
@@ -15,7 +19,7 @@ export function readableStaff(directory: Directory, grant: AccessGrant, practice
   if (grant.role === 'practice' && grant.practice === practice.ods) {
     if (asked === undefined) return own;
     const one = own.filter((s) => s.id === asked);
-    if (one.length === 0) throw Object.assign(new ReportAccessError(`no member of staff ${asked} at ${practice.ods}`), { statusCode: 404 });
+    if (one.length === 0) throw new ReportSubjectNotFound(`no member of staff ${asked} at ${practice.ods}`);
     return one;
   }
   if (grant.role === 'staff') {

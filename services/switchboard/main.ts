@@ -1,5 +1,4 @@
 import { DirectoryError } from '../../shared/directory/load.js';
-import { loadDirectoryWithSecrets } from '../../shared/directory/secrets.js';
 import { DirectorySource } from '../../shared/directory/source.js';
 import { createLogger } from '../../shared/log.js';
 import { buildApp } from './app.js';
@@ -12,7 +11,7 @@ async function main() {
   let source;
   try {
     config = configFromEnv();
-    source = new DirectorySource(config.directoryFile, (file) => loadDirectoryWithSecrets(file));
+    source = new DirectorySource(config.directoryFile);
     const onJambonz = source.current().practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
     if (onJambonz.length > 0 && !config.jambonzApiBase) throw new ConfigError(`JAMBONZ_API_BASE must be set: practices ${onJambonz.join(', ')} are on jambonz`);
   } catch (err) {

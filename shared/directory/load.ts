@@ -20,14 +20,32 @@ export class DirectoryError extends Error {
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(directorySchema);
 
-export function loadDirectoryFile(file: string): Directory {
+const PLACEHOLDER = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+
+/**
+ * Reads and checks a directory file: the one loader for the service, its reloads and the
+ * switchboard-stats command line. `${NAME}` placeholders are filled from the environment, so that
+ * the file can live in a ConfigMap while provider auth tokens and bearer tokens come from a Secret.
+ * Each value is put in as a quoted YAML string (write the placeholder unquoted); a placeholder
+ * whose variable is unset or empty is an error naming the line, and nothing is loaded.
+ */
+export function loadDirectoryFile(file: string, env: NodeJS.ProcessEnv = process.env): Directory {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new DirectoryError(file, [`cannot read the file: ${(err as Error).message}`]);
   }
-  return parseDirectory(text, file);
+  const problems: string[] = [];
+  const filled = text.split('\n').map((line, i) =>
+    line.replace(PLACEHOLDER, (_, name: string) => {
+      const value = env[name];
+      if (!value) problems.push(`line ${i + 1}: \${${name}} is not set in the environment`);
+      return JSON.stringify(value ?? '');
+    }),
+  );
+  if (problems.length > 0) throw new DirectoryError(file, problems);
+  return parseDirectory(filled.join('\n'), file);
 }
 
 export function parseDirectory(text: string, file = '<directory>'): Directory {

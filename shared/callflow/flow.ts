@@ -6,7 +6,7 @@ import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
-import { CallbackFlow } from './callbacks.js';
+import { CallbackFlow, retentionMs } from './callbacks.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
 import { prompts } from './prompts.js';
@@ -109,7 +109,7 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.directory.shard(practice);
     const callId = callIdOf(call.provider, call.providerCallId);
-    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId }, this.now());
+    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) }, this.now());
     const greeting: Instruction = { verb: 'say', text: practice.greeting ?? prompts.greeting(practice.name) };
     // A repeated webhook for a call already past the IVR: where it stands now.
     if (state !== 'ivr') return this.joinQueue(call, this.defaultTeam(practice), { intro: [greeting] });
@@ -179,7 +179,7 @@ export class CallFlow {
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
     const { pairs, ...view } = await this.deps.queue.enqueue(
       shard,
-      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice) },
+      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) },
       this.now(),
       { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) },
     );

@@ -355,7 +355,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     await provider.waitFor('the staff leg ends', () => staffLeg.over, 5000);
     t.same(staffLeg.errors, [], 'no errors on the staff leg');
     const [made] = await until('the call-back completed', callbacks, (l) => l[0]?.status === 'completed');
-    t.match(made, { status: 'completed', attempts: 0 });
+    t.match(made, { status: 'completed', attempts: 1 }, 'made at the first try: one attempt');
     t.ok((made!.timeToAnswerSeconds as number) >= 0, "time to answer from the patient's first ring is recorded");
     await provider.waitFor('caller 4 bridged after wrap-up', () => d.bridged, 5000);
     await provider.hangUp(d);

@@ -2,12 +2,14 @@
   A call-back booked into a time window (by the caller on the phone, or by staff through the API).
   It joins the queue when its window opens. A caller who books leaves the live queue.
   KEYS[1] the call-back's hash
-  ARGV  prefix, now, callbackId, team, practice, number, windowStart, windowEnd, origin callId ('' if none)
+  ARGV  prefix, now, callbackId, team, practice, number, windowStart, windowEnd, origin callId ('' if none),
+        retentionMs (the call-back hash's longest life)
   Returns {result}: booked | duplicate.
 ]]
 local cbKey = KEYS[1]
 local prefix, now, callbackId, team, practice = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local origin = ARGV[9]
+-- @include "includes/calls"
 
 if redis.call('EXISTS', cbKey) == 1 then return {'duplicate'} end
 local firstRingAt, queuedAt = now, ''
@@ -22,5 +24,6 @@ end
 redis.call('HSET', cbKey, 'kind', 'callback', 'state', 'booked', 'team', team, 'practice', practice,
   'number', ARGV[6], 'windowStart', ARGV[7], 'windowEnd', ARGV[8], 'origin', origin, 'requestedAt', now,
   'firstRingAt', firstRingAt, 'queuedAt', queuedAt, 'attempts', 0)
+boundLife(cbKey, tonumber(ARGV[10]) or 0)
 redis.call('ZADD', prefix .. 'callbacks:' .. practice, now, callbackId)
 return {'booked'}

@@ -12,6 +12,7 @@ import type { CallFlowDeps, InboundCall } from './flow.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf } from './ports.js';
 import { closesToday, londonMoment } from './hours.js';
+import { teamOpenDuring } from './routing.js';
 import { londonMidnight } from '../london-time.js';
 
 /** What the call-back flow borrows from the call flow it is part of. */
@@ -288,7 +289,10 @@ export class CallbackFlow {
     const [record, closures] = await Promise.all([this.deps.queue.call(this.shard(call.practice), this.callId(call)), this.host.practiceClosures(call.practice)]);
     const team = record.team ?? this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
     const closed = { bankHolidays: this.directory.bankHolidays, closures: closures.filter((c) => c.team === undefined || c.team === team) };
-    return { team, windows: bookableWindows(call.practice, this.now(), closed) };
+    // The team's own hours too: a window in which it takes nobody is not offered.
+    const ref = this.directory.teamByKey(team);
+    const windows = bookableWindows(call.practice, this.now(), closed).filter((w) => !ref || teamOpenDuring(this.directory, ref, closures, w.start, w.end));
+    return { team, windows };
   }
 
   private async backToQueue(call: InboundCall): Promise<Instruction[]> {

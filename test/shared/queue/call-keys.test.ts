@@ -28,7 +28,7 @@ t.test('a call in the menu or the closed message whose final status is lost is h
   t.same(records.map((r) => [r.callId, r.outcome, r.closed]), [['t:1', 'ivr', ''], ['t:2', 'ivr', '1']], 'each recorded once, the closed one as closed');
   // CBT002 counted: the day's counters hold two IVR endings (field 1) of two inbound calls (field 0).
   const day = Math.floor(now / DAY); // London is on GMT in November: the London day is the UTC day
-  const counters = await db.bitfield(`sb:{${SHARD}}:stats:d:F1:${Math.floor(day / 32)}`, 'GET', 'u16', (day % 32) * 576, 'GET', 'u16', (day % 32) * 576 + 16);
+  const counters = await db.call('BITFIELD', `sb:{${SHARD}}:stats:d:F1:${Math.floor(day / 32)}`, 'GET', 'u16', (day % 32) * 576, 'GET', 'u16', (day % 32) * 576 + 16);
   t.same(counters, [2, 2], 'CBT001 2, CBT002 2');
 });
 

@@ -249,7 +249,7 @@ export class CallQueue {
 
   async bookCallback(shard: string, b: { callbackId: string; team: string; practice: string; number: string; windowStart: number; windowEnd: number; origin: string; retentionMs?: number }, now: number): Promise<'booked' | 'duplicate'> {
     const p = this.prefix(shard);
-    const [result] = await this.run('bookCallback', [`${p}call:cb:${b.callbackId}`], [p, now, b.callbackId, b.team, b.practice, b.number, b.windowStart, b.windowEnd, b.origin, b.retentionMs ?? DEFAULT_RETENTION_MS]);
+    const [result] = await this.run('bookCallback', [`${p}call:cb:${b.callbackId}`], [p, now, b.callbackId, b.team, b.practice, b.number, b.windowStart, b.windowEnd, b.origin, b.retentionMs ?? DEFAULT_RETENTION_MS, ...statsArgv(now)]);
     return result as 'booked' | 'duplicate';
   }
 

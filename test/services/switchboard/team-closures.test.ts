@@ -29,23 +29,26 @@ async function setup(t: Test, start: string) {
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: parseDirectory(yaml, 'closures'), twilio, clock });
   const db = redis.connect();
   const queue = (team: string) => db.zrange(`sb:{U12345}:q:${team}`, 0, -1);
-  return { sb, twilio, clock, queue };
+  /** A caller who rings Grays (from a care home's number: its priority line) and is told reception is closed. */
+  const turnedAway = async (from: string, why: string) => {
+    const c = await twilio.placeCall(from, GRAYS);
+    await twilio.waitFor(why, () => c.over);
+    t.match(c.heard.at(-1), /Reception is closed at the moment/, why);
+    return c;
+  };
+  return { sb, twilio, clock, queue, turnedAway };
 }
 
 t.test('a team closure closes the team without a menu, on a priority line with no team, and at the menu\'s default', async (t) => {
-  const { sb, twilio, queue } = await setup(t, '2026-11-24T10:00:00Z');
+  const { sb, twilio, queue, turnedAway } = await setup(t, '2026-11-24T10:00:00Z');
   // Open: Grays' callers go straight to reception.
   const before = await twilio.placeCall('+447700900101', GRAYS);
   await twilio.waitFor('queued without a menu', () => before.positions.length > 0);
   t.equal(before.menusHeard.length, 0, 'no menu at Grays');
 
   t.equal((await sb.api('POST', '/v1/practices/F81002/closures', GRAYS_TOKEN, { from: '2026-11-24T09:30:00Z', to: '2026-11-24T11:00:00Z', reason: 'Reception training', team: 'reception' })).status, 201);
-  const plain = await twilio.placeCall('+447700900102', GRAYS);
-  await twilio.waitFor('no menu: closed team', () => plain.over);
-  t.match(plain.heard.at(-1), /Reception is closed at the moment/);
-  const careHome = await twilio.placeCall('+447700900998', GRAYS);
-  await twilio.waitFor('priority line without a team: closed team', () => careHome.over);
-  t.match(careHome.heard.at(-1), /Reception is closed at the moment/);
+  await turnedAway('+447700900102', 'no menu: a closed team');
+  await turnedAway('+447700900998', 'a priority line without a team: a closed team');
   t.same(await queue('F81002.reception'), [`twilio:${before.sid}`], 'nobody new queued; the caller already waiting keeps their place');
 
   t.equal((await sb.api('POST', '/v1/practices/F81001/closures', PRACTICE_TOKEN, { from: '2026-11-24T09:30:00Z', to: '2026-11-24T11:00:00Z', reason: 'Reception training', team: 'reception' })).status, 201);
@@ -64,14 +67,10 @@ t.test('a team closure closes the team without a menu, on a priority line with n
 });
 
 t.test('a team\'s own hours close it on every way in; call-backs cannot be booked into a closed team', async (t) => {
-  const { sb, twilio, queue } = await setup(t, '2026-11-24T14:00:00Z');
+  const { sb, queue, turnedAway } = await setup(t, '2026-11-24T14:00:00Z');
   // 14:00: Grays is open (14:00-18:30), its reception only keeps 08:00-12:00.
-  const plain = await twilio.placeCall('+447700900111', GRAYS);
-  await twilio.waitFor('no menu: the team is closed by its hours', () => plain.over);
-  t.match(plain.heard.at(-1), /Reception is closed at the moment/);
-  const careHome = await twilio.placeCall('+447700900998', GRAYS);
-  await twilio.waitFor('priority line: closed by its hours', () => careHome.over);
-  t.match(careHome.heard.at(-1), /Reception is closed at the moment/);
+  await turnedAway('+447700900111', 'no menu: the team is closed by its hours');
+  await turnedAway('+447700900998', 'a priority line without a team: closed by its hours');
   t.same(await queue('F81002.reception'), []);
 
   const book = (windowStart: string, windowEnd: string) => sb.api('POST', '/v1/practices/F81002/callbacks', GRAYS_TOKEN, { number: '07700 900123', team: 'reception', windowStart, windowEnd });

@@ -24,6 +24,11 @@ export interface Config {
   /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
   statsSuppressBelow: number;
   liveCoalesceMs: number;
+  /** How long a client may take to send a whole request (headers and body) before it is answered 408 and dropped. */
+  requestTimeoutMs: number;
+  /** Failed authentications (bad tokens, bad live tickets) one client address may make per window before it is refused 429. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -80,6 +85,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
     statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
     liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    authFailureLimit: int('AUTH_FAILURE_LIMIT', 20, 1, 10_000),
+    authFailureWindowSeconds: int('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

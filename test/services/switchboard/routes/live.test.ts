@@ -196,3 +196,38 @@ t.test('a screen on one process sees changes made through another (Redis pub/sub
   t.equal(again.messages.find((m) => m.type === 'snapshot') !== undefined, true);
   t.match(snap, { staffCounts: { available: 0, away: 1 }, staff: [{ id: 'dee', status: 'away' }] }, 'the reconnected screen starts from the truth');
 });
+
+t.test('a malformed message (JSON null, an array, a number, no type) is answered 4400 and the socket stays open; nothing is logged as our error', async (t) => {
+  const redis = await privateRedis(t);
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory() });
+  const malformed = ['null', '[]', '42', '"auth"', '{}', '{"type":7}'];
+  const screen = await openLive(t, sb.url, {});
+  for (const m of malformed) screen.socket.send(m);
+  await screen.waitFor('an answer to each before authentication', () => screen.messages.length === malformed.length);
+  t.same(screen.messages.map((m) => m.code), malformed.map(() => 4400), 'each is a client error, 4400');
+  t.match(screen.messages[0]!.message, /JSON objects with a "type"/);
+
+  const ticket = ((await (await fetch(`${sb.url}/v1/live/tickets`, { method: 'POST', headers: { authorization: `Bearer ${TOKENS.riverside}` } })).json()) as { ticket: string }).ticket;
+  screen.socket.send(JSON.stringify({ type: 'auth', ticket }));
+  await screen.waitFor('ready', () => screen.messages.find((m) => m.type === 'ready'));
+  const before = screen.messages.length;
+  for (const m of malformed) screen.socket.send(m);
+  await screen.waitFor('an answer to each after authentication', () => screen.messages.length === before + malformed.length);
+  t.same(screen.messages.slice(before).map((m) => m.code), malformed.map(() => 4400));
+  screen.socket.send(JSON.stringify({ type: 'subscribe', scope: { practice: 'F81001' } }));
+  await screen.snapshot();
+  t.notOk(screen.closed(), 'the socket is still open and still works');
+  t.notOk(sb.logs.some((line) => JSON.parse(line).level >= 50), 'no error was logged');
+});
+
+t.test('auth and subscribe sent back to back: handled in order, the screen gets its snapshot', async (t) => {
+  const redis = await privateRedis(t);
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory() });
+  const ticket = ((await (await fetch(`${sb.url}/v1/live/tickets`, { method: 'POST', headers: { authorization: `Bearer ${TOKENS.riverside}` } })).json()) as { ticket: string }).ticket;
+  const screen = await openLive(t, sb.url, {});
+  screen.socket.send(JSON.stringify({ type: 'auth', ticket }));
+  screen.socket.send(JSON.stringify({ type: 'subscribe', scope: { practice: 'F81001' } }));
+  await screen.waitFor('a snapshot or a refusal', () => screen.state() || screen.closed());
+  t.notOk(screen.closed(), 'not disconnected');
+  t.same(screen.messages.map((m) => m.type), ['ready', 'snapshot'], 'ready, then the snapshot');
+});

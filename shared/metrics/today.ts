@@ -31,7 +31,7 @@ export interface DayMetrics {
   abandonedPercent: number | null;
   /** Calls that ended before joining a queue (CBT002), not counted as offered. */
   endedBeforeQueue: number;
-  /** Call-backs made (CBT006); call-backs do not exist yet, so always 0. */
+  /** Call-backs made (CBT006) that ended this day. */
   callbacksMade: number;
   /** Of answered calls, seconds from joining the queue to being answered. */
   averageWaitSeconds: number | null;

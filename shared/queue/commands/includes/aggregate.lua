@@ -80,7 +80,7 @@ local function countCall(prefix, practice, arrivedAt, outcome, waitSeconds, talk
   addStats(prefix, practice, arrivedAt, zone, ttlMs, inc)
 end
 
--- The hook for call-backs (issue 4): CBT006, counted against the interval the original call
+-- The hook for call-backs: CBT006, counted against the interval the original call
 -- arrived in (so "% of call-backs made" compares like with like), with the seconds from the
 -- call-back request to the caller answering. CBT005 needs no hook: it is the call's outcome
 -- 'callback-requested', counted by countCall when the call record is written.

@@ -42,7 +42,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const app = Fastify({
     loggerInstance: opts.logger,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     return503OnClosing: false,
     // A client that never finishes its request is answered 408 and dropped; Node checks every second,
     // and enforces the request timeout only when the headers' own timeout is no longer than it.

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import t from 'tap';
 import { privateRedis } from '../../helpers/redis.js';
@@ -31,4 +32,27 @@ t.test('a client that never finishes its request is answered 408 and dropped (RE
   const before = screen.messages.length;
   screen.socket.send(JSON.stringify({ type: 'subscribe', scope: { practice: 'F81001' } }));
   await screen.waitFor('a fresh snapshot', () => screen.messages.slice(before).some((m) => m.type === 'snapshot'));
+});
+
+t.test('a request in flight when the service closes is answered and its connection closed with it: closing does not wait for keep-alive', async (t) => {
+  const redis = await privateRedis(t);
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: exampleDirectory() });
+  // Redis holds every command for a few seconds, so the request below is still in flight when closing starts.
+  await redis.connect().call('CLIENT', 'PAUSE', '3000', 'ALL');
+  const agent = new Agent({ keepAlive: true });
+  t.teardown(() => agent.destroy());
+  const answered = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+    const req = request(`${sb.url}/v1/staff/alice`, { agent, headers: { authorization: `Bearer ${PRACTICE_TOKEN}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  await until('the request to reach the service', async () => sb.logs.some((l) => l.includes('"url":"/v1/staff/alice"')), (seen) => seen);
+
+  let closed = false;
+  void sb.app.close().then(() => (closed = true));
+  t.match(await answered, { status: 200, connection: 'close' }, 'answered, telling the client the connection closes');
+  await until('the service to finish closing', async () => closed, (c) => c);
 });

@@ -64,3 +64,12 @@ t.test('failed live tickets count too: the socket closes 4429, and a new socket 
   t.equal(refused.status, 429, 'a new socket from that address: 429 at the upgrade');
   t.ok(Number(refused.retryAfter) >= 1, `with Retry-After (${refused.retryAfter})`);
 });
+
+t.test('with TRUST_PROXY naming the load balancer, a client cannot dodge the count by writing its own X-Forwarded-For', async (t) => {
+  const redis = await privateRedis(t);
+  // The test is the load balancer (127.0.0.1): it appends the address it saw to what the client sent.
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: exampleDirectory(), env: { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: '127.0.0.1' } });
+  for (let i = 0; i < 2; i++) t.equal((await asClient(sb.url, `Bearer guess-${i}`, `192.0.2.${i}, 198.51.100.7`)).status, 401);
+  t.equal((await asClient(sb.url, `Bearer ${PRACTICE_TOKEN}`, '192.0.2.99, 198.51.100.7')).status, 429, 'counted against the address the balancer saw, whatever the client wrote');
+  t.equal((await asClient(sb.url, `Bearer ${PRACTICE_TOKEN}`, '203.0.113.20')).status, 200, 'another client is not affected');
+});

@@ -44,7 +44,7 @@ t.test('cluster nodes and the new timings are validated with a sentence', async 
 });
 
 t.test('the service refuses to start on a bad value, naming it', async (t) => {
-  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { cwd: root, env: { ...process.env, REDIS_CLUSTER_NODES: 'redis-0,redis-1' }, encoding: 'utf8', timeout: 10_000 });
+  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { cwd: root, env: { ...process.env, REDIS_CLUSTER_NODES: 'redis-0,redis-1' }, encoding: 'utf8', timeout: 120_000 });
   t.equal(run.status, 1);
   t.match(run.stderr, /switchboard: invalid configuration:\n {2}REDIS_CLUSTER_NODES: "redis-0" must be host:port/);
 });

@@ -33,4 +33,9 @@ t.test("mean_callback_answer_s is measured from the caller's request, not from t
   t.equal(counters[FIELD.callBackRequested], 1, 'CBT005 in the interval the call arrived in');
   t.equal(counters[FIELD.callBackMade], 1, 'CBT006 in the same interval, so "made of requested" compares like with like');
   t.equal(counters[FIELD.callBackAnswerSum], 11 * 60, '11 minutes from the request (10:05) to the patient answering (10:16), not 16 from the arrival');
+
+  // Recounted from the records (switchboard-stats rebuild): the same figures.
+  await store.rebuildDay(riverside, dayNumberOf(DAY), at('20:00:00'));
+  const rebuilt = (await store.intervals(riverside, dayNumberOf(DAY)))[40]!;
+  t.same([rebuilt[FIELD.callBackRequested], rebuilt[FIELD.callBackMade], rebuilt[FIELD.callBackAnswerSum]], [1, 1, 11 * 60], 'a rebuild measures from the request too');
 });

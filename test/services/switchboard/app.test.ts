@@ -36,9 +36,10 @@ t.test('a client that never finishes its request is answered 408 and dropped (RE
 
 t.test('a request in flight when the service closes is answered and its connection closed with it: closing does not wait for keep-alive', async (t) => {
   const redis = await privateRedis(t);
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: exampleDirectory() });
-  // Redis holds every command for a few seconds, so the request below is still in flight when closing starts.
-  await redis.connect().call('CLIENT', 'PAUSE', '3000', 'ALL');
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: exampleDirectory(), env: { REDIS_COMMAND_TIMEOUT_MS: '10000' } });
+  // Redis holds every command for five seconds (less than the command timeout), so the request below
+  // is still in flight when closing starts.
+  await redis.connect().call('CLIENT', 'PAUSE', '5000', 'ALL');
   const agent = new Agent({ keepAlive: true });
   t.teardown(() => agent.destroy());
   const answered = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {

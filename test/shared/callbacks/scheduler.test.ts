@@ -10,10 +10,12 @@ const child = `
 import { Redis } from 'ioredis';
 import { CallbackScheduler } from './dist/shared/callbacks/scheduler.js';
 import { createClock } from './dist/shared/clock.js';
+import { RedisOutageLog } from './dist/shared/redis-outage-log.js';
+import { isRedisUnavailable } from './dist/services/switchboard/redis.js';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const redis = new Redis(process.argv[1], { maxRetriesPerRequest: 1 });
 redis.on('error', () => undefined);
-const scheduler = new CallbackScheduler(redis, 'sb:', createClock(), quiet);
+const scheduler = new CallbackScheduler(redis, 'sb:', createClock(), quiet, new RedisOutageLog(quiet, isRedisUnavailable));
 scheduler.start(async () => undefined);
 await new Promise((resolve) => setTimeout(resolve, 500));
 process.stdout.write('started\\n');

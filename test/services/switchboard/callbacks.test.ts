@@ -232,3 +232,15 @@ t.test('at closing: a practice that flags call-backs has those not yet made fail
     }
   }
 });
+
+t.test('a keypad webhook for a call Redis does not know keeps no caller number', async (t) => {
+  const { sb, fake, db } = await setup(t);
+  const webhooks = [['/v1/twilio/callback-offer?practice=F81001', '1'], ['/v1/twilio/callback-number?practice=F81001&tries=1', '07700900123']] as const;
+  for (const [i, [path, digits]] of webhooks.entries()) {
+    const sid = `CA0000000000000000000000000unknown${i}`;
+    const params = { CallSid: sid, AccountSid: 'AC00000000000000000000000000000001', From: '+447700900042', To: RIVERSIDE, CallStatus: 'in-progress', Direction: 'inbound', ApiVersion: '2010-04-01', Digits: digits };
+    t.equal((await fake.post(`${sb.url}${path}`, params, 'riverside-secret')).status, 200, `${path}: answered`);
+    t.notOk(await db.hget(`sb:{U12345}:call:twilio:${sid}`, 'pendingCallbackNumber'), `${path}: no number kept for a call that was not waiting`);
+  }
+  for (const key of await db.keys('sb:*call:*')) t.ok((await db.pttl(key)) > 0, `${key} expires`);
+});

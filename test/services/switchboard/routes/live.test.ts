@@ -178,6 +178,9 @@ t.test("today's figures on screen equal the call records", async (t) => {
     const stats = (await sb.api('GET', `/v1/stats?scope=practice:F81001&from=${metrics.date as string}&measures=CBT001,CBT003`, token)).body.rows as Record<string, unknown>[];
     t.same(stats, [{ period: metrics.date, CBT001: '*', CBT003: '*' }], `${who}: as /v1/stats shows them`);
   }
+  const icbScreen = await openLive(t, sb.url, { token: TOKENS.icb, scope: { practice: 'F81001' } });
+  await icbScreen.snapshot();
+  t.match(icbScreen.state()!.today, { offered: '*', answered: '*', abandoned: '*', abandonedPercent: '*', endedBeforeQueue: 0 }, "an ICB (figures-only) screen: today's small numbers as /v1/stats shows them");
   t.equal((await sb.api('GET', '/v1/practices/F81001/metrics', TOKENS.grays)).status, 403);
   t.equal((await sb.api('GET', '/v1/practices/F81001/metrics?date=2026-13-01', TOKENS.riverside)).status, 400);
 });

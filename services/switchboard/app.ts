@@ -69,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
-  await app.register(liveRoutes);
+  await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
   await app.register(callbackRoutes);
   return app;

@@ -22,6 +22,7 @@ import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
 import pages from './routes/pages.js';
 import practiceRoutes from './routes/practices.js';
+import reportRoutes from './routes/reports.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
 import statsRoutes from './routes/stats.js';
@@ -78,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
+  await app.register(reportRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);

@@ -10,8 +10,8 @@ export interface Subscriber {
 }
 
 type Section = Exclude<keyof Snapshot, 'scope'>;
-const SECTIONS: Section[] = ['thresholds', 'live', 'staffCounts', 'today', 'callers', 'staff', 'failedCallbacks'];
-const ROW_SECTIONS = new Set<Section>(['callers', 'staff', 'failedCallbacks']);
+const SECTIONS: Section[] = ['thresholds', 'teams', 'serviceLevel', 'live', 'staffCounts', 'today', 'callers', 'staff', 'failedCallbacks', 'callbacksDue'];
+const ROW_SECTIONS = new Set<Section>(['callers', 'staff', 'failedCallbacks', 'callbacksDue']);
 
 /** One scope's screens in this process, and what they were last sent. */
 interface Feed {

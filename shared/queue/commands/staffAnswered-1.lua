@@ -11,5 +11,5 @@ local c = redis.call('HMGET', callKey, 'state', 'staff')
 if c[1] ~= 'connecting' or c[2] ~= staffId then return {'stale'} end
 redis.call('HSET', callKey, 'state', 'talking', 'answeredAt', now)
 redis.call('ZREM', prefix .. 'connecting', callId)
-redis.call('HSET', prefix .. 'staff:' .. staffId, 'activity', 'on-call')
+redis.call('HSET', prefix .. 'staff:' .. staffId, 'activity', 'on-call', 'activitySince', now)
 return {'talking'}

@@ -31,6 +31,8 @@ export interface StaffRow {
   /** Their practice's ODS code (a PCN screen says whose they are). */
   practice: string;
   status: StaffStatus;
+  /** Their own choice (available, away, offline), which holds for when a call and its wrap-up are over. */
+  presence: 'available' | 'away' | 'offline';
   /** When the current status began (ms); null if not recorded. */
   since: number | null;
   /** Calls they answered today that have ended. */
@@ -230,7 +232,7 @@ export class SnapshotReader {
         c && (status === 'ringing' || status === 'on-call')
           ? { caller: maskNumber(c[0] || c[4]), team: c[1] ?? '', waitedSeconds: Math.max(0, Math.round(((answeredAt ?? now) - Number(c[2] ?? now)) / 1000)), answeredAt, callBack: c[5] === 'callback' }
           : null;
-      return { id: s.id, name: s.name, practice: s.practice, status, since: sinces.length === 0 ? null : Math.max(...sinces), call };
+      return { id: s.id, name: s.name, practice: s.practice, status, presence: (presence as StaffRow['presence'] | null) ?? 'offline', since: sinces.length === 0 ? null : Math.max(...sinces), call };
     });
   }
 

@@ -1,4 +1,4 @@
-import { $, announce, clock, el, fitRows, level, levelBelow, pct, set, startScreen, STATUS_TEXT } from './live.js';
+import { $, announce, clock, el, fitRows, level, levelBelow, pct, set, startScreen, STATUS_TEXT, tickTimes } from './live.js';
 
 const params = new URLSearchParams(location.search);
 
@@ -165,5 +165,8 @@ function renderChart(day) {
   chart.append(svg('line', { x1: 0, x2: W, y1: y(0), y2: y(0), class: 'baseline' }));
 }
 
-await startScreen({ storage: localStorage, key: 'switchboard.wallboard.token', chooseScope, render });
-addEventListener('resize', layOut);
+const { view } = await startScreen({ storage: localStorage, key: 'switchboard.wallboard.token', chooseScope, render });
+addEventListener('resize', () => {
+  layOut();
+  tickTimes(view);
+});

@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
-import { LIVE_FILE, GRAYS, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
-import { parseDirectory } from '../../../../shared/directory/load.js';
+import { GRAYS, liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
 import { projectRoot } from '../../../../shared/paths.js';
 
-/** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts', 'screens');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -72,7 +69,7 @@ function measure(page: Page, tv: boolean): Promise<Layout> {
 
 const settled = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium()) {
   t.test(`REAL-BROWSER TEST SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, { skip: true }, async () => {});
 } else {
   t.test('every screen at TV, laptop and phone sizes with 0, 5 and 60 callers waiting; accessibility', async (t) => {
@@ -80,21 +77,9 @@ if (!existsSync(CHROMIUM)) {
     const twilio = await new FakeTwilio().start();
     t.teardown(() => twilio.stop());
     // A long wrap-up, so that ending it early is what puts Alice through to the next caller.
-    const directory = parseDirectory(readFileSync(LIVE_FILE, 'utf8').replace('wrapUpSeconds: 1', 'wrapUpSeconds: 600'), 'live');
-    const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, twilio });
-    const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1920, height: 1080 },
-      // Only so that axe-core can be injected into pages whose CSP allows no inline script.
-      bypassCSP: true,
-    });
-    t.teardown(async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
+    const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory({ wrapUpSeconds: 600 }), twilio });
+    // bypassCSP only so that axe-core can be injected into pages whose CSP allows no inline script.
+    const browser = await launchChromium(t, { bypassCSP: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const pageErrors: string[] = [];
     const open = async (path: string, token: string, ready: string) => {
@@ -173,8 +158,9 @@ if (!existsSync(CHROMIUM)) {
     await everySize(5);
     await wallboard.setViewportSize({ width: 1920, height: 1080 });
     t.equal(await wallboard.locator('#sl-30').innerText(), '100%', "Alice's call, answered at once, is within target in the last 30 minutes");
-    t.match(await text(wallboard, '#staff'), /Alice Ward\s*Wrap-up\s*0:\d\d\s*1 answered/, 'the wallboard shows her state, time in it and calls answered today');
-    t.match(await text(wallboard, '#teams'), /Reception\s*5\s*0:\d\d\s*0/, 'the reception team: 5 waiting, their longest wait, none free');
+    const shows = (page: Page, sel: string, pattern: RegExp) => page.waitForFunction(([s, p]) => new RegExp(p!).test((document.querySelector(s!) as HTMLElement | null)?.innerText ?? ''), [sel, pattern.source], { timeout: 5000 }).then(() => true);
+    t.ok(await shows(wallboard, '#staff', /Alice Ward\s*Wrap-up\s*\d:\d\d\s*1 answered/), 'the wallboard shows her state, time in it and calls answered today');
+    t.ok(await shows(wallboard, '#teams', /Reception\s*5\s*\d:\d\d\s*0/), 'the reception team: 5 waiting, their longest wait, none free');
 
     // Alice ends her wrap-up early: the longest-waiting caller is put through to her at once.
     await panel.click('#end-wrap-up');
@@ -196,6 +182,16 @@ if (!existsSync(CHROMIUM)) {
     t.match(await text(pcnBoard, '#teams'), /Grays · Reception\s*2/, 'and each practice team has its row');
     t.match(await text(pcnBoard, '#staff'), /Carol Jones \(Grays\)/, 'and staff rows say whose staff they are');
     await pcnBoard.screenshot({ path: join(ARTIFACTS, 'wallboard-pcn-1920x1080-62.png') });
+
+    // The ICB table shows /v1/stats' figures; its columns sort.
+    const today = (await sb.api('GET', '/v1/stats?scope=practice:F81001&measures=CBT001,CBT004', TOKENS.icb)).body.rows as Record<string, unknown>[];
+    await icb.reload();
+    await icb.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('Updated'));
+    t.equal(await text(icb, '#practices tr[data-ods=F81001] td[data-measure=CBT001]'), String(today[0]!.CBT001), "Riverside's calls today as /v1/stats gives them");
+    t.equal(await text(icb, '#practices tr[data-ods=F81001] td[data-measure=CBT004]'), String(today[0]!.CBT004));
+    await icb.getByRole('button', { name: 'PCN' }).click();
+    t.equal(await icb.locator('#practices th[aria-sort]').innerText(), 'PCN', 'sorted by PCN');
+    t.equal(await icb.locator('#practices th[aria-sort]').getAttribute('aria-sort'), 'ascending');
 
     // axe-core on every page, wide and narrow: no serious or critical violation.
     for (const [name, page] of Object.entries({ ...screens, 'pcn-wallboard': pcnBoard })) {

@@ -12,6 +12,7 @@ function chooseScope(info) {
 
 const more = (n) => el('li', { class: 'more' }, `+${n} more`);
 let last = null;
+let announcedLevel = 'ok';
 
 function render(s) {
   last = s;
@@ -40,7 +41,6 @@ function render(s) {
   announce(`${s.live.waiting} ${s.live.waiting === 1 ? 'caller' : 'callers'} waiting; ${s.staffCounts.available} staff available.`, waitingLevel !== announcedLevel);
   announcedLevel = waitingLevel;
 }
-let announcedLevel = 'ok';
 
 /** The lists and chart, fitted to the space the screen gives them (again on every resize). */
 function layOut() {

@@ -58,8 +58,6 @@ export interface TeamRow {
   longestWaitingSince: number | null;
   /** Staff serving the team who are available and free now. */
   available: number;
-  /** Staff serving the team who are ringing, talking or in wrap-up. */
-  busy: number;
 }
 
 /** A call-back that could not reach the caller, for staff to act on (ring again, or mark dealt with). */
@@ -157,7 +155,6 @@ export class SnapshotReader {
           waiting: queue?.count ?? 0,
           longestWaitingSince: queue?.oldest ?? null,
           available: serving.filter(([, r]) => r.status === 'available').length,
-          busy: serving.filter(([, r]) => r.status === 'ringing' || r.status === 'on-call' || r.status === 'wrap-up').length,
         };
       }),
       serviceLevel: rollingServiceLevel(records, now, today.targetSeconds, scope.kind === 'team' ? teams : undefined),

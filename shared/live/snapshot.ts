@@ -2,8 +2,10 @@ import type { Directory } from '../directory/directory.js';
 import type { Practice, Staff, WallboardThresholds } from '../directory/types.js';
 import { maskNumber } from '../log.js';
 import { londonDayBounds } from '../london-time.js';
+import { suppressDayMetrics, type ShownDayMetrics } from '../metrics/suppress.js';
 import { dayMetrics, type DayMetrics } from '../metrics/today.js';
 import type { CallbackRecord, CallQueue } from '../queue/queue.js';
+import { isSmallNumber } from '../stats/measures.js';
 import { answeredBy, callbacksDue, rollingServiceLevel, type CallbackDue, type ServiceLevel } from './figures.js';
 import type { Scope, View } from './scope.js';
 
@@ -264,8 +266,20 @@ function strictest(practices: Practice[]): WallboardThresholds {
   };
 }
 
-/** What a screen that may not see callers is sent: the figures, never a row. */
-export function figuresOnly(snapshot: Snapshot): Snapshot {
+/** What a screen that may not see callers is sent: the figures, never a row; today's and the service level's small numbers suppressed as in /v1/stats. */
+export function figuresOnly(snapshot: Snapshot, suppressBelow = 0): Omit<Snapshot, 'today' | 'serviceLevel'> & { today: ShownDayMetrics & { date: string }; serviceLevel: ShownServiceLevel } {
   const { callers: _callers, staff: _staff, failedCallbacks: _failed, callbacksDue: _due, ...figures } = snapshot;
-  return { ...figures, scope: { ...figures.scope, view: 'figures' } };
+  return { ...figures, scope: { ...figures.scope, view: 'figures' }, today: suppressedToday(snapshot.today, suppressBelow), serviceLevel: suppressedServiceLevel(snapshot.serviceLevel, suppressBelow) };
+}
+
+export function suppressedToday(today: Snapshot['today'], suppressBelow: number): ShownDayMetrics & { date: string } {
+  return { ...suppressDayMetrics(today, suppressBelow), date: today.date };
+}
+
+export type ShownServiceLevel = Omit<ServiceLevel, 'answered' | 'withinTarget' | 'percent'> & { answered: number | '*'; withinTarget: number | '*'; percent: number | null | '*' };
+
+/** The rolling service level under the same small-number rule: built on the calls answered, so all of it goes with them. */
+export function suppressedServiceLevel(level: ServiceLevel, suppressBelow: number): ShownServiceLevel {
+  if (!isSmallNumber(level.answered, suppressBelow)) return level;
+  return { ...level, answered: '*', withinTarget: '*', percent: '*' };
 }

@@ -58,3 +58,8 @@ export function mayReadStats(directory: Directory, grant: AccessGrant, scope: St
 export function seesSmallNumbers(directory: Directory, grant: AccessGrant, scope: StatsScope): boolean {
   return scope.kind === 'practice' && (grant.role === 'practice' || grant.role === 'staff') && mayReadStats(directory, grant, scope);
 }
+
+/** May read a practice's audit log and switch its clinical-system lookup on and off: that practice's own practice token. */
+export function mayGovernPractice(grant: AccessGrant, practice: Practice): boolean {
+  return grant.role === 'practice' && grant.practice === practice.ods;
+}

@@ -6,6 +6,7 @@ import type { Directory } from '../../shared/directory/directory.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
+import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import availability from './plugins/availability.js';
 import callflow from './plugins/callflow.js';
@@ -13,6 +14,7 @@ import errors from './plugins/errors.js';
 import live from './plugins/live.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import auditRoutes from './routes/audit.js';
 import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
@@ -51,6 +53,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
   await app.register(auth);
+  await app.register(audit, { retentionDays: config.auditRetentionDays });
   await app.register(availability);
   await app.register(openapi, { publicUrl: config.publicUrl });
   await app.register(metrics);
@@ -68,5 +71,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes);
   await app.register(pages);
   await app.register(callbackRoutes);
+  await app.register(auditRoutes);
   return app;
 }

@@ -24,6 +24,8 @@ export interface Config {
   /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
   statsSuppressBelow: number;
   liveCoalesceMs: number;
+  /** Days audit-log entries are kept. */
+  auditRetentionDays: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -80,6 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
     statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
     liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),
+    auditRetentionDays: int('AUDIT_RETENTION_DAYS', 2190, 1, 36500),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

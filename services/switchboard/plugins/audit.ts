@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { RedisAuditLog, type AuditLog } from '../../../shared/audit/audit.js';
+import type { AuditLog } from '../../../shared/audit/audit.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,7 +8,10 @@ declare module 'fastify' {
   }
 }
 
-/** The audit log (shared/audit/audit.ts): one Redis stream per practice, kept AUDIT_RETENTION_DAYS. */
-export default fp(async function audit(app: FastifyInstance, opts: { retentionDays: number }) {
-  app.decorate('audit', new RedisAuditLog(app.redis, app.queue.keyPrefix, opts.retentionDays));
-}, { name: 'audit', dependencies: ['callflow'] });
+/**
+ * The audit log as `app.audit`: a RedisAuditLog (one Redis stream per practice, kept
+ * AUDIT_RETENTION_DAYS), made by app.ts so that the call flow's caller look-ups record into the same log.
+ */
+export default fp(async function audit(app: FastifyInstance, opts: { log: AuditLog }) {
+  app.decorate('audit', opts.log);
+}, { name: 'audit' });

@@ -1,4 +1,5 @@
 import { $, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
+import { showCaller, useToken } from './caller-card.js';
 
 const KEY = 'switchboard.staff.token';
 let me = null;
@@ -26,6 +27,7 @@ function render(s) {
   for (const b of document.querySelectorAll('.presence button')) b.setAttribute('aria-pressed', String(b.dataset.state === chosen));
 
   const call = row?.call;
+  void showCaller(me.id, call);
   $('#no-caller').hidden = Boolean(call);
   $('#caller').hidden = !call;
   if (call) {
@@ -69,4 +71,5 @@ async function setPresence(state) {
 }
 
 const { view, token } = await startScreen({ storage: sessionStorage, key: KEY, chooseScope, render });
+useToken(token);
 for (const b of document.querySelectorAll('.presence button')) b.addEventListener('click', () => void setPresence(b.dataset.state));

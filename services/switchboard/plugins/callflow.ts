@@ -8,6 +8,7 @@ import type { LiveCallControl } from '../../../shared/callflow/ports.js';
 import type { Directory } from '../../../shared/directory/directory.js';
 import type { CallerAdjustments } from '../../../shared/patients/lookup.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
+import type { RedisOutageLog } from '../../../shared/redis-outage-log.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,6 +17,7 @@ declare module 'fastify' {
     flow: CallFlow;
     clock: Clock;
     directory: () => Directory;
+    redisOutage: RedisOutageLog;
   }
 }
 
@@ -26,13 +28,14 @@ export interface CallFlowPluginOptions {
   directory: () => Directory;
   liveCalls: Record<string, LiveCallControl>;
   sweepIntervalMs: number;
+  redisOutage: RedisOutageLog;
   callers?: CallerAdjustments;
 }
 
 /** The queue, the call flow, the call-back scheduler and the sweep timer; Redis is closed when the app closes. */
 export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
   const queue = new CallQueue(opts.redis, opts.keyPrefix);
-  const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log);
+  const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log, opts.redisOutage);
   const flow = new CallFlow({
     scheduler,
     queue,
@@ -51,6 +54,7 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('flow', flow);
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
+  app.decorate('redisOutage', opts.redisOutage);
 
   // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
   let sweeping: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { until } from '../../helpers/poll.js';
 import { offerHeard, patientSetup as setup, PRACTICE_TOKEN, RIVERSIDE } from '../../helpers/patients.js';
-import { FHIR_TOKEN, FLAGGED_PHONE, JANE_PHONE, UNKNOWN_PHONE } from '../../fixtures/patients.js';
+import { FHIR_TOKEN, TEST_BUDGET_MS, FLAGGED_PHONE, JANE_PHONE, UNKNOWN_PHONE } from '../../fixtures/patients.js';
 
 t.test('a flagged caller goes to care coordination, is offered a call-back at once and rung longer; the record says adjusted', async (t) => {
   const { sb, fake, callerOf, redis } = await setup(t);
@@ -30,7 +30,7 @@ t.test('a flagged caller goes to care coordination, is offered a call-back at on
 });
 
 t.test('head of the queue: a flagged caller goes ahead of those already waiting', async (t) => {
-  const { fake, fhir, sb } = await setup(t, (url) => `{ fhirBaseUrl: "${url}", auth: { bearerToken: ${FHIR_TOKEN} }, flagServiceUrl: "${url}/flags", adjustments: { headOfQueue: true } }`);
+  const { fake, fhir, sb } = await setup(t, (url) => `{ fhirBaseUrl: "${url}", auth: { bearerToken: ${FHIR_TOKEN} }, budgetMs: ${TEST_BUDGET_MS}, flagServiceUrl: "${url}/flags", adjustments: { headOfQueue: true } }`);
   const waiting = [await fake.placeCall(JANE_PHONE, RIVERSIDE), await fake.placeCall(UNKNOWN_PHONE, RIVERSIDE)];
   t.same(waiting.map((c) => c.positions[0]), [1, 2]);
   const flagged = await fake.placeCall(FLAGGED_PHONE, RIVERSIDE);

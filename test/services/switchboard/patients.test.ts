@@ -1,6 +1,6 @@
 import t from 'tap';
 import { patientSetup as setup, PRACTICE_TOKEN } from '../../helpers/patients.js';
-import { FAMILY_PHONE, FHIR_TOKEN, JANE_PHONE, PATIENTS, patientDirectory, UNKNOWN_PHONE } from '../../fixtures/patients.js';
+import { FAMILY_PHONE, FHIR_TOKEN, TEST_BUDGET_MS, JANE_PHONE, PATIENTS, patientDirectory, UNKNOWN_PHONE } from '../../fixtures/patients.js';
 
 t.test('one match, several, none, withheld: shown to the member of staff the call is put through to', async (t) => {
   const { fhir, sb, putThrough, callerOf, audit } = await setup(t);
@@ -42,16 +42,16 @@ t.test('failures cost the caller nothing and show "lookup unavailable"; counted 
   const { fhir, sb, putThrough } = await setup(t);
   const directoryWith = (settings: string) => sb.setDirectory(patientDirectory(fhir.url, settings));
 
-  directoryWith(`{ fhirBaseUrl: "http://127.0.0.1:9", auth: { bearerToken: ${FHIR_TOKEN} } }`);
+  directoryWith(`{ fhirBaseUrl: "http://127.0.0.1:9", auth: { bearerToken: ${FHIR_TOKEN} }, budgetMs: ${TEST_BUDGET_MS} }`);
   let { bridged, res } = await putThrough(JANE_PHONE);
   t.ok(bridged, 'the call was put through as usual');
   t.match(res.body, { outcome: 'unavailable', reason: 'error', candidates: [] }, 'server down');
 
-  directoryWith(`{ fhirBaseUrl: "${fhir.url}", auth: { bearerToken: not-the-right-token } }`);
+  directoryWith(`{ fhirBaseUrl: "${fhir.url}", auth: { bearerToken: not-the-right-token }, budgetMs: ${TEST_BUDGET_MS} }`);
   ({ bridged, res } = await putThrough(JANE_PHONE));
   t.match(res.body, { outcome: 'unavailable', reason: 'unauthorised' }, '401');
 
-  directoryWith(`{ fhirBaseUrl: "${fhir.url}/garbage", auth: { bearerToken: ${FHIR_TOKEN} } }`);
+  directoryWith(`{ fhirBaseUrl: "${fhir.url}/garbage", auth: { bearerToken: ${FHIR_TOKEN} }, budgetMs: ${TEST_BUDGET_MS} }`);
   ({ bridged, res } = await putThrough(JANE_PHONE));
   t.match(res.body, { outcome: 'unavailable', reason: 'bad-answer' }, 'an answer that is not FHIR');
 
@@ -62,7 +62,7 @@ t.test('failures cost the caller nothing and show "lookup unavailable"; counted 
   t.match(res.body, { outcome: 'unavailable', reason: 'timeout' }, 'slower than the budget');
   fhir.delayMs = 0;
 
-  directoryWith(`{ fhirBaseUrl: "${fhir.url}", auth: { tokenUrl: "${fhir.url}/oauth/token", clientId: switchboard, clientSecret: client-secret-1 } }`);
+  directoryWith(`{ fhirBaseUrl: "${fhir.url}", auth: { tokenUrl: "${fhir.url}/oauth/token", clientId: switchboard, clientSecret: client-secret-1 }, budgetMs: ${TEST_BUDGET_MS} }`);
   ({ res } = await putThrough(JANE_PHONE));
   t.match(res.body, { outcome: 'matched', candidates: [{ name: 'Jane Smithfield' }] }, 'OAuth 2.0 client credentials');
 

@@ -5,7 +5,7 @@ import { isWithheld, numberForms } from '../../../shared/patients/lookup.js';
 
 t.test('patientLookup in the directory: off unless given, defaults, and clear errors', async (t) => {
   const on = patientDirectory('https://fhir.example/R4').practice('F81001')!.patientLookup!;
-  t.match(on, { fhirBaseUrl: 'https://fhir.example/R4', budgetMs: 300, adjustments: { team: 'care-coordination', callbackAtOnce: true, headOfQueue: false, ringSeconds: 45 } });
+  t.match(on, { fhirBaseUrl: 'https://fhir.example/R4', adjustments: { team: 'care-coordination', callbackAtOnce: true, headOfQueue: false, ringSeconds: 45 } });
   const yaml = (settings: string) => patientDirectory('x', settings).data; // parsed: valid
   t.equal(yaml(`{ fhirBaseUrl: "https://a.example", auth: { tokenUrl: "https://a.example/token", clientId: sb, clientSecret: secret-123 } }`).practices[0]!.patientLookup!.budgetMs, 300);
 

@@ -58,3 +58,17 @@ export function mayReadStats(directory: Directory, grant: AccessGrant, scope: St
 export function seesSmallNumbers(directory: Directory, grant: AccessGrant, scope: StatsScope): boolean {
   return scope.kind === 'practice' && (grant.role === 'practice' || grant.role === 'staff') && mayReadStats(directory, grant, scope);
 }
+
+/**
+ * May see a caller's identity (patient candidates from the clinical system) on a call: only a
+ * person signed in with their own identity who is handling that very call; never a machine's
+ * token (a shared wallboard, a kiosk screen), a manager or another member of staff.
+ */
+export function maySeeCallerDetails(grant: AccessGrant, handlingStaffId: string | undefined): boolean {
+  return grant.kind === 'person' && grant.role === 'staff' && handlingStaffId !== undefined && grant.staff === handlingStaffId;
+}
+
+/** May see one person's own figures (calls answered, talk time…): that person and their practice (its managers and practice tokens), as for presence. */
+export function maySeeStaffFigures(grant: AccessGrant, staff: Staff): boolean {
+  return maySetPresence(grant, staff);
+}

@@ -6,6 +6,7 @@ import type { Directory } from '../../shared/directory/directory.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
+import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import availability from './plugins/availability.js';
 import callflow from './plugins/callflow.js';
@@ -13,6 +14,7 @@ import errors from './plugins/errors.js';
 import live from './plugins/live.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import signIn from './plugins/signin.js';
 import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
@@ -20,6 +22,7 @@ import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
 import pages from './routes/pages.js';
 import practiceRoutes from './routes/practices.js';
+import signInRoutes from './routes/signin.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
 import statsRoutes from './routes/stats.js';
@@ -50,7 +53,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sweepIntervalMs: config.sweepIntervalMs,
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
-  await app.register(auth);
+  await app.register(audit);
+  await app.register(signIn, { publicUrl: config.publicUrl });
+  await app.register(auth, { publicUrl: config.publicUrl });
   await app.register(availability);
   await app.register(openapi, { publicUrl: config.publicUrl });
   await app.register(metrics);
@@ -67,6 +72,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
   await app.register(liveRoutes);
   await app.register(pages);
+  await app.register(signInRoutes, { publicUrl: config.publicUrl });
   await app.register(callbackRoutes);
   return app;
 }

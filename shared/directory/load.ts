@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { directorySchema } from './schema.js';
-import { Directory } from './directory.js';
+import { Directory, tokenDigestOf } from './directory.js';
 import { badRange } from '../callflow/hours.js';
 import type { DirectoryData, Menu, Practice, Team, WeeklyHours } from './types.js';
 
@@ -77,7 +77,7 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     } else if ((e.keyword === 'maxProperties' || e.keyword === 'minProperties') && path.at(-2) === 'options') {
       msg = 'a menu option needs exactly one of team, say, menu or transfer';
-    } else if (e.keyword === 'anyOf') {
+    } else if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
       msg = describeAlternatives(path);
     } else if (e.keyword === 'pattern') {
       // A schema's own description wins: the same key can mean different things per provider.
@@ -99,6 +99,7 @@ function describeAlternatives(path: (string | number)[]): string {
   const owner = [...path].reverse().find((p) => typeof p === 'string');
   if (owner === 'overflow') return 'needs afterSeconds or whenMoreThan (or both)';
   if (owner === 'priorityLines') return 'needs from (callers\' numbers) or to (numbers of the practice), or both';
+  if (owner === 'access') return 'needs exactly one of token or tokenSha256 (a machine) or identity (a person)';
   if (owner === 'teams') return 'must be a team id, or { team: <id>, priority: <1-9> }';
   return 'is not valid here';
 }
@@ -166,11 +167,16 @@ function crossReferenceProblems(d: DirectoryData): Problem[] {
     });
   });
   const staffIds = new Set(d.staff.map((s) => s.id));
-  duplicates(d.access.map((a) => a.token)).forEach((i) => problems.push([['access', i, 'token'], 'this token is given twice']));
+  const digests = d.access.map((a) => tokenDigestOf(a) ?? `identity ${a.identity}`);
+  duplicates(digests).forEach((i) => digests[i]!.startsWith('identity ') || problems.push([['access', i, d.access[i]!.token === undefined ? 'tokenSha256' : 'token'], 'this token is given twice']));
+  const identities = [...d.staff.map((s, i) => ({ id: s.identity, path: ['staff', i, 'identity'] })), ...d.access.map((a, i) => ({ id: a.identity, path: ['access', i, 'identity'] }))].filter((x) => x.id !== undefined);
+  duplicates(identities.map((x) => x.id!.toLowerCase())).forEach((k) => problems.push([identities[k]!.path, `identity ${identities[k]!.id} is given twice: a person signs in to one role`]));
   d.access.forEach((a, i) => {
     if (a.role === 'practice' && !practices.has(a.practice)) problems.push([['access', i, 'practice'], `practice ${a.practice} is not in practices`]);
     if (a.role === 'staff' && !staffIds.has(a.staff)) problems.push([['access', i, 'staff'], `staff ${a.staff} is not in staff`]);
     if (a.role === 'pcn' && !pcns.has(a.pcn)) problems.push([['access', i, 'pcn'], `PCN ${a.pcn} is not in pcns`]);
+    if (a.identity !== undefined && (a.name !== undefined || a.readOnly !== undefined)) problems.push([['access', i], 'name and readOnly are for machines\' tokens, not for a person\'s identity']);
+    if (a.identity !== undefined && a.role === 'staff') problems.push([['access', i, 'identity'], `give staff member ${a.staff} their identity in staff, not in access`]);
     if (a.role === 'icb' && a.icb !== d.icb.code) problems.push([['access', i, 'icb'], `ICB ${a.icb} is not this directory's ICB (${d.icb.code})`]);
   });
   return problems;

@@ -41,6 +41,7 @@ export default async function liveRoutes(app: FastifyInstance) {
     '/v1/live/tickets',
     {
       preHandler: app.authenticate,
+      config: { readsOnly: true },
       schema: {
         body: noBody,
         response: {
@@ -98,11 +99,12 @@ export default async function liveRoutes(app: FastifyInstance) {
   );
 
   /**
-   * The live socket. Nothing secret travels in its URL: the first message must be
-   * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets, then
+   * The live socket. Nothing secret travels in its URL: a signed-in person's session cookie
+   * authenticates it at once (`ready` is sent unasked); otherwise the first message must be
+   * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets. Then
    * `{"type":"subscribe","scope":{"practice":"F81001"}}` (or team, or pcn).
    */
-  app.get('/v1/live', { websocket: true, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket) => {
+  app.get('/v1/live', { websocket: true, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket, request: FastifyRequest) => {
     let grant: LiveGrant | undefined;
     let unsubscribe: (() => void) | undefined;
     const send = (message: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
@@ -116,10 +118,24 @@ export default async function liveRoutes(app: FastifyInstance) {
       unsubscribe?.();
     });
 
+    app.signIn.check(request).then(
+      (found) => {
+        if (!found.grant || grant) return;
+        grant = found.grant;
+        clearTimeout(authTimer);
+        send({ type: 'ready', role: grant.role });
+      },
+      (err: unknown) => app.log.warn({ err }, 'live socket session check failed'),
+    );
+
     const handle = async (message: ClientMessage) => {
+      // Already authenticated by the session cookie: a ticket sent as well changes nothing.
+      if (grant && message.type === 'auth') return;
       if (!grant) {
         if (message.type !== 'auth' || typeof message.ticket !== 'string') return refuse(CLOSE.unauthenticated, 'the first message must be {"type":"auth","ticket":"..."}');
-        grant = await app.live.redeemTicket(message.ticket);
+        const redeemed = await app.live.redeemTicket(message.ticket);
+        if (grant) return;
+        grant = redeemed;
         clearTimeout(authTimer);
         if (!grant) return refuse(CLOSE.unauthenticated, 'the ticket is unknown, used or expired: ask POST /v1/live/tickets for a new one');
         return send({ type: 'ready', role: grant.role });

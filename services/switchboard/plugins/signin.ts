@@ -128,9 +128,8 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
     const changes = [...new Set([...before.keys(), ...roles.keys()])].filter((identity) => before.get(identity) !== roles.get(identity));
     await Promise.all(
       changes.map((identity) => {
-        const grant = current.grantForIdentity(identity) ?? previous.grantForIdentity(identity);
         const practice = practiceOf(current, current.grantForIdentity(identity)) ?? practiceOf(previous, previous.grantForIdentity(identity));
-        return app.audit.record({ practice, actor: `oidc:${identity}`, action: 'role-changed', outcome: `${before.get(identity) ?? 'none'} → ${roles.get(identity) ?? 'none'}${grant?.role === 'staff' ? ` (${grant.actor})` : ''}` });
+        return app.audit.record({ practice, actor: `oidc:${identity}`, action: 'role-changed', outcome: `${before.get(identity) ?? 'none'} → ${roles.get(identity) ?? 'none'}` });
       }),
     ).catch((err: Error) => app.log.error({ err: err.message }, 'role changes could not be audited'));
   });

@@ -71,17 +71,29 @@ export default async function signInRoutes(app: FastifyInstance, opts: { publicU
     },
   );
 
-  app.post('/auth/sign-out', { schema: { body: noBody, response: html } }, async (request, reply) => {
-    const found = await app.signIn.check(request);
-    app.signIn.clearCookie(reply);
-    const s = app.signIn.settings();
-    if (!found.grant || !s) return reply.redirect('/auth/signed-out', 303);
-    await app.signIn.store.delete(found.id);
-    await app.audit.record({ practice: app.signIn.practiceOf(app.directory(), found.grant), actor: found.grant.actor, action: 'sign-out' });
-    // Signed out here whatever happens there; the provider's own session ends too where it offers end_session_endpoint.
-    const atProvider = await app.signIn.rp.endSessionUrl(s, found.session.idToken, `${opts.publicUrl}/auth/signed-out`).catch(() => undefined);
-    return reply.redirect(atProvider?.href ?? '/auth/signed-out', 303);
-  });
+  app.post(
+    '/auth/sign-out',
+    {
+      schema: {
+        body: noBody,
+        response: { 200: { type: 'object', description: 'asked for with Accept: application/json (a page\'s script); a form post is redirected instead', properties: { next: { type: 'string', description: 'where to send the browser: the provider\'s end-session address, or /auth/signed-out' } } } },
+      },
+    },
+    async (request, reply) => {
+      const found = await app.signIn.check(request);
+      app.signIn.clearCookie(reply);
+      const s = app.signIn.settings();
+      let next = '/auth/signed-out';
+      if (found.grant && s) {
+        await app.signIn.store.delete(found.id);
+        await app.audit.record({ practice: app.signIn.practiceOf(app.directory(), found.grant), actor: found.grant.actor, action: 'sign-out' });
+        // Signed out here whatever happens there; the provider's own session ends too where it offers end_session_endpoint.
+        const atProvider = await app.signIn.rp.endSessionUrl(s, found.session.idToken, `${opts.publicUrl}/auth/signed-out`).catch(() => undefined);
+        next = atProvider?.href ?? next;
+      }
+      return request.headers.accept?.includes('application/json') ? { next } : reply.redirect(next, 303);
+    },
+  );
 
   app.get('/auth/signed-out', { schema: { response: html } }, async (_request, reply) => page(reply, 200, 'You have signed out', ['You have signed out of Switchboard.'], true));
 

@@ -67,6 +67,8 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
   for (const e of errors) {
     // "if/then" wrappers repeat the real error beneath them.
     if (e.keyword === 'if') continue;
+    // So do an access entry's "exactly one of token, tokenSha256 or identity" alternatives.
+    if (e.schemaPath.includes('/oneOf/')) continue;
     const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/')));
     let msg: string;
     if (e.keyword === 'additionalProperties') {

@@ -30,7 +30,7 @@ export class SessionStore {
     private readonly keyPrefix: string,
   ) {}
 
-  private key(kind: 'session' | 'signin', id: string) {
+  private key(kind: 'session' | 'signin' | 'refreshing', id: string) {
     return `${this.keyPrefix}${kind}:${createHash('sha256').update(id).digest('hex')}`;
   }
 
@@ -52,6 +52,11 @@ export class SessionStore {
   async delete(id: string): Promise<Session | undefined> {
     const stored = await this.redis.getdel(this.key('session', id));
     return stored ? (JSON.parse(stored) as Session) : undefined;
+  }
+
+  /** One refresh per session at a time: true for the caller that may refresh now (for 30 s). */
+  async lockRefresh(id: string): Promise<boolean> {
+    return (await this.redis.set(this.key('refreshing', id), '1', 'EX', 30, 'NX')) === 'OK';
   }
 
   /** Keeps a sign-in's PKCE verifier and nonce under its state for ten minutes; returns the state. */

@@ -47,7 +47,7 @@ export async function startOidcProvider(t: Test, at: { port: number; issuer: str
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, revocation: { enabled: true } },
     pkce: { required: () => true },
     ttl: { AccessToken: opts.accessTokenSeconds ?? 600, IdToken: 600, RefreshToken: 86_400, Session: 86_400, Grant: 86_400, Interaction: 600 },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -66,7 +66,8 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
     }
     let changed = now - session.lastSeenAt > TOUCH_MS;
     session.lastSeenAt = now;
-    if (session.refreshToken && session.tokenExpiresAt !== undefined && now >= session.tokenExpiresAt && (await lockRefresh(id))) {
+    // One refresh at a time per session: requests that arrive meanwhile carry on with the session as it is.
+    if (session.refreshToken && session.tokenExpiresAt !== undefined && now >= session.tokenExpiresAt && (await store.lockRefresh(id))) {
       try {
         const tokens = await rp.refresh(s, session.refreshToken);
         Object.assign(session, sessionTokens(tokens, now));
@@ -86,9 +87,6 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
     if (changed) await store.save(id, session, (session.createdAt + lifetimeMs(s) - now) / 1000);
     return { grant, id, session };
   };
-
-  /** One refresh per session at a time: requests that arrive meanwhile carry on with the session as it is. */
-  const lockRefresh = async (id: string) => (await app.redis.set(`${app.queue.keyPrefix}refreshing:${id.slice(0, 16)}`, '1', 'EX', 30, 'NX')) === 'OK';
 
   const sessionTokens = (tokens: ProviderTokens, now: number): Partial<Session> => ({
     ...(tokens.idToken ? { idToken: tokens.idToken } : {}),

@@ -38,7 +38,8 @@ export default async function signInRoutes(app: FastifyInstance, opts: { publicU
 
   app.get<{ Querystring: Record<string, string> }>(
     '/auth/callback',
-    { schema: { querystring: { type: 'object', properties: { code: { type: 'string' }, state: { type: 'string' }, error: { type: 'string' }, error_description: { type: 'string' } } }, response: html } },
+    // Its address carries the authorization code: kept out of the per-request log lines.
+    { logLevel: 'warn', schema: { querystring: { type: 'object', properties: { code: { type: 'string' }, state: { type: 'string' }, error: { type: 'string' }, error_description: { type: 'string' } } }, response: html } },
     async (request, reply) => {
       const s = app.signIn.settings();
       if (!s) return page(reply, 404, 'Sign-in is not set up', ['This Switchboard has no sign-in service configured.']);

@@ -159,6 +159,24 @@ t.test('forged, tampered and expired cookies are refused', async (t) => {
   t.match(await asBrowser(bob.jar, 'GET', '/auth/session').then((r) => r.body), { signedIn: false });
 });
 
+t.test('a session the provider will no longer refresh ends', async (t) => {
+  const { sb, clock, signIn, audit, op } = await setUp(t, { accessTokenSeconds: 300 });
+  const alice = await signIn(TEST_USERS.alice);
+  const cookie = alice.jar.cookies(sb.url).get('switchboard_session')!;
+  const { createHash } = await import('node:crypto');
+  const stored = JSON.parse((await sb.redis.get(`sb:session:${createHash('sha256').update(cookie.split('.')[0]!).digest('hex')}`))!) as { refreshToken: string; idToken: string };
+  t.ok(stored.refreshToken && stored.idToken, 'the session keeps the provider\'s tokens (in Redis, never in the cookie)');
+  // The account is disabled at the provider: its refresh token is revoked.
+  const revoked = await fetch(`${op.issuer}/token/revocation`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: stored.refreshToken, client_id: 'switchboard-test', client_secret: 'switchboard-test-client-secret' }).toString() });
+  t.equal(revoked.status, 200);
+  t.equal((await fetch(`${sb.url}/v1/staff/alice`, { headers: { cookie: `switchboard_session=${cookie}` } })).status, 200, 'until the access token runs out the session goes on');
+  clock.advance(6 * 60_000);
+  const ended = await fetch(`${sb.url}/v1/staff/alice`, { headers: { cookie: `switchboard_session=${cookie}` } });
+  t.equal(ended.status, 401, 'then the refresh is refused and the session ends');
+  t.match(await ended.json(), { detail: 'the sign-in service has ended your session: sign in again' });
+  t.match((await audit('F81001')).find((e) => e.action === 'sign-out'), { actor: 'staff:alice', outcome: /the sign-in service refused to refresh the session/ });
+});
+
 t.test('signing out ends the session here and at the provider', async (t) => {
   const { sb, asBrowser, signIn, audit, op } = await setUp(t);
   const alice = await signIn(TEST_USERS.alice);

@@ -16,8 +16,11 @@ declare module 'fastify' {
       store: SessionStore;
       /** The directory's sign-in settings; undefined when people cannot sign in (tokens only). */
       settings: () => SignInSettings | undefined;
-      /** The person a request's session cookie stands for, checked against the directory in force. */
-      check: (request: FastifyRequest) => Promise<SessionCheck>;
+      /**
+       * The person a request's session cookie stands for, checked against the directory in force.
+       * `touch: false` (a live socket looking again) neither counts as activity nor refreshes.
+       */
+      check: (request: FastifyRequest, opts?: { touch: boolean }) => Promise<SessionCheck>;
       /** Starts a session for a signed-in person and sets its cookie. */
       startSession: (reply: FastifyReply, s: SignInSettings, identity: string, tokens: ProviderTokens) => Promise<void>;
       clearCookie: (reply: FastifyReply) => void;
@@ -51,7 +54,7 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
     return null;
   };
 
-  const check = async (request: FastifyRequest): Promise<SessionCheck> => {
+  const check = async (request: FastifyRequest, { touch } = { touch: true }): Promise<SessionCheck> => {
     const s = settings();
     const raw = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!s || raw === undefined) return {};
@@ -64,10 +67,10 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
       await store.delete(id);
       return { ended: 'your session has expired' };
     }
-    let changed = now - session.lastSeenAt > TOUCH_MS;
-    session.lastSeenAt = now;
+    let changed = touch && now - session.lastSeenAt > TOUCH_MS;
+    if (touch) session.lastSeenAt = now;
     // One refresh at a time per session: requests that arrive meanwhile carry on with the session as it is.
-    if (session.refreshToken && session.tokenExpiresAt !== undefined && now >= session.tokenExpiresAt && (await store.lockRefresh(id))) {
+    if (touch && session.refreshToken && session.tokenExpiresAt !== undefined && now >= session.tokenExpiresAt && (await store.lockRefresh(id))) {
       try {
         const tokens = await rp.refresh(s, session.refreshToken);
         Object.assign(session, sessionTokens(tokens, now));

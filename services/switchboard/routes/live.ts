@@ -11,6 +11,8 @@ import { TICKET_SECONDS } from '../plugins/live.js';
 /** Close codes a screen can act on (documented in docs/wallboard.md). */
 export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
 const AUTH_WITHIN_MS = 10_000;
+/** A socket opened by a signed-in page looks at its session this often, and closes once it has ended. */
+export const SESSION_RECHECK_MS = 10_000;
 
 const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: 'integer' }, answered: { type: 'integer' }, abandoned: { type: 'integer' } } };
 const nullableNumber = { type: ['number', 'null'] };
@@ -113,14 +115,25 @@ export default async function liveRoutes(app: FastifyInstance) {
       socket.close(code, message.slice(0, 120));
     };
     const authTimer = setTimeout(() => refuse(CLOSE.unauthenticated, `no auth message within ${AUTH_WITHIN_MS / 1000} seconds`), AUTH_WITHIN_MS);
+    let recheck: NodeJS.Timeout | undefined;
     socket.on('close', () => {
       clearTimeout(authTimer);
+      clearInterval(recheck);
       unsubscribe?.();
     });
 
     app.signIn.check(request).then(
       (found) => {
-        if (!found.grant || grant) return;
+        if (!found.grant) return;
+        // Signed out, expired or removed from the directory: the page's socket stops too.
+        recheck = setInterval(() => {
+          app.signIn.check(request, { touch: false }).then(
+            (again) => again.grant || refuse(CLOSE.unauthenticated, 'your session has ended: sign in again'),
+            (err: unknown) => app.log.warn({ err }, 'live socket session check failed'),
+          );
+        }, SESSION_RECHECK_MS);
+        if (socket.readyState !== socket.OPEN) return clearInterval(recheck);
+        if (grant) return;
         grant = found.grant;
         clearTimeout(authTimer);
         send({ type: 'ready', role: grant.role });

@@ -227,6 +227,11 @@ t.test('the live socket takes the session cookie: no ticket needed', async (t) =
   ws.send(JSON.stringify({ type: 'subscribe', scope: { practice: 'F81001' } }));
   t.match(await next('snapshot'), { snapshot: { scope: { key: 'practice:F81001' } } });
 
+  // Signing out (in another tab) closes the socket within SESSION_RECHECK_MS.
+  const closedBy = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  t.equal((await fetch(`${sb.url}/auth/sign-out`, { method: 'POST', headers: { cookie: cookieHeader(alice.jar, sb.url), accept: 'application/json' } })).status, 200);
+  t.same(await closedBy, { code: 4401, reason: 'your session has ended: sign in again' }, 'the signed-out page\'s socket is closed');
+
   const stranger = new WebSocket(`${sb.url.replace('http', 'ws')}/v1/live`, { headers: { cookie: 'switchboard_session=forged.cookie' } });
   const closed = await new Promise<number>((resolve) => {
     stranger.on('open', () => stranger.send(JSON.stringify({ type: 'subscribe', scope: { practice: 'F81001' } })));

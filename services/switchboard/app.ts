@@ -1,8 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type LogLevel } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { RedisClient } from './redis.js';
+import { isRedisUnavailable, type RedisClient } from './redis.js';
 import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
+import { RedisOutageLog } from '../../shared/redis-outage-log.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   reloadDirectory?: () => Directory;
   logger: FastifyBaseLogger;
   clock?: Clock;
+  /** Where every Redis connection's errors are said, a few lines per outage (main.ts passes its own). */
+  redisOutage?: RedisOutageLog;
 }
 
 /** The Switchboard HTTP service: infrastructure as plugins, thin routes, one error handler. */
@@ -51,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock: opts.clock ?? createClock(config.clockSpeed),
     directory: opts.directory,
     sweepIntervalMs: config.sweepIntervalMs,
+    redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
   await app.register(audit);
@@ -70,7 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
-  await app.register(liveRoutes);
+  await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
   await app.register(signInRoutes, { publicUrl: config.publicUrl });
   await app.register(callbackRoutes);

@@ -273,3 +273,20 @@ t.test('a reloaded directory that changes a person\'s role is audited, and a rem
   const changes = (await audit('F81001')).filter((e) => e.action === 'role-changed');
   t.same(changes.map((e) => e.outcome).sort(), ['practice:F81001 → pcn:U12345', 'staff:bob → none'].sort());
 });
+
+t.test('without a reachable provider, or without signIn, sign-in says so and tokens still work', async (t) => {
+  const redis = await privateRedis(t);
+  const nowhere = await reserveIssuer();
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: signInDirectory(nowhere.issuer) });
+  const down = await fetch(`${sb.url}/auth/sign-in`, { redirect: 'manual' });
+  t.equal(down.status, 502);
+  t.match(await down.text(), /The sign-in service at http:\/\/127\.0\.0\.1:\d+ cannot be reached just now/);
+  t.equal((await sb.api('GET', '/v1/staff/alice', TOKENS.alice)).status, 200, 'machines\' tokens do not need the provider');
+
+  const { liveDirectory } = await import('../../fixtures/live.js');
+  sb.setDirectory(liveDirectory());
+  const off = await fetch(`${sb.url}/auth/sign-in`, { redirect: 'manual' });
+  t.equal(off.status, 404);
+  t.match(await off.text(), /This Switchboard has no sign-in service configured/);
+  t.match(await (await fetch(`${sb.url}/auth/session`)).json(), { signedIn: false, signInAvailable: false }, 'so the pages offer only the token field');
+});

@@ -76,12 +76,22 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
         Object.assign(session, sessionTokens(tokens, now));
         changed = true;
       } catch (err) {
+        // The provider unreachable is not the provider saying no: carry on, and try again in 30 s.
+        if (!(err as { error?: string }).error) {
+          app.log.warn({ err: (err as Error).message }, 'a session could not be refreshed: the sign-in service did not answer');
+          return finish(id, session, s, now, changed);
+        }
         await store.delete(id);
         const grant = app.directory().grantForIdentity(session.identity);
         await app.audit.record({ practice: practiceOf(app.directory(), grant), actor: grant?.actor ?? `oidc:${session.identity}`, action: 'sign-out', outcome: `the sign-in service refused to refresh the session: ${(err as Error).message}` });
         return { ended: 'the sign-in service has ended your session' };
       }
     }
+    return finish(id, session, s, now, changed);
+  };
+
+  /** The session's person as the directory in force knows them (or the end of it); saved when it changed. */
+  const finish = async (id: string, session: Session, s: SignInSettings, now: number, changed: boolean): Promise<SessionCheck> => {
     const grant = app.directory().grantForIdentity(session.identity);
     if (!grant) {
       await store.delete(id);

@@ -38,9 +38,8 @@ export class RedisAuditLog implements AuditLog {
   }
 
   async record(event: AuditEvent): Promise<void> {
-    const at = this.now();
-    const oldest = at - this.retentionDays * 86_400_000;
-    await this.redis.xadd(this.key(event.practice), 'MINID', '~', String(oldest), `${at}-*`, 'event', JSON.stringify({ ...event, at: new Date(at).toISOString() }));
+    const oldest = Date.now() - this.retentionDays * 86_400_000;
+    await this.redis.xadd(this.key(event.practice), 'MINID', '~', String(oldest), '*', 'event', JSON.stringify({ ...event, at: new Date(this.now()).toISOString() }));
   }
 
   async read(practice: string | null, opts: { from?: number; to?: number; limit?: number } = {}): Promise<AuditEntry[]> {

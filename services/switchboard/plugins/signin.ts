@@ -7,7 +7,7 @@ import { OidcRelyingParty, type ProviderTokens } from '../../../shared/signin/oi
 import { SessionStore, type Session } from '../../../shared/signin/sessions.js';
 
 /** What a request's session cookie comes to: a person's grant, or why there is none. */
-export type SessionCheck = { grant: AccessGrant; id: string; session: Session } | { grant?: undefined; ended?: string };
+export type SessionCheck = { grant: AccessGrant; id: string; session: Session } | { grant?: undefined; ended?: string; forged?: boolean };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,7 +59,7 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
     const raw = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!s || raw === undefined) return {};
     const id = verifySigned(raw, s.cookieSecret);
-    if (id === undefined) return { ended: 'the session cookie is not valid' };
+    if (id === undefined) return { ended: 'the session cookie is not valid', forged: true };
     const session = await store.get(id);
     if (!session) return { ended: 'your session has ended' };
     const now = app.clock.now();

@@ -19,6 +19,7 @@ import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
 import pages from './routes/pages.js';
+import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
@@ -64,6 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
+  await app.register(planRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
   await app.register(liveRoutes);
   await app.register(pages);

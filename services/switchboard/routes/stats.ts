@@ -75,6 +75,13 @@ function wantsCsv(request: FastifyRequest, format: Format | undefined, byDefault
   return byDefault;
 }
 
+/** Fastify drops unknown query parameters silently; a misspelt one ("granularty") must not pass unnoticed. */
+export async function refuseUnknownQueryParameters(request: FastifyRequest): Promise<void> {
+  const allowed = Object.keys((request.routeOptions.schema?.querystring as { properties: object }).properties);
+  const unknown = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()].filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw new HttpError(400, `unknown query parameter ${unknown.join(', ')}: use ${allowed.join(', ')}`);
+}
+
 /** Streams `open`, rows from `rows`, then `close`, so a long range never sits whole in memory. */
 function stream(reply: FastifyReply, type: string, chunks: AsyncGenerator<string>) {
   return reply.type(type).send(Readable.from(chunks));
@@ -99,12 +106,7 @@ async function* framed<T>(open: string, rows: AsyncGenerator<T>, line: (row: T, 
 export default async function statsRoutes(app: FastifyInstance, opts: { suppressBelow: number }) {
   await app.register(statsPlugin);
 
-  // Fastify drops unknown query parameters silently; a misspelt one ("granularty") must not pass unnoticed.
-  app.addHook('preValidation', async (request) => {
-    const allowed = Object.keys((request.routeOptions.schema?.querystring as { properties: object }).properties);
-    const unknown = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()].filter((k) => !allowed.includes(k));
-    if (unknown.length > 0) throw new HttpError(400, `unknown query parameter ${unknown.join(', ')}: use ${allowed.join(', ')}`);
-  });
+  app.addHook('preValidation', refuseUnknownQueryParameters);
 
   const resolveScope = (request: FastifyRequest, raw: string | undefined): { scope: StatsScope; name: string; suppressBelow: number } => {
     const directory = app.directory();

@@ -123,3 +123,22 @@ export function planCsvRows(report: PlanReport | ServiceLevelReport): unknown[][
   }
   return [PLAN_CSV_HEADER, ...report.intervals.map((i) => [i.start, i.end, i.calls, i.handleSeconds, i.staffNeeded, i.staffNeededErlangC, i.rostered, i.predicted.answeredWithinTargetPct, i.predicted.abandonPct, i.predicted.meanWaitSeconds, i.predicted.meetsTarget])];
 }
+
+/** The plan as a manager reads it in a terminal: the model's basis, a table of the open quarter hours, the changes. */
+export function planText(report: PlanReport): string {
+  const m = report.model;
+  const lines = [
+    `${report.scope}, ${report.weekday}: learnt from ${m.history.map((h) => `${h.practice} ${h.daysUsed.length} day(s)`).join(', ')} of the last ${report.weeks} weeks (${m.historyBasis} history)`,
+    `calls last ${m.talkSeconds} s (${m.talkBasis}) + ${m.wrapUpSeconds} s wrap-up; callers wait ${m.patienceSeconds} s on average before hanging up (${m.patienceBasis})${m.callbackUptakePct === null ? '' : `; ${m.callbackUptakePct}% ask for a call-back`}`,
+    `target: ${report.target.serviceLevel * 100}% of answered calls within ${report.target.answerWithinSeconds} s, under ${report.target.maxAbandon * 100}% hanging up; roster: ${report.roster.source}${report.roster.date ? ` (${report.roster.date})` : ''}`,
+    ...m.notes.map((n) => `note: ${n}`),
+    '',
+  ];
+  const table = [['time', 'calls', 'needed', 'erlang C', 'rostered', 'in target %', 'hang up %', 'mean wait s'], ...report.intervals.filter((i) => i.open || i.calls > 0).map((i) => [`${i.start}-${i.end}`, String(i.calls), String(i.staffNeeded), String(i.staffNeededErlangC), String(i.rostered), String(i.predicted.answeredWithinTargetPct), String(i.predicted.abandonPct), String(i.predicted.meanWaitSeconds)])];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  for (const r of table) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  lines.push('', `the day: ${report.day.calls} calls, ${report.day.answeredWithinTargetPct ?? '-'}% answered within target, ${report.day.abandonPct ?? '-'}% hanging up; ${report.day.staffHoursNeeded} staff-hours needed, ${report.day.staffHoursRostered} rostered`);
+  for (const c of report.changes) lines.push(`to meet the target: ${c.sentence}`);
+  for (const c of report.spare) lines.push(`could spare: ${c.sentence}`);
+  return `${lines.join('\n')}\n`;
+}

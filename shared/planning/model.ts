@@ -12,6 +12,7 @@ import type { StatsStore } from '../stats/store.js';
 
 export const WEEKDAYS: readonly WeekDay[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const INTERVAL_SECONDS = 900;
+export const DAY_PLURALS: Record<WeekDay, string> = { mon: 'Mondays', tue: 'Tuesdays', wed: 'Wednesdays', thu: 'Thursdays', fri: 'Fridays', sat: 'Saturdays', sun: 'Sundays' };
 
 /** What the model assumes where a practice's history says too little (docs/planning.md). */
 export const PLANNING_DEFAULTS = {
@@ -147,8 +148,8 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
   const notes: string[] = [];
   const usedDays = history.map((h) => h.daysUsed.length);
   const historyBasis = usedDays.every((n) => n === 0) ? 'none' : usedDays.some((n) => n < PLANNING_DEFAULTS.enoughDays) ? 'short' : 'enough';
-  if (historyBasis === 'none') notes.push(`No ${options.weekday} in the last ${weeks} weeks had calls to learn from: there is no demand to plan for yet.`);
-  else if (historyBasis === 'short') notes.push(`Fewer than ${PLANNING_DEFAULTS.enoughDays} ${options.weekday}s of history for ${history.filter((h) => h.daysUsed.length < PLANNING_DEFAULTS.enoughDays).map((h) => h.practice).join(', ')}: the demand is uncertain.`);
+  if (historyBasis === 'none') notes.push(`No ${DAY_PLURALS[options.weekday]} in the last ${weeks} weeks had calls to learn from: there is no demand to plan for yet.`);
+  else if (historyBasis === 'short') notes.push(`Fewer than ${PLANNING_DEFAULTS.enoughDays} ${DAY_PLURALS[options.weekday]} of history for ${history.filter((h) => h.daysUsed.length < PLANNING_DEFAULTS.enoughDays).map((h) => h.practice).join(', ')}: the demand is uncertain.`);
 
   const talkBasis: Basis = totals.answered >= PLANNING_DEFAULTS.minAnswered ? 'observed' : 'default';
   const talkSeconds = talkBasis === 'observed' ? totals.talk / totals.answered : PLANNING_DEFAULTS.talkSeconds;

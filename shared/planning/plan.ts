@@ -1,6 +1,6 @@
 import type { WeekDay } from '../directory/types.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
-import type { DemandModel } from './model.js';
+import { DAY_PLURALS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, erlangA, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
@@ -50,7 +50,6 @@ export interface Plan {
 }
 
 const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-const DAY_NAMES: Record<WeekDay, string> = { mon: 'Mondays', tue: 'Tuesdays', wed: 'Wednesdays', thu: 'Thursdays', fri: 'Fridays', sat: 'Saturdays', sun: 'Sundays' };
 export const intervalStart = (interval: number) => `${String(Math.floor(interval / 4)).padStart(2, '0')}:${String((interval % 4) * 15).padStart(2, '0')}`;
 const intervalEnd = (interval: number) => (interval + 1 === INTERVALS_PER_DAY ? '24:00' : intervalStart(interval + 1));
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -59,7 +58,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 export function changeSentence(change: number, from: string, to: string, weekday: WeekDay): string {
   const n = Math.abs(change);
   const count = n < WORDS.length ? WORDS[n] : String(n);
-  return `${count} ${change > 0 ? 'more' : 'fewer'} ${n === 1 ? 'person' : 'people'} ${from}–${to} on ${DAY_NAMES[weekday]}`;
+  return `${count} ${change > 0 ? 'more' : 'fewer'} ${n === 1 ? 'person' : 'people'} ${from}–${to} on ${DAY_PLURALS[weekday]}`;
 }
 
 /** Runs of neighbouring intervals with the same change, as sentences. */

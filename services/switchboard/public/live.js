@@ -37,7 +37,7 @@ export function level(value, amber, red) {
 }
 
 /** The sign-in form: shows itself when there is no token, resolves with the token entered. */
-function tokenFrom(storage, key) {
+export function tokenFrom(storage, key) {
   const saved = storage.getItem(key);
   if (saved) return Promise.resolve(saved);
   const form = $('#signin');

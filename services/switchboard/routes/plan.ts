@@ -21,8 +21,8 @@ const options = {
   weekday: { type: 'string', enum: [...WEEKDAYS], description: 'the weekday to plan; default tomorrow’s' },
   weeks: { type: 'integer', minimum: 1, maximum: PLANNING_DEFAULTS.maxWeeks, description: `weeks of history to learn from; default ${PLANNING_DEFAULTS.weeks}` },
   answerWithinSeconds: { type: 'integer', minimum: 1, maximum: 3600, description: 'the answer target; default the practice’s answerTargetSeconds' },
-  serviceLevel: { type: 'number', exclusiveMinimum: 0, maximum: 99.9, description: '% of answered calls to answer within the target; default 80' },
-  maxAbandon: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: '% of callers hanging up to stay under; default 5' },
+  serviceLevel: { type: 'number', minimum: 0.1, maximum: 99.9, description: '% of answered calls to answer within the target; default 80' },
+  maxAbandon: { type: 'number', minimum: 0.1, maximum: 100, description: '% of callers hanging up to stay under; default 5' },
 } as const;
 const rosterQuery = { type: 'string', description: '"08:00-09:30=3,09:30-12:00=2" (people per span; quarter hours; spans not named have nobody), or "observed" for last week’s' };
 const format = { type: 'string', enum: ['json', 'csv'], description: 'default json; Accept: text/csv also selects CSV' };

@@ -65,7 +65,7 @@ t.test('the demand model of a practice, against a hand count of its Mondays', as
   t.equal(quiet.talkBasis, 'default');
   t.equal(quiet.talkSeconds, PLANNING_DEFAULTS.talkSeconds);
   t.equal(quiet.patienceSeconds, PLANNING_DEFAULTS.patienceSeconds);
-  t.match(quiet.notes.join(' '), /No tue in the last 2 weeks/);
+  t.match(quiet.notes.join(' '), /No Tuesdays in the last 2 weeks/);
   t.match(quiet.notes.join(' '), /assumed to last 180 seconds/);
 
   const pcn = await learnDemand(store, directory, directory.practices.filter((p) => p.pcn === 'U12345'), { weekday: 'mon', weeks: 4, now: Date.parse('2026-09-06T19:00:00Z') });

@@ -1,7 +1,8 @@
 import type { WeekDay } from '../directory/types.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
-import { DAY_PLURALS, type DemandModel } from './model.js';
-import { DEFAULT_TARGET, erlangA, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
+import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
+import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
+import { DayChain } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -21,7 +22,7 @@ export interface PlanInterval {
   open: boolean;
   calls: number;
   handleSeconds: number;
-  /** Fewest people meeting the target with callers who hang up (Erlang A). */
+  /** Fewest people meeting the target with callers who hang up (Erlang A, carried through the day). */
   staffNeeded: number;
   /** The same by plain Erlang C, as if nobody hung up (for the service level alone it overstaffs; it cannot see abandonment). */
   staffNeededErlangC: number;
@@ -85,7 +86,10 @@ export function targetFor(answerWithinSeconds: number, over: Partial<ServiceTarg
 
 /**
  * The day's plan: per interval (open ones, and any with calls) the people needed, and what the
- * roster (given, observed, or by default the people needed) is predicted to achieve.
+ * roster (given, observed, or by default the people needed) is predicted to achieve. Both are
+ * carried through the day from an empty queue at midnight (shared/planning/transient.ts): a
+ * quarter hour inherits the queue the one before it left. The people needed in a quarter hour are
+ * the fewest who meet the target there, given the people needed before it.
  */
 export function planDay(model: DemandModel, target: ServiceTarget, roster?: { staff: Roster; source: 'given' | 'observed' }): Plan {
   const rows: PlanInterval[] = [];
@@ -95,13 +99,27 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let answered = 0;
   let abandoned = 0;
   let calls = 0;
+  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds }));
+  const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
+  // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
+  const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));
+  const chain = new DayChain(demands, maxServers);
+  let neededState = chain.empty();
+  let rosterState = chain.empty();
   for (const d of model.intervals) {
-    if (!d.open && d.calls === 0 && !(roster && roster.staff[d.interval]! > 0)) continue;
-    const demand = { arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds };
-    const staffNeeded = staffingNeeded('erlang-a', demand, target);
-    const staffNeededErlangC = staffingNeeded('erlang-c', demand, target);
+    const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
+    let staffNeeded = d.calls > 0 ? 1 : 0;
+    let needed = chain.advance(neededState, { ...period, servers: staffNeeded });
+    while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = chain.advance(neededState, { ...period, servers: ++staffNeeded });
+    neededState = needed.end;
     const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
-    const prediction = erlangA({ ...demand, servers: rostered });
+    let prediction = needed.prediction;
+    if (roster) {
+      const carried = chain.advance(rosterState, { ...period, servers: rostered });
+      rosterState = carried.end;
+      prediction = carried.prediction;
+    }
+    if (!d.open && d.calls === 0 && rostered === 0) continue;
     const meets = meetsTarget(prediction, target);
     const withinTarget = prediction.serviceLevel(target.answerWithinSeconds);
     rows.push({
@@ -111,7 +129,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
       calls: round1(d.calls),
       handleSeconds: Math.round(d.handleSeconds),
       staffNeeded,
-      staffNeededErlangC,
+      staffNeededErlangC: steadyNeeded[d.interval]!,
       rostered,
       predicted: { answeredWithinTargetPct: round1(withinTarget * 100), abandonPct: round1(prediction.abandonProbability * 100), meanWaitSeconds: Math.round(prediction.meanWaitSeconds), meetsTarget: meets },
     });

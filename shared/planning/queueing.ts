@@ -71,7 +71,7 @@ function check(load: Load): void {
   if (!Number.isInteger(servers) || servers < 0) throw new RangeError(`servers must be a whole number ≥ 0, not ${servers}`);
 }
 
-const NOBODY_CALLS: QueuePrediction = { waitProbability: 0, abandonProbability: 0, meanWaitSeconds: 0, answeredWithin: () => 1, serviceLevel: () => 1 };
+export const NOBODY_CALLS: QueuePrediction = { waitProbability: 0, abandonProbability: 0, meanWaitSeconds: 0, answeredWithin: () => 1, serviceLevel: () => 1 };
 
 /** Erlang C (no caller hangs up). With nμ ≤ λ the queue grows without end: everyone waits, nobody within any time. */
 export function erlangC(load: Load): QueuePrediction {
@@ -135,11 +135,11 @@ export function erlangA(load: ImpatientLoad): QueuePrediction {
 }
 
 /**
- * Probability mass, starting as `found[k]` (k callers ahead), that reaches a server within t.
+ * Probability mass, starting as `found[k]` (k callers ahead; n servers give `serviceRate` nμ), that reaches a server within t.
  * Uniformisation: the continuous chain with rate Λ is a discrete chain stepped a Poisson(Λt)
  * number of times; every term is positive, so no cancellation.
  */
-function servedWithin(found: number[], serviceRate: number, theta: number, t: number): number {
+export function servedWithin(found: number[], serviceRate: number, theta: number, t: number): number {
   if (t === 0 || serviceRate === 0) return 0;
   const top = found.length - 1;
   const uniform = serviceRate + (top + 1) * theta;

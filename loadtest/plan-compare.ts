@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { erlangA } from '../shared/planning/queueing.js';
 import { transientPeriods } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
@@ -97,4 +99,11 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
     'Remaining differences: the scenario\'s patience and talk times are log-normal rather than exponential, callers who redial come back into the same queue, and call-backs take staff time the model does not count.',
     '',
   ].join('\n');
+}
+
+/** `--plan`: the comparison beside the run's other reports; returns its path. */
+export function writePlanCheck(run: RunResult, dir: string): string {
+  const file = join(dir, 'plan-check.md');
+  writeFileSync(file, comparisonMarkdown(run, comparePlan(run)));
+  return file;
 }

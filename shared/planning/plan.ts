@@ -108,9 +108,20 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let rosterState = chain.empty();
   for (const d of model.intervals) {
     const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
-    let staffNeeded = d.calls > 0 ? 1 : 0;
-    let needed = chain.advance(neededState, { ...period, servers: staffNeeded });
-    while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = chain.advance(neededState, { ...period, servers: ++staffNeeded });
+    // More people never do worse: walk from the quarter hour's steady figure down while fewer still
+    // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
+    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers });
+    let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
+    let needed = tryWith(staffNeeded);
+    if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
+      while (staffNeeded > 1) {
+        const fewer = tryWith(staffNeeded - 1);
+        if (!meetsTarget(fewer.prediction, target)) break;
+        [staffNeeded, needed] = [staffNeeded - 1, fewer];
+      }
+    } else {
+      while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = tryWith(++staffNeeded);
+    }
     neededState = needed.end;
     const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
     let prediction = needed.prediction;

@@ -32,9 +32,10 @@ export interface PeriodResult {
 export class DayChain {
   readonly size: number;
 
-  /** Room for every queue these periods can build (the longest arrivals could sustain against patience, with a margin) beyond `maxServers`. */
+  /** Room for every queue these periods can build beyond `maxServers`: with nobody answering, the queue settles around arrivals × patience (Poisson), plus eight standard deviations. */
   constructor(periods: readonly Omit<Period, 'servers' | 'seconds'>[], maxServers: number) {
-    const room = Math.ceil(Math.max(0, ...periods.map((p) => p.arrivalsPerSecond * p.patienceSeconds)) * 3 + 60);
+    const longest = Math.max(0, ...periods.map((p) => p.arrivalsPerSecond * p.patienceSeconds));
+    const room = Math.ceil(longest + 8 * Math.sqrt(longest) + 40);
     this.size = maxServers + room + 1;
   }
 
@@ -55,22 +56,31 @@ export class DayChain {
     const uniform = lambda + down(size - 1);
     const lt = uniform * seconds;
     const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
-    let v = state;
+    // Two buffers swapped each step, and only the states that hold any probability yet (mass spreads one state a step).
+    let v = Float64Array.from(state);
+    let next = new Float64Array(size);
     const end = new Array<number>(size).fill(0);
     const average = new Array<number>(size).fill(0);
+    let low = v.findIndex((x) => x > 0);
+    let high = size - 1;
+    while (high > low && v[high] === 0) high--;
     let logWeight = -lt;
     let cdf = 0;
     for (let m = 0; m <= steps; m++) {
       const weight = Math.exp(logWeight);
       cdf += weight;
       const beyond = Math.max(0, 1 - cdf); // P(Poisson(ΛT) > m)
-      for (let N = 0; N < size; N++) {
+      for (let N = low; N <= high; N++) {
         end[N]! += weight * v[N]!;
         average[N]! += (beyond / lt) * v[N]!;
       }
       if (beyond < 1e-15 && m > lt) break;
-      const next = new Array<number>(size).fill(0);
-      for (let N = 0; N < size; N++) {
+      const from = low;
+      const to = high;
+      low = Math.max(0, low - 1);
+      high = Math.min(size - 1, high + 1);
+      next.fill(0, low, high + 1);
+      for (let N = from; N <= to; N++) {
         const q = v[N]!;
         if (q === 0) continue;
         const up = N < size - 1 ? lambda / uniform : 0;
@@ -79,7 +89,7 @@ export class DayChain {
         if (up) next[N + 1]! += q * up;
         if (dn) next[N - 1]! += q * dn;
       }
-      v = next;
+      [v, next] = [next, v];
       logWeight += Math.log(lt) - Math.log(m + 1);
     }
     const total = average.reduce((a, b) => a + b, 0);

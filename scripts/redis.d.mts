@@ -4,4 +4,4 @@ export const INSTALL_HINT: string;
 export function hasRedisServer(): boolean;
 export function redisAnswers(url: string): Promise<boolean>;
 export function freePort(): Promise<number>;
-export function startPrivateRedis(opts?: { dir?: string; port?: number }): Promise<{ url: string; port: number; dir: string; child: ChildProcess }>;
+export function startPrivateRedis(opts?: { dir?: string; port?: number; detached?: boolean }): Promise<{ url: string; port: number; dir: string; child: ChildProcess }>;

@@ -41,10 +41,13 @@ export function freePort() {
   });
 }
 
-/** Starts a private redis-server (AOF on, in a temporary folder) and resolves when it answers. */
-export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-')), port } = {}) {
+/**
+ * Starts a private redis-server (AOF on, in a temporary folder) and resolves when it answers.
+ * `detached`: in a process group of its own, so a terminal's Ctrl-C reaches only whoever stops it.
+ */
+export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-')), port, detached = false } = {}) {
   port ??= await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore', detached });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (await redisAnswers(url)) return { url, port, dir, child };

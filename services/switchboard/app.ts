@@ -1,8 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type LogLevel } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { RedisClient } from './redis.js';
+import { isRedisUnavailable, type RedisClient } from './redis.js';
 import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
+import { RedisOutageLog } from '../../shared/redis-outage-log.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   reloadDirectory?: () => Directory;
   logger: FastifyBaseLogger;
   clock?: Clock;
+  /** Where every Redis connection's errors are said, a few lines per outage (main.ts passes its own). */
+  redisOutage?: RedisOutageLog;
 }
 
 /** The Switchboard HTTP service: infrastructure as plugins, thin routes, one error handler. */
@@ -49,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock: opts.clock ?? createClock(config.clockSpeed),
     directory: opts.directory,
     sweepIntervalMs: config.sweepIntervalMs,
+    redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
   await app.register(auth);
@@ -67,7 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(planRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs });
-  await app.register(liveRoutes);
+  await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
   await app.register(callbackRoutes);
   return app;

@@ -1,10 +1,10 @@
 import { DirectoryError } from '../../shared/directory/load.js';
-import { loadDirectoryWithSecrets } from '../../shared/directory/secrets.js';
 import { DirectorySource } from '../../shared/directory/source.js';
 import { createLogger } from '../../shared/log.js';
+import { RedisOutageLog } from '../../shared/redis-outage-log.js';
 import { buildApp } from './app.js';
 import { ConfigError, configFromEnv } from './config.js';
-import { connectRedis, readyWithin } from './redis.js';
+import { connectRedis, isRedisUnavailable, readyWithin } from './redis.js';
 
 /** `npm start`: read the environment and the directory, refuse to start on either being wrong. */
 async function main() {
@@ -12,7 +12,7 @@ async function main() {
   let source;
   try {
     config = configFromEnv();
-    source = new DirectorySource(config.directoryFile, (file) => loadDirectoryWithSecrets(file));
+    source = new DirectorySource(config.directoryFile);
     const onJambonz = source.current().practices.filter((p) => p.provider.kind === 'jambonz').map((p) => p.ods);
     if (onJambonz.length > 0 && !config.jambonzApiBase) throw new ConfigError(`JAMBONZ_API_BASE must be set: practices ${onJambonz.join(', ')} are on jambonz`);
   } catch (err) {
@@ -24,10 +24,18 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const redis = connectRedis(config);
-  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  const redisOutage = new RedisOutageLog(logger, isRedisUnavailable);
+  redisOutage.watch(redis, 'service');
   if (!(await readyWithin(redis, 5000))) logger.warn('redis is not reachable yet; starting anyway (/readyz says so until it is)');
-  const app = await buildApp({ config, redis, directory: source.current, reloadDirectory: () => source.reload(), logger });
-  await app.listen({ port: config.port, host: config.host });
+  const app = await buildApp({ config, redis, directory: source.current, reloadDirectory: () => source.reload(), logger, redisOutage });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // The one start-up failure an operator meets often: say it in one line, not a stack trace.
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    process.stderr.write(`switchboard: port ${config.port} on ${config.host} is already in use: stop what is using it, or set PORT to another port\n`);
+    process.exit(1);
+  }
   logger.info({ practices: source.current().practices.length, directory: config.directoryFile, publicUrl: config.publicUrl, redis: config.redisClusterNodes.length > 0 ? 'cluster' : 'single' }, 'switchboard ready');
 
   // `kill -HUP`: re-read the directory; a file with errors is refused and the old one stays live.

@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
+import type { RedisOutageLog } from '../redis-outage-log.js';
 
 /**
  * Work to do at a time: retry an unanswered call-back, open or close a booked call-back's window,
@@ -32,9 +33,10 @@ export class CallbackScheduler {
     private readonly keyPrefix: string,
     private readonly clock: Clock,
     private readonly log: Log,
+    private readonly redisOutage: RedisOutageLog,
   ) {
     this.queue = new Queue(QUEUE, { connection: this.connection(), prefix: this.bullPrefix });
-    this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'call-back queue error'));
+    this.queue.on('error', (err) => this.redisOutage.error(err, 'call-back queue', false));
   }
 
   /** A connection of the scheduler's own; errors are logged (the connection retries) rather than thrown. */
@@ -46,7 +48,7 @@ export class CallbackScheduler {
     const conn = cluster
       ? cluster.duplicate(undefined, { redisOptions: { ...cluster.options.redisOptions, ...options } })
       : (this.redis as Redis).duplicate(options);
-    conn.on('error', (err: Error) => this.log.warn({ err: err.message }, 'call-back scheduler connection error'));
+    this.redisOutage.watch(conn, `call-backs ${this.connections.length + 1}`);
     this.connections.push(conn);
     return conn;
   }
@@ -67,7 +69,7 @@ export class CallbackScheduler {
       concurrency: 8,
     });
     this.worker.on('failed', (job, err) => this.log.warn({ err, jobId: job?.id }, 'call-back job failed'));
-    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'call-back worker error'));
+    this.worker.on('error', (err) => this.redisOutage.error(err, 'call-back worker', false));
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type { CallFlowDeps, InboundCall } from './flow.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf } from './ports.js';
 import { closesToday, londonMoment } from './hours.js';
+import { teamOpenDuring } from './routing.js';
 import { londonMidnight } from '../london-time.js';
 
 /** What the call-back flow borrows from the call flow it is part of. */
@@ -27,6 +28,8 @@ export interface CallbackHost {
 }
 
 const KEYED_NUMBER_TRIES = 3;
+/** How long the practice keeps anything holding a caller's number. */
+export const retentionMs = (practice: Practice) => practice.callRecordRetentionDays * 86_400_000;
 /** How long a patient's phone rings on a call-back before it counts as not answered. */
 const PATIENT_RING_SECONDS = 30;
 
@@ -81,7 +84,8 @@ export class CallbackFlow {
     if (!digits) return this.host.wait(call);
     const own = callableNumber(call.from);
     if (digits === '1' && own) {
-      await this.deps.queue.setPendingCallbackNumber(this.shard(call.practice), this.callId(call), own);
+      // Only a caller still waiting can ask; for any other call nothing is kept and the wait loop says where it stands.
+      if ((await this.deps.queue.setPendingCallbackNumber(this.shard(call.practice), this.callId(call), own)) === 'stale') return this.host.wait(call);
       return this.ask(say.confirmOwn(own), { step: 'callback-confirm' });
     }
     if (digits === '2' && own) {
@@ -100,7 +104,7 @@ export class CallbackFlow {
     const pending = (await this.deps.queue.call(shard, callId)).pendingCallbackNumber ?? callableNumber(call.from);
     if (!pending) return this.askForNumber(1);
     const callbackId = `${call.practice.ods}-${randomBytes(8).toString('hex')}`;
-    const request = await this.deps.queue.requestCallback(shard, callId, callbackId, pending, this.now());
+    const request = await this.deps.queue.requestCallback(shard, callId, callbackId, pending, this.now(), retentionMs(call.practice));
     if (request.result === 'stale') return this.backToQueue(call);
     this.deps.log.info({ callId, callbackId: request.callbackId, caller: maskNumber(pending), position: request.position }, 'call-back requested');
     const view = await this.deps.queue.position(shard, `cb:${request.callbackId}`, this.now());
@@ -119,7 +123,7 @@ export class CallbackFlow {
     if (!digits) return this.backToQueue(call);
     const number = keyedUkNumber(digits);
     if (number) {
-      await this.deps.queue.setPendingCallbackNumber(this.shard(call.practice), this.callId(call), number);
+      if ((await this.deps.queue.setPendingCallbackNumber(this.shard(call.practice), this.callId(call), number)) === 'stale') return this.host.wait(call);
       return this.ask(say.confirmKeyed(number), { step: 'callback-confirm' });
     }
     if (tries >= KEYED_NUMBER_TRIES) return [{ verb: 'say', text: say.notUk() }, ...(await this.backToQueue(call))];
@@ -142,7 +146,7 @@ export class CallbackFlow {
   async book(practice: Practice, team: string, number: string, windowStart: number, windowEnd: number, origin = ''): Promise<string> {
     const callbackId = `${practice.ods}-${randomBytes(8).toString('hex')}`;
     const shard = this.shard(practice);
-    await this.deps.queue.bookCallback(shard, { callbackId, team, practice: practice.ods, number, windowStart, windowEnd, origin }, this.now());
+    await this.deps.queue.bookCallback(shard, { callbackId, team, practice: practice.ods, number, windowStart, windowEnd, origin, retentionMs: retentionMs(practice) }, this.now());
     await this.schedule({ type: 'open', practice: practice.ods, callbackId }, windowStart, `open-${callbackId}`);
     await this.schedule({ type: 'close', practice: practice.ods, callbackId }, windowEnd, `close-${callbackId}`);
     return callbackId;
@@ -254,7 +258,7 @@ export class CallbackFlow {
   /** Staff ask for a failed call-back to be tried again: it goes to the head of its queue. */
   async retry(practice: Practice, callbackId: string): Promise<'queued' | 'stale'> {
     const shard = this.shard(practice);
-    const moved = await this.deps.queue.requeueCallback(shard, callbackId, 'failed', this.now());
+    const moved = await this.deps.queue.requeueCallback(shard, callbackId, 'failed', this.now(), retentionMs(practice));
     const cb = await this.deps.queue.callback(shard, callbackId);
     if (moved === 'queued' && cb) await this.host.pairAndConnect(shard, [cb.team]);
     return moved;
@@ -285,7 +289,10 @@ export class CallbackFlow {
     const [record, closures] = await Promise.all([this.deps.queue.call(this.shard(call.practice), this.callId(call)), this.host.practiceClosures(call.practice)]);
     const team = record.team ?? this.directory.teamKey(call.practice, call.practice.teams[0]!.id);
     const closed = { bankHolidays: this.directory.bankHolidays, closures: closures.filter((c) => c.team === undefined || c.team === team) };
-    return { team, windows: bookableWindows(call.practice, this.now(), closed) };
+    // The team's own hours too: a window in which it takes nobody is not offered.
+    const ref = this.directory.teamByKey(team);
+    const windows = bookableWindows(call.practice, this.now(), closed).filter((w) => !ref || teamOpenDuring(this.directory, ref, closures, w.start, w.end));
+    return { team, windows };
   }
 
   private async backToQueue(call: InboundCall): Promise<Instruction[]> {

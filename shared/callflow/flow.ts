@@ -6,7 +6,7 @@ import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
-import { CallbackFlow } from './callbacks.js';
+import { CallbackFlow, retentionMs } from './callbacks.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
 import { prompts } from './prompts.js';
@@ -104,15 +104,16 @@ export class CallFlow {
   /**
    * A new call: it exists from now, in the IVR stage. Closed → the out-of-hours message and no
    * queue; a priority line with a team of its own goes straight there; then the menu, if any.
+   * Every way into a team (toTeam) checks that team's hours and closures.
    */
   async incoming(call: InboundCall): Promise<Instruction[]> {
     const { practice } = call;
     const shard = this.directory.shard(practice);
     const callId = callIdOf(call.provider, call.providerCallId);
-    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId }, this.now());
+    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) }, this.now());
     const greeting: Instruction = { verb: 'say', text: practice.greeting ?? prompts.greeting(practice.name) };
     // A repeated webhook for a call already past the IVR: where it stands now.
-    if (state !== 'ivr') return this.joinQueue(call, this.defaultTeam(practice), { intro: [greeting] });
+    if (state !== 'ivr') return this.joinQueue(call, this.defaultTeam(practice).key, { intro: [greeting] });
     const opening = practiceOpening(this.directory, practice, await this.practiceClosures(practice), this.now());
     if (!opening.open) {
       await this.deps.queue.markClosed(shard, callId);
@@ -122,7 +123,7 @@ export class CallFlow {
     const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : [])];
     const line = priorityLineOf(practice, call.from, call.to);
     if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` });
-    if (!practice.menu) return this.joinQueue(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined });
+    if (!practice.menu) return this.toTeam(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined });
     return [...intro, this.gather(practice.menu, '', 1)];
   }
 
@@ -139,7 +140,7 @@ export class CallFlow {
       return [{ verb: 'say', text: digits ? prompts.notAnOption() : prompts.noChoice() }, this.gather(menu, path, attempt + 1)];
     }
     const fallback = this.directory.team(practice, menu?.default ?? practice.teams[0]!.id)!;
-    return this.joinQueue(call, fallback.key, { intro: [{ verb: 'say', text: prompts.menuFallback(fallback.team.name) }], priority: this.isPriority(call), route: `menu:${path}default` });
+    return this.toTeam(call, fallback, { intro: [{ verb: 'say', text: prompts.menuFallback(fallback.team.name) }], priority: this.isPriority(call), route: `menu:${path}default` });
   }
 
   private async choose(call: InboundCall, action: MenuAction, path: string): Promise<Instruction[]> {
@@ -157,8 +158,8 @@ export class CallFlow {
     return priorityLineOf(call.practice, call.from, call.to) !== undefined;
   }
 
-  private defaultTeam(practice: Practice): string {
-    return this.directory.teamKey(practice, practice.menu?.default ?? practice.teams[0]!.id);
+  private defaultTeam(practice: Practice): TeamRef {
+    return this.directory.team(practice, practice.menu?.default ?? practice.teams[0]!.id)!;
   }
 
   /** A team that keeps hours of its own (or has a closure) may be closed while its practice is open. */
@@ -179,7 +180,7 @@ export class CallFlow {
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
     const { pairs, ...view } = await this.deps.queue.enqueue(
       shard,
-      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice) },
+      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) },
       this.now(),
       { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) },
     );
@@ -205,7 +206,7 @@ export class CallFlow {
       case '':
       case 'ivr':
         // Redis has no record of this call (it was lost or expired): queue it again rather than drop it.
-        return this.joinQueue(call, this.defaultTeam(call.practice), { intro: [] });
+        return this.joinQueue(call, this.defaultTeam(call.practice).key, { intro: [] });
       case 'connecting':
       case 'talking':
         // A connect is under way and will replace this loop; hold quietly until it does.

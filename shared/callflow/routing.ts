@@ -29,6 +29,21 @@ export function teamOpen(directory: Directory, team: TeamRef, closures: Closure[
   return !team.team.hours || isOpenAt(team.team.hours, londonMoment(now), directory.bankHolidays);
 }
 
+/** How finely a call-back window is checked against hours and closures. */
+const WINDOW_STEP_MS = 5 * 60_000;
+
+/**
+ * Does the team take callers (its practice open, the team open) at some moment of [from, to)? A
+ * call-back booked into a window when it does not would join a closed team's queue.
+ */
+export function teamOpenDuring(directory: Directory, team: TeamRef, closures: Closure[], from: number, to: number): boolean {
+  for (let at = from; at < to; at += WINDOW_STEP_MS) {
+    if (!teamOpen(directory, team, closures, at)) continue;
+    if (!team.practice || practiceOpening(directory, team.practice, closures, at).open) return true;
+  }
+  return false;
+}
+
 /** The priority line a call belongs to: by the caller's number, or by the practice number dialled. */
 export function priorityLineOf(practice: Practice, from: string, to: string | undefined): PriorityLine | undefined {
   return practice.priorityLines.find((line) => line.from?.includes(from) || (to !== undefined && line.to?.includes(to)));

@@ -17,30 +17,56 @@ export class DirectoryError extends Error {
   }
 }
 
+/**
+ * A file that is not YAML: only the first syntax error, at file:line:col, since the parser's later
+ * errors mostly follow from it (one wrong indent can otherwise print a screenful).
+ */
+export class DirectorySyntaxError extends DirectoryError {
+  constructor(file: string, readonly line: number, readonly col: number, reason: string) {
+    super(file, [`line ${line}:${col}: YAML syntax error: ${reason}`]);
+    this.message = `${file}:${line}:${col}: YAML syntax error: ${reason}`;
+    this.name = 'DirectorySyntaxError';
+  }
+}
+
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(directorySchema);
 
-export function loadDirectoryFile(file: string): Directory {
+const PLACEHOLDER = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+
+/**
+ * Reads and checks a directory file: the one loader for the service, its reloads and the
+ * switchboard-stats command line. `${NAME}` placeholders are filled from the environment, so that
+ * the file can live in a ConfigMap while provider auth tokens and bearer tokens come from a Secret.
+ * Each value is put in as a quoted YAML string (write the placeholder unquoted); a placeholder
+ * whose variable is unset or empty is an error naming the line, and nothing is loaded.
+ */
+export function loadDirectoryFile(file: string, env: NodeJS.ProcessEnv = process.env): Directory {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new DirectoryError(file, [`cannot read the file: ${(err as Error).message}`]);
   }
-  return parseDirectory(text, file);
+  const problems: string[] = [];
+  const filled = text.split('\n').map((line, i) =>
+    line.replace(PLACEHOLDER, (_, name: string) => {
+      const value = env[name];
+      if (!value) problems.push(`line ${i + 1}: \${${name}} is not set in the environment`);
+      return JSON.stringify(value ?? '');
+    }),
+  );
+  if (problems.length > 0) throw new DirectoryError(file, problems);
+  return parseDirectory(filled.join('\n'), file);
 }
 
 export function parseDirectory(text: string, file = '<directory>'): Directory {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new DirectoryError(
-      file,
-      doc.errors.map((e) => {
-        const at = e.linePos?.[0];
-        return `${at ? `line ${at.line}:${at.col}: ` : ''}YAML syntax: ${e.message.split('\n')[0]}`;
-      }),
-    );
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const { line, col } = lines.linePos(syntax.pos[0]);
+    throw new DirectorySyntaxError(file, line, col, syntax.message.split('\n')[0]!);
   }
   const data = doc.toJS() as unknown;
   const where = (path: (string | number)[]) => {
@@ -183,6 +209,7 @@ function routingProblems(directory: Directory): Problem[] {
   const checkHours = (hours: WeeklyHours | undefined, path: (string | number)[]) => {
     for (const [day, ranges] of Object.entries(hours ?? {})) {
       ranges.forEach((r, k) => badRange(r) && problems.push([[...path, 'hours', day, k], `${r} closes before it opens`]));
+      overlaps(ranges).forEach(([earlier, k]) => problems.push([[...path, 'hours', day, k], `${ranges[k]} overlaps ${earlier}: give each time of day once`]));
     }
   };
   const checkTeams = (teams: Team[], owner: Practice, path: (string | number)[]) =>
@@ -218,6 +245,17 @@ function routingProblems(directory: Directory): Problem[] {
     });
   });
   return problems;
+}
+
+/** Ranges ("HH:MM-HH:MM") that start before an earlier-starting one ends: [that earlier range, index]. */
+function overlaps(ranges: string[]): [string, number][] {
+  const byStart = ranges.map((r, k) => ({ r, k })).sort((a, b) => (a.r < b.r ? -1 : 1));
+  let latest: string | undefined; // of the ranges so far, the one that ends last
+  return byStart.flatMap(({ r, k }) => {
+    const clash = latest !== undefined && r.slice(0, 5) < latest.slice(6) ? [[latest, k] as [string, number]] : [];
+    if (latest === undefined || r.slice(6) > latest.slice(6)) latest = r;
+    return clash;
+  });
 }
 
 /** Indexes of the second and later occurrences of each repeated value. */

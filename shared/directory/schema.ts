@@ -106,7 +106,7 @@ export const directorySchema = {
         additionalProperties: false,
         required: ['ods', 'name', 'numbers', 'provider', 'teams'],
         properties: {
-          ods: code,
+          ods: { type: 'string', pattern: '^[A-Z][0-9]{5}$', description: 'an ODS practice code: one letter and five digits, such as F81001' },
           name,
           pcn: code,
           subIcb: code,

@@ -31,7 +31,9 @@ export interface DayMetrics {
   abandonedPercent: number | null;
   /** Calls that ended before joining a queue (CBT002), not counted as offered. */
   endedBeforeQueue: number;
-  /** Call-backs made (CBT006); call-backs do not exist yet, so always 0. */
+  /** Call-backs requested (CBT005): asked for by callers or booked by staff, of calls that arrived (or bookings made) this day. */
+  callbacksRequested: number;
+  /** Of those, call-backs made (CBT006): the patient answered. */
   callbacksMade: number;
   /** Of answered calls, seconds from joining the queue to being answered. */
   averageWaitSeconds: number | null;
@@ -53,11 +55,15 @@ export function percentile(sorted: number[], p: number): number | null {
 }
 
 /** Figures for the records of the London day [from, to), optionally only some teams' calls. */
-/** A call-back as today's figures need it: made (state `made`) and when it ended. */
+/**
+ * A call-back as today's figures need it: its state (`made` once made) and the day it belongs to,
+ * its firstRingAt (the arrival of the call it was asked on, or when staff booked it), which is
+ * where the statistics count CBT005 and CBT006, so the screen and /v1/stats agree.
+ */
 export interface CallbackFields {
   state: string;
   team: string;
-  endedAt?: number;
+  firstRingAt: number;
 }
 
 export function dayMetrics(records: Iterable<CallRecordFields>, day: { from: number; to: number }, targetSeconds: number, teams?: ReadonlySet<string>, callbacks: readonly CallbackFields[] = []): DayMetrics {
@@ -92,13 +98,15 @@ export function dayMetrics(records: Iterable<CallRecordFields>, day: { from: num
   }
   waits.sort((a, b) => a - b);
   const offered = answered + abandoned;
+  const todays = callbacks.filter((c) => c.firstRingAt >= day.from && c.firstRingAt < day.to && (!teams || teams.has(c.team)));
   return {
     offered,
     answered,
     abandoned,
     abandonedPercent: percent(abandoned, offered),
     endedBeforeQueue,
-    callbacksMade: callbacks.filter((c) => c.state === 'made' && (c.endedAt ?? 0) >= day.from && (c.endedAt ?? 0) < day.to && (!teams || teams.has(c.team))).length,
+    callbacksRequested: todays.length,
+    callbacksMade: todays.filter((c) => c.state === 'made').length,
     averageWaitSeconds: waits.length === 0 ? null : Math.round(waits.reduce((a, b) => a + b, 0) / waits.length),
     p90WaitSeconds: percentile(waits, 90),
     targetSeconds,

@@ -6,8 +6,8 @@
  */
 export const changesChannel = (keyPrefix: string) => `${keyPrefix}changes`;
 
-/** Scripts that change nothing a screen shows (a caller's position read, and when they were last heard from). */
-const READ_ONLY = new Set(['queuePosition', 'silentCalls']);
+/** Scripts that change nothing a screen shows (a caller's position read, when they were last heard from, a number they gave). */
+const READ_ONLY = new Set(['queuePosition', 'silentCalls', 'setPendingCallbackNumber']);
 /** First reply elements of scripts that found nothing to change. */
 const UNCHANGED = new Set(['stale', 'duplicate']);
 

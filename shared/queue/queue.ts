@@ -34,9 +34,14 @@ export interface NewCall {
   priority?: boolean;
   /** How they got here, e.g. `menu:2` or `priority:Care homes`, for the call record. */
   route?: string;
-  /** How long the caller's wait loop may go without a webhook before their provider is asked whether the call is over (0 or absent: never). */
+  /** How long the caller's wait loop (or IVR stage) may go without a webhook before their provider is asked whether the call is over (0 or absent: never). */
   silentAfterMs?: number;
+  /** The longest the call's hash (which holds the caller's number) may live: the practice's record retention. */
+  retentionMs?: number;
 }
+
+/** The record retention a call key is bounded by when none is given: the directory's default, 30 days. */
+export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
 /** A waiting caller not heard from for too long (silentCalls-1.lua). */
 export interface SilentCall {
@@ -147,14 +152,14 @@ export class CallQueue {
   /** The call exists from its first webhook, in the IVR stage; returns the state it is in. */
   async begin(shard: string, call: Omit<NewCall, 'team'>, now: number): Promise<CallState> {
     const p = this.prefix(shard);
-    const [state] = await this.run('beginCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.practice, call.from, call.provider, call.providerCallId]);
+    const [state] = await this.run('beginCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.practice, call.from, call.provider, call.providerCallId, call.silentAfterMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS]);
     return state as CallState;
   }
 
   /** Queues the caller, then (given `dispatch`) pairs waiting callers with free staff in the same step. */
   async enqueue(shard: string, call: NewCall, now: number, dispatch?: { teams: string[]; leaseMs: number }): Promise<QueueView & { pairs: Pairing[] }> {
     const p = this.prefix(shard);
-    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, ...(dispatch?.teams ?? [])]);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS, ...(dispatch?.teams ?? [])]);
     return { ...toView(r.slice(0, 7)), pairs: toPairings(r.slice(7)) };
   }
 
@@ -236,21 +241,21 @@ export class CallQueue {
     };
   }
 
-  async requestCallback(shard: string, callId: string, callbackId: string, number: string, now: number): Promise<{ result: 'requested' | 'duplicate' | 'stale'; callbackId: string; position: number }> {
+  async requestCallback(shard: string, callId: string, callbackId: string, number: string, now: number, retentionMs = DEFAULT_RETENTION_MS): Promise<{ result: 'requested' | 'duplicate' | 'stale'; callbackId: string; position: number }> {
     const p = this.prefix(shard);
-    const [result, id, position] = await this.run('requestCallback', [`${p}call:${callId}`], [p, now, callId, callbackId, number]);
+    const [result, id, position] = await this.run('requestCallback', [`${p}call:${callId}`], [p, now, callId, callbackId, number, retentionMs]);
     return { result: result as 'requested', callbackId: String(id), position: Number(position) };
   }
 
-  async bookCallback(shard: string, b: { callbackId: string; team: string; practice: string; number: string; windowStart: number; windowEnd: number; origin: string }, now: number): Promise<'booked' | 'duplicate'> {
+  async bookCallback(shard: string, b: { callbackId: string; team: string; practice: string; number: string; windowStart: number; windowEnd: number; origin: string; retentionMs?: number }, now: number): Promise<'booked' | 'duplicate'> {
     const p = this.prefix(shard);
-    const [result] = await this.run('bookCallback', [`${p}call:cb:${b.callbackId}`], [p, now, b.callbackId, b.team, b.practice, b.number, b.windowStart, b.windowEnd, b.origin]);
+    const [result] = await this.run('bookCallback', [`${p}call:cb:${b.callbackId}`], [p, now, b.callbackId, b.team, b.practice, b.number, b.windowStart, b.windowEnd, b.origin, b.retentionMs ?? DEFAULT_RETENTION_MS, ...statsArgv(now)]);
     return result as 'booked' | 'duplicate';
   }
 
-  async requeueCallback(shard: string, callbackId: string, fromState: 'retry-wait' | 'booked' | 'failed', now: number): Promise<'queued' | 'stale'> {
+  async requeueCallback(shard: string, callbackId: string, fromState: 'retry-wait' | 'booked' | 'failed', now: number, retentionMs = DEFAULT_RETENTION_MS): Promise<'queued' | 'stale'> {
     const p = this.prefix(shard);
-    const [result] = await this.run('requeueCallback', [`${p}call:cb:${callbackId}`], [p, now, callbackId, fromState]);
+    const [result] = await this.run('requeueCallback', [`${p}call:cb:${callbackId}`], [p, now, callbackId, fromState, retentionMs]);
     return result as 'queued' | 'stale';
   }
 
@@ -287,9 +292,11 @@ export class CallQueue {
     await this.redis.hset(`${this.prefix(shard)}call:cb:${callbackId}`, 'answeredAt', now, 'patientAnswered', 1);
   }
 
-  /** Remembers a number a caller keyed in, until they confirm it. */
-  async setPendingCallbackNumber(shard: string, callId: string, number: string): Promise<void> {
-    await this.redis.hset(`${this.prefix(shard)}call:${callId}`, 'pendingCallbackNumber', number);
+  /** Remembers a number a waiting caller gave, until they confirm it; 'stale' (nothing kept) when the call is not waiting. */
+  async setPendingCallbackNumber(shard: string, callId: string, number: string): Promise<'set' | 'stale'> {
+    const p = this.prefix(shard);
+    const [result] = await this.run('setPendingCallbackNumber', [`${p}call:${callId}`], [p, number]);
+    return result as 'set' | 'stale';
   }
 
   async call(shard: string, callId: string): Promise<Record<string, string>> {

@@ -2,6 +2,7 @@ import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import { BANK_HOLIDAYS_ENGLAND } from './bank-holidays.js';
 import { addInto, dateOf, DURATION_BANDS, emptyCounters, FIELD, WAIT_BUCKETS, type Counters } from './layout.js';
+import { isSmallNumber } from './measures.js';
 import { StatsQueryError } from './scope.js';
 import type { StatsStore } from './store.js';
 
@@ -49,7 +50,7 @@ export async function* extractRows(store: StatsStore, directory: Directory, prac
   const [first, last] = monthDays(month);
   const headline: [string, number][] = [['CBT001', FIELD.inbound], ['CBT002', FIELD.ivr], ['CBT003', FIELD.answered], ['CBT004', FIELD.missed], ['CBT005', FIELD.callBackRequested], ['CBT006', FIELD.callBackMade]];
   const breakdowns: [string, number, readonly string[]][] = [['CBT003', FIELD.answeredWait, WAIT_BUCKETS], ['CBT004', FIELD.missedWait, WAIT_BUCKETS], ['CBT007', FIELD.duration, DURATION_BANDS]];
-  const show = (n: number): Cell => (n > 0 && n < suppressBelow ? '*' : n);
+  const show = (n: number): Cell => (isSmallNumber(n, suppressBelow) ? '*' : n);
   for (let day = first; day <= last; day++) {
     const date = dateOf(day);
     const perPractice = await Promise.all(practices.map((p) => store.intervals(p, day)));

@@ -69,11 +69,16 @@ function mean(name: string, description: string, total: number, of: number): Mea
 export const MEASURE_NAMES = MEASURES.map((m) => m.name);
 
 /**
- * A figure as a user outside the practice may see it: a count (or anything built on a count) of
- * 1 to `suppressBelow - 1` is shown as '*'; 0 means nothing is suppressed.
+ * The small-number rule, the one every figure a PCN or ICB reads follows: a count of 1 to
+ * `suppressBelow - 1` is disclosive (shown as '*', and so is anything built on it); 0 is shown;
+ * `suppressBelow` 0 suppresses nothing.
  */
+export function isSmallNumber(count: number, suppressBelow: number): boolean {
+  return count > 0 && count < suppressBelow;
+}
+
+/** A figure as a user outside the practice may see it (isSmallNumber of its base count: '*'). */
 export function shown(measure: Measure, c: Counters, suppressBelow: number): number | string | null {
-  const base = measure.base(c);
-  if (base > 0 && base < suppressBelow) return '*';
+  if (isSmallNumber(measure.base(c), suppressBelow)) return '*';
   return measure.value(c);
 }

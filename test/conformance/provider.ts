@@ -64,6 +64,8 @@ export interface TestProvider {
   beforeAnswer(work: (() => Promise<void>) | undefined): void;
   /** Live-call API requests received so far. */
   liveRequests(): number;
+  /** Real milliseconds the fake network takes for each second of call time (pauses, key time-outs); 10 by default. */
+  setTimeScale(msPerSecond: number): void;
   hangUp(call: TestCall): Promise<void>;
   /** The caller hangs up and the final status webhook is lost (the instance it reached died). */
   hangUpUnreported(call: TestCall): Promise<void>;

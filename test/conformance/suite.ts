@@ -222,6 +222,22 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     t.equal((await records()).length, 1, 'no record for the live caller');
   });
 
+  t.test('a caller in the menu whose final status webhook was lost is ended by asking the provider, and counted (CBT002)', async (t) => {
+    const clock = movableClock(TUESDAY_1000);
+    const menu = ', menu: { prompt: For reception press 1., timeoutSeconds: 30, options: { "1": { team: reception } } }';
+    const { provider, sb, records, id } = await setup(t, makeProvider, { clock, extra: menu });
+    provider.setTimeScale(1000); // the menu waits 30 real seconds for a key: the caller is still in it when they hang up
+    const c = await provider.placeCall('+447700900030', RIVERSIDE, ['']);
+    await provider.waitFor('the menu heard', () => c.heard.some((h) => /For reception press 1/.test(h)));
+    await provider.hangUpUnreported(c);
+    // Past 3 × 30 s + 30 s without a webhook the provider is asked: the call is over.
+    clock.advance(121_000);
+    const [record] = await until('the lost call ended', records, (r) => r.length === 1, 8000);
+    t.match(record, { callId: id(c.sid), outcome: 'ivr', queuedAt: null }, 'recorded as ended in the IVR, as its status webhook would have');
+    const stats = (await sb.api('GET', '/v1/stats?scope=practice:F81001&from=2026-11-24&measures=CBT001,CBT002', PRACTICE_TOKEN)).body.rows;
+    t.same(stats, [{ period: '2026-11-24', CBT001: 1, CBT002: 1 }], 'counted once in CBT002');
+  });
+
   t.test('no answer: the caller goes back to the head of the queue and the staff member is set away', async (t) => {
     const { provider, sb, db, records, id } = await setup(t, makeProvider);
     provider.setEndpoint(BOB_PHONE, { answer: 'no-answer' });
@@ -355,7 +371,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     await provider.waitFor('the staff leg ends', () => staffLeg.over, 5000);
     t.same(staffLeg.errors, [], 'no errors on the staff leg');
     const [made] = await until('the call-back completed', callbacks, (l) => l[0]?.status === 'completed');
-    t.match(made, { status: 'completed', attempts: 0 });
+    t.match(made, { status: 'completed', attempts: 1 }, 'made at the first try: one attempt');
     t.ok((made!.timeToAnswerSeconds as number) >= 0, "time to answer from the patient's first ring is recorded");
     await provider.waitFor('caller 4 bridged after wrap-up', () => d.bridged, 5000);
     await provider.hangUp(d);

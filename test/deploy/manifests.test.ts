@@ -6,7 +6,7 @@ import t from 'tap';
 import { parse, parseAllDocuments } from 'yaml';
 import { configFromEnv } from '../../services/switchboard/config.js';
 import { projectRoot } from '../../shared/paths.js';
-import { loadDirectoryWithSecrets } from '../../shared/directory/secrets.js';
+import { loadDirectoryFile } from '../../shared/directory/load.js';
 import { parsePrometheus } from '../helpers/prometheus.js';
 import { privateRedis } from '../helpers/redis.js';
 import { startSwitchboard } from '../helpers/switchboard.js';
@@ -95,7 +95,7 @@ t.test('Kubernetes: Deployment with probes, Service, ConfigMap, Secret, PDB, HPA
   t.equal(env.DIRECTORY_FILE, `${mountPath}/${fileName}`, 'DIRECTORY_FILE is the mounted ConfigMap');
   const file = join(mkdtempSync(join(tmpdir(), 'switchboard-k8s-')), fileName);
   writeFileSync(file, directoryMap.data[fileName]);
-  const directory = loadDirectoryWithSecrets(file, secret.stringData);
+  const directory = loadDirectoryFile(file, secret.stringData);
   t.ok(directory.practices.length > 0, 'the directory loads with the Secret filling its placeholders');
   t.notMatch(directoryMap.data[fileName], /authToken: (?!\$\{)/, 'no provider auth token in the ConfigMap');
 

@@ -7,6 +7,7 @@ import { CallFlow } from '../../../shared/callflow/flow.js';
 import type { LiveCallControl } from '../../../shared/callflow/ports.js';
 import type { Directory } from '../../../shared/directory/directory.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
+import type { RedisOutageLog } from '../../../shared/redis-outage-log.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +16,7 @@ declare module 'fastify' {
     flow: CallFlow;
     clock: Clock;
     directory: () => Directory;
+    redisOutage: RedisOutageLog;
   }
 }
 
@@ -25,12 +27,13 @@ export interface CallFlowPluginOptions {
   directory: () => Directory;
   liveCalls: Record<string, LiveCallControl>;
   sweepIntervalMs: number;
+  redisOutage: RedisOutageLog;
 }
 
 /** The queue, the call flow, the call-back scheduler and the sweep timer; Redis is closed when the app closes. */
 export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
   const queue = new CallQueue(opts.redis, opts.keyPrefix);
-  const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log);
+  const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log, opts.redisOutage);
   const flow = new CallFlow({
     scheduler,
     queue,
@@ -48,6 +51,7 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
   app.decorate('flow', flow);
   app.decorate('clock', opts.clock);
   app.decorate('directory', opts.directory);
+  app.decorate('redisOutage', opts.redisOutage);
 
   // The sweep running now, if any: shutdown waits for it, so that a pairing it claims is connected.
   let sweeping: Promise<void> | undefined;

@@ -49,7 +49,7 @@ export default fp(async function live(app: FastifyInstance, opts: LivePluginOpti
   });
   // Not on the webhook path, so it may queue commands until Redis answers (the service's own connection fails fast).
   const subscriber = app.redis.isCluster ? (app.redis as unknown as Cluster).duplicate(undefined, { enableOfflineQueue: true }) : (app.redis as Redis).duplicate({ enableOfflineQueue: true });
-  subscriber.on('error', (err) => app.log.warn({ err: err.message }, 'live subscriber connection error'));
+  app.redisOutage.watch(subscriber, 'live subscriber');
   subscriber.on('message', (_channel: string, prefix: string) => hub.changed(prefix));
   // After a reconnect Redis has forgotten the subscription (ioredis re-subscribes) and notices may
   // have been missed: re-read everything.

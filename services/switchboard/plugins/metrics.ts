@@ -43,8 +43,9 @@ export default fp(async function metrics(app: FastifyInstance) {
     this.set(app.redis.status === 'ready' ? 1 : 0);
   } });
   const scrapeErrors = new Counter({ name: 'switchboard_metrics_queue_read_errors_total', help: 'Scrapes whose queue figures could not be read from Redis', registers: [register] });
-  const waiting = new Gauge({ name: 'switchboard_callers_waiting', help: 'Callers waiting in each team\'s queue', labelNames: ['practice', 'team'], registers: [register] });
-  const longestWait = new Gauge({ name: 'switchboard_longest_wait_seconds', help: 'How long the longest-waiting caller of each team has waited (0 when nobody waits)', labelNames: ['practice', 'team'], registers: [register] });
+  // A PCN-wide team's queue belongs to no one practice: its series have practice="" and its PCN in pcn.
+  const waiting = new Gauge({ name: 'switchboard_callers_waiting', help: 'Callers waiting in each team\'s queue (PCN-wide teams with practice="")', labelNames: ['pcn', 'practice', 'team'], registers: [register] });
+  const longestWait = new Gauge({ name: 'switchboard_longest_wait_seconds', help: 'How long the longest-waiting caller of each team has waited (0 when nobody waits)', labelNames: ['pcn', 'practice', 'team'], registers: [register] });
   const staff = new Gauge({ name: 'switchboard_staff', help: 'Staff by presence (their choice) and activity (what calls make them)', labelNames: ['practice', 'presence', 'activity'], registers: [register] });
 
   app.decorate('metrics', register);
@@ -61,13 +62,14 @@ export default fp(async function metrics(app: FastifyInstance) {
     staff.reset();
     await Promise.all(
       [...byShard].map(async ([shard, practices]) => {
-        const teams = practices.flatMap((p) => p.teams.map((t) => ({ practice: p.ods, team: t.id, key: directory.teamKey(p, t.id) })));
+        const pcn = practices[0]!.pcn ?? '';
+        const teams = directory.teamsOfShard(shard).map((t) => ({ labels: { pcn, practice: t.practice?.ods ?? '', team: t.team.id }, key: t.key }));
         const members = practices.flatMap((p) => directory.staffOf(p));
         const snap = await app.queue.snapshot(shard, teams.map((t) => t.key), members.map((m) => m.id));
         snap.teams.forEach((row, i) => {
-          const { practice, team } = teams[i]!;
-          waiting.set({ practice, team }, row.waiting);
-          longestWait.set({ practice, team }, row.oldestArrivedAt === undefined ? 0 : Math.max(0, (now - row.oldestArrivedAt) / 1000));
+          const { labels } = teams[i]!;
+          waiting.set(labels, row.waiting);
+          longestWait.set(labels, row.oldestArrivedAt === undefined ? 0 : Math.max(0, (now - row.oldestArrivedAt) / 1000));
         });
         for (const p of practices) for (const s of STAFF_STATES) staff.set({ practice: p.ods, ...s }, 0);
         snap.staff.forEach((row, i) => staff.inc({ practice: members[i]!.practice, presence: row.presence, activity: row.activity }));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mayManageCallbacks } from '../../../shared/access.js';
 import { keyedUkNumber } from '../../../shared/callbacks/numbers.js';
+import { teamOpenDuring } from '../../../shared/callflow/routing.js';
 import type { Practice } from '../../../shared/directory/types.js';
 import { maskNumber } from '../../../shared/log.js';
 import { londonDayBounds } from '../../../shared/london-time.js';
@@ -131,7 +132,11 @@ export default async function callbackRoutes(app: FastifyInstance) {
       if (!(end > start)) throw new HttpError(400, 'windowEnd must be after windowStart');
       if (end <= now) throw new HttpError(400, 'the window has already ended');
       if (start > now + 8 * 86_400_000) throw new HttpError(400, 'a call-back can be booked at most a week ahead');
-      const id = await app.flow.callbacks.book(practice, app.directory().teamKey(practice, team.id), number, Math.max(start, now), end);
+      const ref = app.directory().team(practice, team.id)!;
+      if (!teamOpenDuring(app.directory(), ref, await app.flow.practiceClosures(practice), Math.max(start, now), end)) {
+        throw new HttpError(409, `${team.name} is closed (its hours, the practice's, or a closure) for the whole of that window: choose a time it is open`);
+      }
+      const id = await app.flow.callbacks.book(practice, ref.key, number, Math.max(start, now), end);
       request.log.info({ callbackId: id, by: request.grant!.role }, 'call-back booked through the API');
       const cb = await app.queue.callback(app.directory().shard(practice), id);
       return reply.status(201).send(view(cb!));

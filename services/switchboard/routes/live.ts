@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { maySeeCalls } from '../../../shared/access.js';
+import { maySeeCalls, seesSmallNumbers } from '../../../shared/access.js';
+import { suppressDayMetrics } from '../../../shared/metrics/suppress.js';
 import { resolveScope, ScopeError, type ScopeRequest } from '../../../shared/live/scope.js';
 import { londonDayBounds } from '../../../shared/london-time.js';
 import { dayMetrics } from '../../../shared/metrics/today.js';
@@ -12,19 +13,22 @@ import { TICKET_SECONDS } from '../plugins/live.js';
 export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
 const AUTH_WITHIN_MS = 10_000;
 
-const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: 'integer' }, answered: { type: 'integer' }, abandoned: { type: 'integer' } } };
-const nullableNumber = { type: ['number', 'null'] };
+const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: ['integer', 'string'] }, answered: { type: ['integer', 'string'] }, abandoned: { type: ['integer', 'string'] } } };
+// A figure a PCN or ICB token reads may be '*' (a small number, suppressed as in /v1/stats).
+const count = { type: ['integer', 'string'] };
+const nullableNumber = { type: ['number', 'null', 'string'] };
 export const metricsSchema = {
   type: 'object',
   properties: {
     practice: { type: 'string' },
     date: { type: 'string' },
-    offered: { type: 'integer' },
-    answered: { type: 'integer' },
-    abandoned: { type: 'integer' },
+    offered: count,
+    answered: count,
+    abandoned: count,
     abandonedPercent: nullableNumber,
-    endedBeforeQueue: { type: 'integer' },
-    callbacksMade: { type: 'integer' },
+    endedBeforeQueue: count,
+    callbacksRequested: { ...count, description: 'call-backs requested (CBT005) of calls that arrived today, or booked by staff today' },
+    callbacksMade: { ...count, description: 'of those, made (CBT006)' },
     averageWaitSeconds: nullableNumber,
     p90WaitSeconds: nullableNumber,
     targetSeconds: { type: 'integer' },
@@ -36,7 +40,7 @@ export const metricsSchema = {
 type ClientMessage = { type: 'auth'; ticket: string } | { type: 'subscribe'; scope: ScopeRequest };
 
 /** Tickets for live sockets, the socket itself, and the day's figures as JSON. */
-export default async function liveRoutes(app: FastifyInstance) {
+export default async function liveRoutes(app: FastifyInstance, opts: { suppressBelow: number }) {
   app.post(
     '/v1/live/tickets',
     {
@@ -93,7 +97,10 @@ export default async function liveRoutes(app: FastifyInstance) {
       const day = londonDayBounds(request.query.date, app.clock.now());
       const shard = directory.shard(practice);
       const [rows, callbacks] = await Promise.all([app.queue.records(shard, practice.ods, day.from, day.to), app.queue.callbacks(shard, practice.ods, day.from - 8 * 86_400_000, day.to)]);
-      return { practice: practice.ods, date: day.date, ...dayMetrics(rows, day, practice.answerTargetSeconds, undefined, callbacks) };
+      const figures = dayMetrics(rows, day, practice.answerTargetSeconds, undefined, callbacks);
+      // The practice sees its own small numbers; a PCN or ICB token sees them as /v1/stats shows them.
+      const ownPractice = seesSmallNumbers(directory, grant, { kind: 'practice', code: practice.ods, practices: [practice] });
+      return { practice: practice.ods, date: day.date, ...(ownPractice ? figures : suppressDayMetrics(figures, opts.suppressBelow)) };
     },
   );
 

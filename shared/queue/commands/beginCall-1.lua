@@ -2,16 +2,23 @@
   A call arrives: it exists from now on, in the IVR stage (greeting, menu, messages), before it
   joins any queue. A caller who hangs up here is recorded with outcome ivr (NHS CBT002).
   A repeated webhook for the same call changes nothing.
+  A call whose final status webhook is lost here (in the menu, or after the closed message) must
+  still end: it is listened for in `heard` like a waiting caller (silentCalls-1), and its hash
+  lives at most retentionMs.
   KEYS[1] call hash
-  ARGV  prefix, now, callId, practice, from, provider, providerCallId
+  ARGV  prefix, now, callId, practice, from, provider, providerCallId, silentAfterMs (0: not listened for), retentionMs
   Returns {state}: ivr for a new call, else the state the call is already in.
 ]]
 local callKey = KEYS[1]
-local now = tonumber(ARGV[2])
+local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local silentAfterMs = tonumber(ARGV[8]) or 0
+-- @include "includes/calls"
 
 if redis.call('EXISTS', callKey) == 0 then
   redis.call('HSET', callKey, 'state', 'ivr', 'practice', ARGV[4], 'from', ARGV[5], 'provider', ARGV[6],
     'providerCallId', ARGV[7], 'arrivedAt', now)
+  boundLife(callKey, tonumber(ARGV[9]) or 0)
+  if silentAfterMs > 0 then redis.call('ZADD', prefix .. 'heard', now + silentAfterMs, callId) end
   return {'ivr'}
 end
 return {redis.call('HGET', callKey, 'state')}

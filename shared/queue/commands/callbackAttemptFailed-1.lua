@@ -13,7 +13,8 @@ local maxAttempts, retentionMs, reason = tonumber(ARGV[5]), tonumber(ARGV[6]), A
 
 local c = redis.call('HMGET', cbKey, 'state', 'staff')
 if c[2] ~= staffId or (c[1] ~= 'connecting' and c[1] ~= 'talking') then return {'stale', 0} end
-local attempts = redis.call('HINCRBY', cbKey, 'attempts', 1)
+-- The attempt was counted when the patient was dialled (staffAnswered-1); one failed before that counts now.
+local attempts = c[1] == 'connecting' and redis.call('HINCRBY', cbKey, 'attempts', 1) or tonumber(redis.call('HGET', cbKey, 'attempts'))
 redis.call('HSET', cbKey, 'lastAttemptAt', now, 'lastResult', reason)
 redis.call('HDEL', cbKey, 'staff', 'answeredAt')
 redis.call('ZREM', prefix .. 'connecting', 'cb:' .. callbackId)

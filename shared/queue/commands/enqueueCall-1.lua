@@ -3,7 +3,8 @@
   caller already is. A call in the IVR stage moves on to the queue; a call never seen is created.
   KEYS[1] call hash
   ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route,
-        silentAfterMs (see includes/position heardFrom), leaseMs, team... to dispatch
+        silentAfterMs (see includes/position heardFrom), leaseMs, retentionMs (the call hash's longest
+        life, includes/calls boundLife), team... to dispatch
   Then, in the same step, dispatch as dispatch-1 does over the teams given (none: no dispatch), so
   nobody else can pair the new caller before this webhook has answered them (a provider cannot
   redirect a call whose first answer is still on its way).
@@ -29,9 +30,10 @@ if not state or state == 'ivr' then
     'provider', ARGV[7], 'providerCallId', ARGV[8], 'queuedAt', now, 'seq', seq, 'priority', ARGV[9], 'route', ARGV[10])
   redis.call('HSETNX', callKey, 'arrivedAt', now)
   redis.call('ZADD', prefix .. 'q:' .. ARGV[4], seq, callId)
+  boundLife(callKey, tonumber(ARGV[13]) or 0)
 end
 heardFrom(prefix, callKey, callId, now, tonumber(ARGV[11]) or 0)
-local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 13)}, {})
+local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 14)}, {})
 local view = queueView(prefix, callKey, callId)
 for _, v in ipairs(pairings) do view[#view + 1] = v end
 return view

@@ -16,7 +16,7 @@ for i = 3, #ARGV, 4 do
   for k = 1, #waiting, 2 do
     local callId, score, ahead = waiting[k], waiting[k + 1], (k - 1) / 2
     local callKey = prefix .. 'call:' .. callId
-    local due = moreThan >= 0 and ahead >= moreThan
+    local due = moreThan >= 0 and ahead > moreThan
     if not due and afterMs >= 0 then
       local queuedAt = tonumber(redis.call('HGET', callKey, 'queuedAt'))
       due = queuedAt ~= nil and now - queuedAt >= afterMs

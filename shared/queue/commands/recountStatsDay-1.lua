@@ -1,10 +1,11 @@
 --[[
   Rebuilds one London day of a practice's statistics from its retained call records: zero the day,
-  then count every record of a call that arrived that day.
+  then count every record of a call that arrived that day, and the call-backs of that day (booked
+  by staff: CBT005; made: CBT006), which are not call records.
   KEYS[1] the practice's record index (cdrs:<ods>)
   ARGV  prefix, practice, day (London day number), endedFrom, endedTo (ms; records that ended
         then are read), then the London zone (offsetBeforeMs, switchAtMs, offsetAfterMs), statsTtlMs
-  Returns the number of calls counted.
+  Returns the number of calls counted (call-backs not included).
 ]]
 local prefix, practice, day = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local zone = { tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]) }
@@ -21,4 +22,6 @@ for _, callId in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[4], '(' .. ARG
     counted = counted + 1
   end
 end
+-- A call-back is asked for after its call arrives (requested ≥ firstRingAt), within the records' window.
+recountCallBacks(prefix, practice, day, ARGV[4], ARGV[5], zone, ttlMs)
 return counted

@@ -3,7 +3,8 @@
   opened, or a failed one staff ask to try again. Runs from scheduled jobs that may repeat: only the
   expected state moves.
   KEYS[1] the call-back's hash
-  ARGV  prefix, now, callbackId, fromState (retry-wait | booked | failed)
+  ARGV  prefix, now, callbackId, fromState (retry-wait | booked | failed), retentionMs (a failed one tried
+        again lives at most this long from now)
   Returns {result, position}: queued | stale.
 ]]
 local cbKey = KEYS[1]
@@ -20,7 +21,9 @@ if fromState == 'booked' then
 elseif fromState == 'failed' then
   redis.call('HSET', cbKey, 'attempts', 0)
   redis.call('HDEL', cbKey, 'endedAt', 'failure')
-  redis.call('PERSIST', cbKey)
+  -- A booked one whose window was missed never had a place: it takes one now.
+  if not c[3] then redis.call('HSET', cbKey, 'seq', redis.call('INCR', prefix .. 'seq')) end
+  redis.call('PEXPIRE', cbKey, tonumber(ARGV[5]))
 end
 requeueAtHead(prefix, cbKey, member)
 return {'queued', redis.call('ZRANK', prefix .. 'q:' .. c[2], member) + 1}

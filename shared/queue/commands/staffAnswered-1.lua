@@ -1,5 +1,6 @@
 --[[
-  The staff member picked up: the caller is now talking to them.
+  The staff member picked up: the caller is now talking to them. For a call-back this is when the
+  patient is dialled: one more attempt to reach them (the first try counts as 1).
   KEYS[1] call hash
   ARGV  prefix, now, callId, staffId
   Returns {result}: talking | stale.
@@ -10,6 +11,7 @@ local prefix, now, callId, staffId = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4
 local c = redis.call('HMGET', callKey, 'state', 'staff')
 if c[1] ~= 'connecting' or c[2] ~= staffId then return {'stale'} end
 redis.call('HSET', callKey, 'state', 'talking', 'answeredAt', now)
+if redis.call('HGET', callKey, 'kind') == 'callback' then redis.call('HINCRBY', callKey, 'attempts', 1) end
 redis.call('ZREM', prefix .. 'connecting', callId)
 redis.call('HSET', prefix .. 'staff:' .. staffId, 'activity', 'on-call')
 return {'talking'}

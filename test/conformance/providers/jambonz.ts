@@ -91,6 +91,7 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
     },
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
+    setTimeScale: (ms) => void (fake.timeScale = ms),
     hangUp: (call) => fake.hangUp(call as FakeJambonzCall),
     hangUpUnreported: (call) => {
       (call as FakeJambonzCall).finalStatusLost = true;

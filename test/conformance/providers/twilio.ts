@@ -69,6 +69,7 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
     },
     beforeAnswer: (work) => void (fake.beforeAnswer = work),
     liveRequests: () => fake.restRequests.length,
+    setTimeScale: (ms) => void (fake.timeScale = ms),
     hangUp: (call) => fake.hangUp(call as FakeCall),
     hangUpUnreported: (call) => {
       (call as FakeCall).finalStatusLost = true;

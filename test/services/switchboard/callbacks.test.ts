@@ -73,7 +73,7 @@ t.test('offer past the threshold, keep the place, ring staff first, then the pat
   fake.staffHangsUp(staffLeg); // the conversation ends
   await fake.waitFor('the staff leg ends', () => staffLeg.over, 5000);
   list = await until('the call-back completed', callbacks, (l) => l[0]?.status === 'completed');
-  t.match(list[0], { status: 'completed', attempts: 0 });
+  t.match(list[0], { status: 'completed', attempts: 1 }, 'made at the first try: one attempt');
   t.ok((list[0]!.timeToAnswerSeconds as number) >= 0, "time to answer from the patient's first ring is recorded");
   await fake.waitFor('caller 4 bridged after wrap-up', () => d.bridged, 5000);
   await fake.hangUp(d);

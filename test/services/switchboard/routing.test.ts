@@ -171,13 +171,13 @@ t.test('overflow after time and after size, place kept; the record shows it', as
   const grays = await twilio.placeCall('+447700900041', GRAYS, ['1']);
   const first = await twilio.placeCall('+447700900042', RIVERSIDE, ['1']);
   const more: FakeCall[] = [];
-  for (let i = 3; i <= 5; i++) more.push(await twilio.placeCall(`+44770090004${i}`, RIVERSIDE, ['1']));
-  await twilio.waitFor('Riverside queue of four', async () => (await queue('F81001.reception')).length === 4);
-  await twilio.waitFor('the fourth (more than 3 waiting) is offered to Grays', async () => (await queue('F81002.reception')).includes(queued(more[2]!)));
-  t.same(await queue('F81002.reception'), [queued(grays), queued(more[2]!)], 'behind Grays\' own earlier caller');
+  for (let i = 3; i <= 6; i++) more.push(await twilio.placeCall(`+44770090004${i}`, RIVERSIDE, ['1']));
+  await twilio.waitFor('Riverside queue of five', async () => (await queue('F81001.reception')).length === 5);
+  await twilio.waitFor('the fifth (more than 3 ahead) is offered to Grays', async () => (await queue('F81002.reception')).includes(queued(more[3]!)));
+  t.same(await queue('F81002.reception'), [queued(grays), queued(more[3]!)], 'behind Grays\' own earlier caller; the fourth, with exactly 3 ahead, is not offered');
 
   clock.advance(301_000);
-  await twilio.waitFor('after 300 s everyone else is offered too', async () => (await queue('F81002.reception')).length === 5);
+  await twilio.waitFor('after 300 s everyone else is offered too', async () => (await queue('F81002.reception')).length === 6);
   t.same(await queue('F81002.reception'), [queued(grays), queued(first), ...more.map(queued)], 'in original arrival order');
   t.same(await queue('F81001.reception'), [queued(grays), queued(first), ...more.map(queued)], "still in their own queue, which Grays' caller overflowed into the other way");
 

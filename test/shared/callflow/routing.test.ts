@@ -73,4 +73,6 @@ t.test('menus, priority lines and overflow rules', async (t) => {
     { team: 'F81002.reception', afterMs: 300_000, whenMoreThan: -1, to: 'F81001.reception' },
   ]);
   t.same(overflowOffers(directory, 'U12345', () => [], Date.parse('2026-11-24T19:00:00Z')), [], 'no overflow to a practice that is closed');
+  const graysReceptionClosed = (team: { key: string }) => (team.key === 'F81002.reception' ? [{ id: 'c', from: 0, to: Date.parse('2026-11-25T00:00:00Z'), team: 'F81002.reception', reason: 'Training' }] : []);
+  t.same(overflowOffers(directory, 'U12345', graysReceptionClosed, Date.parse('2026-11-24T10:00:00Z')), [offers[1]], 'no overflow into a team closed by a closure');
 });

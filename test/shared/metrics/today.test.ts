@@ -15,7 +15,7 @@ t.test('nearest-rank percentile', async (t) => {
 
 t.test('an empty day has no averages or percentages, and 96 intervals', async (t) => {
   const m = dayMetrics([], day, 120);
-  t.match(m, { offered: 0, answered: 0, abandoned: 0, abandonedPercent: null, averageWaitSeconds: null, p90WaitSeconds: null, answeredWithinTargetPercent: null, callbacksMade: 0 });
+  t.match(m, { offered: 0, answered: 0, abandoned: 0, abandonedPercent: null, averageWaitSeconds: null, p90WaitSeconds: null, answeredWithinTargetPercent: null, callbacksRequested: 0, callbacksMade: 0 });
   t.equal(m.intervals.length, 96);
   t.equal(m.intervals[0]!.label, '00:00');
   t.equal(m.intervals[33]!.label, '08:15');
@@ -63,9 +63,19 @@ t.test('a call that arrived before midnight counts in the first interval', async
   t.equal(m.intervals[0]!.answered, 1);
 });
 
-t.test('call-backs made today: made ones that ended today, in the teams watched', async (t) => {
-  const cb = (state: string, ended: string | undefined, team = 'F81001.reception') => ({ state, team, ...(ended ? { endedAt: Number(at(ended)) } : {}) });
-  const callbacks = [cb('made', '09:00'), cb('made', '11:30'), cb('failed', '10:00'), cb('queued', undefined), cb('made', '10:00', 'U12345.medicines'), { state: 'made', team: 'F81001.reception', endedAt: day.from - 1 }];
-  t.equal(dayMetrics([], day, 120, undefined, callbacks).callbacksMade, 3, 'all teams: the three made today');
-  t.equal(dayMetrics([], day, 120, new Set(['F81001.reception']), callbacks).callbacksMade, 2, 'one team: its two');
+t.test('call-backs today: requested (CBT005) and made (CBT006) by the day they belong to, in the teams watched', async (t) => {
+  // The day a call-back belongs to is its firstRingAt (the call it was asked on arrived, or staff booked it), as in /v1/stats.
+  const cb = (state: string, firstRing: string | number, team = 'F81001.reception') => ({ state, team, firstRingAt: typeof firstRing === 'number' ? firstRing : Number(at(firstRing)) });
+  const callbacks = [
+    cb('made', '09:00'),
+    cb('made', '11:30'),
+    cb('failed', '10:00'),
+    cb('queued', '12:00'),
+    cb('made', '10:00', 'U12345.medicines'),
+    cb('made', day.from - 1), // asked on a call that arrived yesterday, made today: yesterday's figure
+    cb('booked', day.to), // booked for tomorrow's first minute: tomorrow's
+  ];
+  const all = dayMetrics([], day, 120, undefined, callbacks);
+  t.match(all, { callbacksRequested: 5, callbacksMade: 3 }, 'all teams: five requested today, three of them made');
+  t.match(dayMetrics([], day, 120, new Set(['F81001.reception']), callbacks), { callbacksRequested: 4, callbacksMade: 2 }, 'one team: its own');
 });

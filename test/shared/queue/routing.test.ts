@@ -47,15 +47,15 @@ t.test('overflow after time and after size keeps the caller\'s place and origina
   t.same(await redis.connect().zrange(`sb:{${SHARD}}:q:${X}`, 0, -1), ['t:1', 't:2'], 'ahead of X\'s own later caller: place kept');
   t.equal((await q.position(SHARD, 't:1', 300_500)).position, 1, 'still first in their own queue');
 
-  // More than three waiting in A: the fourth and later are offered to X at once.
-  for (let n = 4; n <= 6; n++) await q.enqueue(SHARD, call(n, A), 300_000 + n);
-  t.same((await q.overflow(SHARD, rules, 300_010)).map((o) => o.callId), ['t:5', 't:6'], 'those beyond the first three');
+  // More than three callers ahead in A: offered to X at once (A is t:1, t:3, t:4, t:5, t:6, t:7).
+  for (let n = 4; n <= 7; n++) await q.enqueue(SHARD, call(n, A), 300_000 + n);
+  t.same((await q.overflow(SHARD, rules, 300_010)).map((o) => o.callId), ['t:6', 't:7'], 'those with four or more ahead');
 
   // X's staff take the overflowed caller first (they arrived first), who leaves A's queue too.
   await q.setPresence(SHARD, 'x1', 'available', [X], 300_020);
   const [pair] = await q.dispatch(SHARD, [X], 300_030, 60_000);
   t.equal(pair?.callId, 't:1');
-  t.same(await redis.connect().zrange(`sb:{${SHARD}}:q:${A}`, 0, -1), ['t:3', 't:4', 't:5', 't:6'], 'gone from A');
+  t.same(await redis.connect().zrange(`sb:{${SHARD}}:q:${A}`, 0, -1), ['t:3', 't:4', 't:5', 't:6', 't:7'], 'gone from A');
   // Not answered: back at the head of both queues.
   await q.dialResult(SHARD, 't:1', 'x1', 'no-answer', 0, 0, 300_040);
   t.equal((await q.position(SHARD, 't:1', 300_040)).position, 1);
@@ -68,9 +68,19 @@ t.test('overflow after time and after size keeps the caller\'s place and origina
   t.match(record, { outcome: 'answered', overflowedTo: X, staff: 'x1', waitSeconds: '300', team: A }, 'the record shows the overflow and the whole wait');
 
   // A caller who hangs up leaves every queue they were in.
-  await q.endCall(SHARD, 't:5', 'F1', 86_400_000, 0, 400_100);
-  t.notOk((await redis.connect().zrange(`sb:{${SHARD}}:q:${X}`, 0, -1)).includes('t:5'));
-  t.notOk((await redis.connect().zrange(`sb:{${SHARD}}:q:${A}`, 0, -1)).includes('t:5'));
+  await q.endCall(SHARD, 't:6', 'F1', 86_400_000, 0, 400_100);
+  t.notOk((await redis.connect().zrange(`sb:{${SHARD}}:q:${X}`, 0, -1)).includes('t:6'));
+  t.notOk((await redis.connect().zrange(`sb:{${SHARD}}:q:${A}`, 0, -1)).includes('t:6'));
+});
+
+t.test('whenMoreThan N: a caller with exactly N ahead stays; one with N + 1 ahead is offered', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  const rules = [{ team: A, afterMs: -1, whenMoreThan: 2, to: X }];
+  for (let n = 1; n <= 3; n++) await q.enqueue(SHARD, call(n, A), n);
+  t.same(await q.overflow(SHARD, rules, 10), [], 't:3 has exactly 2 ahead: not more than 2, stays');
+  await q.enqueue(SHARD, call(4, A), 4);
+  t.same(await q.overflow(SHARD, rules, 11), [{ callId: 't:4', to: X }], 't:4 has 3 ahead: more than 2, offered');
 });
 
 t.test('IVR stage and priority callers', async (t) => {

@@ -45,7 +45,7 @@ t.test('only callers still waiting are handed out; ended and connected callers l
   t.same(await db.zrange('sb:{U1}:heard', 0, -1), ['t:3']);
 });
 
-t.test('a call-back holding a place is never listened for', async (t) => {
+t.test('a call-back holding a place is never listened for; the call it was asked on is, until its end is reported', async (t) => {
   const redis = await privateRedis(t);
   const db = redis.connect();
   const q = new CallQueue(db);
@@ -54,6 +54,8 @@ t.test('a call-back holding a place is never listened for', async (t) => {
   t.equal(request.result, 'requested');
   await q.position(SHARD, 'cb:F1-0001', 2000);
   t.notOk(await db.zscore('sb:{U1}:heard', 'cb:F1-0001'), 'the call-back is not listened for');
-  t.same(await ids(q, SILENT), [], 'nor is the caller who asked for it (their call is over)');
-  t.equal(await db.zcard('sb:{U1}:heard'), 0);
+  // The caller who asked hangs up; until that end is reported (it counts CBT005) their call is listened for.
+  t.same(await ids(q, SILENT), ['t:1'], 'the caller who asked is asked about if their end is not reported');
+  t.equal((await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 0, SILENT + 1000)).outcome, 'callback-requested');
+  t.equal(await db.zcard('sb:{U1}:heard'), 0, 'once ended, nobody is listened for');
 });

@@ -89,6 +89,31 @@ local function countCallBackMade(prefix, practice, requestedCallArrivedAt, answe
     { STATS.callBackMade, 1, STATS.callBackAnswerSum, answerSeconds })
 end
 
+-- A call-back booked by staff (no call it was asked on) is a request too: CBT005, counted when it is
+-- booked, against the interval it was booked in (its firstRingAt, which CBT006 is counted against).
+-- It is no inbound call, so CBT001 does not count it.
+local function countCallBackBooked(prefix, practice, bookedAt, zone, ttlMs)
+  addStats(prefix, practice, bookedAt, zone, ttlMs, { STATS.callBackRequested, 1 })
+end
+
+-- Recounts one London day's call-backs from their hashes (kept as long as call records): those
+-- booked by staff (CBT005) and those made (CBT006), each against its firstRingAt.
+local function recountCallBacks(prefix, practice, day, requestedFrom, requestedTo, zone, ttlMs)
+  local counted = 0
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'callbacks:' .. practice, requestedFrom, '(' .. requestedTo)) do
+    local cb = redis.call('HMGET', prefix .. 'call:cb:' .. id, 'firstRingAt', 'origin', 'state', 'answeredAt')
+    local firstRingAt = tonumber(cb[1])
+    if firstRingAt and londonInterval(firstRingAt, zone) == day then
+      if cb[2] == '' then countCallBackBooked(prefix, practice, firstRingAt, zone, ttlMs) end
+      if cb[3] == 'made' then
+        countCallBackMade(prefix, practice, firstRingAt, math.floor((tonumber(cb[4]) - firstRingAt) / 1000 + 0.5), zone, ttlMs)
+      end
+      counted = counted + 1
+    end
+  end
+  return counted
+end
+
 -- Zeroes one London day of a practice's counters (before recounting it from call records).
 local function clearStatsDay(prefix, practice, day)
   local intervalKey, daysKey = statsKeys(prefix, practice, day)

@@ -14,6 +14,12 @@ local function leaveQueues(prefix, callKey, callId)
   redis.call('ZREM', prefix .. 'heard', callId)
 end
 
+-- Every call key holds a caller's number: from its creation it may live at most the practice's
+-- record retention, so nothing outlives retention even when the call's end is never reported.
+local function boundLife(key, retentionMs)
+  if retentionMs > 0 and redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, retentionMs) end
+end
+
 -- Handle time (talk plus wrap-up) feeds the team's exponentially weighted average, which the
 -- wait estimate is built from.
 local function recordHandleTime(prefix, team, handleSeconds)
@@ -53,8 +59,9 @@ local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs, s
   redis.call('ZADD', index, now, callId)
   redis.call('ZREMRANGEBYSCORE', index, '-inf', now - retentionMs)
   redis.call('HSET', callKey, 'state', 'ended', 'endedAt', now, 'outcome', outcome)
-  redis.call('PEXPIRE', callKey, 86400000)
+  redis.call('PEXPIRE', callKey, math.min(86400000, retentionMs))
   redis.call('ZREM', prefix .. 'connecting', callId)
+  redis.call('ZREM', prefix .. 'heard', callId)
 end
 
 -- Back to the head of the queue (every queue they were offered to), in the place the caller first had.

@@ -2,8 +2,8 @@ import t from 'tap';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
 import { parsePrometheus, valueOf } from '../../../helpers/prometheus.js';
 import { privateRedis } from '../../../helpers/redis.js';
-import { startSwitchboard } from '../../../helpers/switchboard.js';
-import { exampleDirectory, PRACTICE_TOKEN, RIVERSIDE } from '../../../fixtures/directories.js';
+import { movableClock, startSwitchboard } from '../../../helpers/switchboard.js';
+import { exampleDirectory, pcnDirectory, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../../../fixtures/directories.js';
 
 t.test('/metrics scraped during a small rush: webhooks, queue, staff, Redis and event loop', async (t) => {
   const redis = await privateRedis(t);
@@ -30,7 +30,7 @@ t.test('/metrics scraped during a small rush: webhooks, queue, staff, Redis and 
   await new Promise((r) => setTimeout(r, 300));
 
   const m = await scrape();
-  const team = { practice: 'F81001', team: 'reception' };
+  const team = { pcn: 'U12345', practice: 'F81001', team: 'reception' };
   t.equal(valueOf(m, 'switchboard_callers_waiting', team), 7, 'seven callers waiting');
   const longest = valueOf(m, 'switchboard_longest_wait_seconds', team)!;
   t.ok(longest >= 0.3 && longest < 10, `longest wait ${longest} s`);
@@ -49,4 +49,21 @@ t.test('/metrics scraped during a small rush: webhooks, queue, staff, Redis and 
   t.ok(valueOf(m, 'switchboard_nodejs_eventloop_lag_seconds')! >= 0, 'event-loop lag');
   t.ok(valueOf(m, 'switchboard_nodejs_eventloop_lag_p99_seconds')! >= 0, 'event-loop lag percentiles');
   for (const c of callers as FakeCall[]) await twilio.hangUp(c);
+});
+
+t.test('/metrics lists PCN-wide teams\' queues too, with practice=""', async (t) => {
+  const redis = await privateRedis(t);
+  const twilio = await new FakeTwilio().start();
+  t.teardown(() => twilio.stop());
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: pcnDirectory(), twilio, clock: movableClock(TUESDAY_1000) });
+  // Menu 2 at Riverside: the PCN's medicines team, whose staff (Bob, Pat) are not signed in.
+  const callers = await Promise.all([twilio.placeCall('+447700900701', RIVERSIDE, ['2']), twilio.placeCall('+447700900702', RIVERSIDE, ['2'])]);
+  await twilio.waitFor('both waiting for the medicines team', () => callers.every((c) => c.positions.length > 0));
+  const m = parsePrometheus(await (await fetch(`${sb.url}/metrics`)).text());
+  const medicines = { pcn: 'U12345', practice: '', team: 'medicines' };
+  t.equal(valueOf(m, 'switchboard_callers_waiting', medicines), 2, 'the medicines team\'s two callers');
+  t.ok(valueOf(m, 'switchboard_longest_wait_seconds', medicines)! >= 0, 'and its longest wait');
+  t.equal(valueOf(m, 'switchboard_callers_waiting', { pcn: 'U12345', practice: '', team: 'hub' }), 0, 'the hub, nobody waiting');
+  t.equal(valueOf(m, 'switchboard_callers_waiting', { pcn: 'U12345', practice: 'F81002', team: 'reception' }), 0, 'practice teams as before');
+  for (const c of callers) await twilio.hangUp(c);
 });

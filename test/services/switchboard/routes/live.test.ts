@@ -174,6 +174,14 @@ t.test("today's figures on screen equal the call records", async (t) => {
   t.equal(onScreen.intervals.reduce((n, i) => n + i.offered, 0), 4);
 
   t.equal((await sb.api('GET', '/v1/practices/F81001/metrics', TOKENS.icb)).status, 200, 'ICB users may read figures');
+  // Outside the practice, small numbers (1-4 by default) are hidden exactly as /v1/stats hides them.
+  for (const [who, token] of [['ICB', TOKENS.icb], ['PCN', TOKENS.pcn]] as const) {
+    const outside = (await sb.api('GET', '/v1/practices/F81001/metrics', token)).body;
+    t.match(outside, { offered: '*', answered: '*', abandoned: '*', abandonedPercent: '*', averageWaitSeconds: '*', p90WaitSeconds: '*', answeredWithinTargetPercent: '*', endedBeforeQueue: 0 }, `${who}: the four calls' counts and what is built on them are '*'`);
+    t.ok((outside.intervals as { offered: unknown }[]).every((i) => i.offered === 0 || i.offered === '*'), `${who}: per quarter too`);
+    const stats = (await sb.api('GET', `/v1/stats?scope=practice:F81001&from=${metrics.date as string}&measures=CBT001,CBT003`, token)).body.rows as Record<string, unknown>[];
+    t.same(stats, [{ period: metrics.date, CBT001: '*', CBT003: '*' }], `${who}: as /v1/stats shows them`);
+  }
   t.equal((await sb.api('GET', '/v1/practices/F81001/metrics', TOKENS.grays)).status, 403);
   t.equal((await sb.api('GET', '/v1/practices/F81001/metrics?date=2026-13-01', TOKENS.riverside)).status, 400);
 });

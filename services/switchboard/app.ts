@@ -8,6 +8,7 @@ import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
 import auth from './plugins/auth.js';
+import authFailures from './plugins/auth-failures.js';
 import availability from './plugins/availability.js';
 import callflow from './plugins/callflow.js';
 import errors from './plugins/errors.js';
@@ -43,7 +44,15 @@ export interface AppOptions {
 /** The Switchboard HTTP service: infrastructure as plugins, thin routes, one error handler. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
-  const app = Fastify({ loggerInstance: opts.logger, trustProxy: true, return503OnClosing: false });
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    trustProxy: config.trustProxy,
+    return503OnClosing: false,
+    // A client that never finishes its request is answered 408 and dropped; Node checks every second,
+    // and enforces the request timeout only when the headers' own timeout is no longer than it.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
+  });
   await app.register(errors);
   await app.register(formbody);
   await app.register(callflow, {
@@ -55,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
   });
+  await app.register(authFailures, { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   await app.register(auth);
   await app.register(availability);
   await app.register(openapi, { publicUrl: config.publicUrl });
@@ -70,7 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(planRoutes);
-  await app.register(live, { coalesceMs: config.liveCoalesceMs });
+  await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
   await app.register(callbackRoutes);

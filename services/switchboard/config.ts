@@ -24,6 +24,13 @@ export interface Config {
   /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
   statsSuppressBelow: number;
   liveCoalesceMs: number;
+  /** How long a client may take to send a whole request (headers and body) before it is answered 408 and dropped. */
+  requestTimeoutMs: number;
+  /** Failed authentications (bad tokens, bad live tickets) one client address may make per window before it is refused 429. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+  /** Which peers' X-Forwarded-For is believed (Fastify trustProxy): the client address that failures are counted against. */
+  trustProxy: boolean | string;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -55,6 +62,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(clockSpeed > 0 && clockSpeed <= 3600)) problems.push(`CLOCK_SPEED=${speedRaw}: must be a number above 0 and at most 3600`);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: must be one of fatal, error, warn, info, debug, trace, silent`);
+  const trustRaw = (env.TRUST_PROXY ?? 'true').trim();
+  const trustProxy = trustRaw === 'true' ? true : trustRaw === 'false' ? false : trustRaw;
+  if (typeof trustProxy === 'string' && !/^[0-9A-Fa-f:.\/]+(,\s*[0-9A-Fa-f:.\/]+)*$/.test(trustProxy)) problems.push(`TRUST_PROXY=${trustRaw}: must be true, false, or the proxies' addresses or CIDRs, comma-separated`);
   const keyPrefix = env.KEY_PREFIX ?? 'sb:';
   if (!/^[A-Za-z0-9:_-]{1,32}$/.test(keyPrefix)) problems.push(`KEY_PREFIX=${keyPrefix}: letters, digits, ':', '_' or '-', at most 32`);
   const clusterRaw = env.REDIS_CLUSTER_NODES ?? '';
@@ -80,6 +90,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
     statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
     liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    authFailureLimit: int('AUTH_FAILURE_LIMIT', 20, 1, 10_000),
+    authFailureWindowSeconds: int('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
+    trustProxy,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -73,16 +73,17 @@ export class CallbackScheduler {
   }
 
   async close(): Promise<void> {
-    // With Redis unreachable BullMQ's close would wait for it forever: give it two seconds.
-    const closing = (async () => {
-      // A connection closed while still starting drops its listeners, then reports the failed start
-      // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
-      await this.worker?.waitUntilReady().catch(() => undefined);
-      await Promise.all([this.worker?.close(), this.queue.close()]);
-    })();
-    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    // BullMQ leaves connections it was given open. (Its own blocking connection keeps retrying if
-    // Redis has gone for good; the service process exits regardless: main.ts calls process.exit.)
+    // With Redis unreachable every wait on BullMQ would be for ever: each gets two seconds.
+    const within = (work: Promise<unknown>) => Promise.race([work, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    // A connection closed while still starting drops its listeners, then reports the failed start
+    // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
+    await within(this.worker?.waitUntilReady().catch(() => undefined) ?? Promise.resolve());
+    // Forced, so that the worker stops its own timers (lock renewal, stalled-job checks) and its
+    // blocking connection without waiting for Redis: a graceful close waits for Redis, and one that
+    // never finished left those running, keeping the process alive for ever. A job cut short is
+    // run again once its lock lapses, and every handler is idempotent.
+    await within(Promise.all([this.worker?.close(true), this.queue.close()]));
+    // BullMQ leaves connections it was given open.
     for (const conn of this.connections) conn.disconnect();
   }
 }

@@ -53,9 +53,9 @@ function onDay(date: string, w: CallbackWindow): { start: number; end: number } 
 export function atTime(midnight: number, hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   const guess = midnight + (h * 60 + m) * 60_000;
-  // Across a clock change the day's offset moves; correct by what the wall clock reads.
+  // Across a clock change the day's offset moves; correct by what the wall clock reads ("24:00" reads 00:00).
   const read = londonWallClock(guess);
-  return guess - ((read.hour - h) * 60 + (read.minute - m)) * 60_000;
+  return guess - ((read.hour - (h % 24)) * 60 + (read.minute - m)) * 60_000;
 }
 
 function nextDate(date: string): string {
@@ -79,6 +79,7 @@ function between(w: CallbackWindow): string {
 export function spokenTime(hhmm: string): string {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   if (h === 12 && m === 0) return '12 noon';
+  if (h % 24 === 0 && m === 0) return 'midnight';
   const hour12 = h % 12 === 0 ? 12 : h % 12;
   return `${hour12}${m ? `:${String(m).padStart(2, '0')}` : ''} ${h < 12 ? 'am' : 'pm'}`;
 }

@@ -63,12 +63,17 @@ export function reopensToday(hours: WeeklyHours | undefined, at: LondonMoment, b
   return later === undefined ? undefined : hhmm(later);
 }
 
-/** "17:30" when the practice, open at `at`, closes for the day then (the end of its last range); undefined without hours. */
+/**
+ * "17:30" when the practice, open at `at`, closes for the day then (the end of its last range);
+ * undefined without hours, or when it is open through midnight into the next day ("00:00-24:00").
+ */
 export function closesToday(hours: WeeklyHours | undefined, at: LondonMoment, bankHolidays: ReadonlySet<string>): string | undefined {
   if (!hours) return undefined;
   const ranges = rangesOn(hours, at, bankHolidays);
   if (!ranges.some(([from, to]) => at.minute >= from && at.minute < to)) return undefined;
-  return hhmm(Math.max(...ranges.map(([, to]) => to)));
+  const close = Math.max(...ranges.map(([, to]) => to));
+  if (close === 24 * 60 && rangesOn(hours, londonMoment(londonMidnight(at.date) + 36 * 3600_000), bankHolidays).some(([from]) => from === 0)) return undefined;
+  return hhmm(close);
 }
 
 /** Minutes since midnight as "HH:MM". */

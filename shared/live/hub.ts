@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { Scope, View } from './scope.js';
-import { figuresOnly, type Snapshot, type SnapshotReader } from './snapshot.js';
+import { figuresOnly, suppressedToday, type Snapshot, type SnapshotReader } from './snapshot.js';
 
 /** A connected screen, as the hub sees it. */
 export interface Subscriber {
@@ -35,6 +35,8 @@ export interface HubOptions {
   coalesceMs: number;
   /** The shard's Redis key prefix, to match change notices (CallQueue.prefix). */
   prefixOf: (shard: string) => string;
+  /** Figures-only screens (ICB) see today's small numbers as /v1/stats shows them (0: not suppressed). */
+  suppressBelow?: number;
 }
 
 /**
@@ -66,7 +68,7 @@ export class LiveHub {
     await feed.first;
     if (!feed.sent) throw new Error(`live state of ${scope.key} could not be read`);
     feed.subscribers.add(subscriber);
-    subscriber.send(JSON.stringify({ type: 'snapshot', at: this.opts.clock.now(), snapshot: subscriber.view === 'rows' ? feed.sent : figuresOnly(feed.sent) }));
+    subscriber.send(JSON.stringify({ type: 'snapshot', at: this.opts.clock.now(), snapshot: subscriber.view === 'rows' ? feed.sent : figuresOnly(feed.sent, this.opts.suppressBelow) }));
     const joined = feed;
     return () => {
       joined.subscribers.delete(subscriber);
@@ -136,7 +138,7 @@ export class LiveHub {
       changed[section] = snapshot[section];
       rows++;
       if (!ROW_SECTIONS.has(section)) {
-        changedFigures[section] = snapshot[section];
+        changedFigures[section] = section === 'today' ? suppressedToday(snapshot.today, this.opts.suppressBelow ?? 0) : snapshot[section];
         figures++;
       }
     }

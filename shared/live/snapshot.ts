@@ -2,6 +2,7 @@ import type { Directory } from '../directory/directory.js';
 import type { Practice, Staff, WallboardThresholds } from '../directory/types.js';
 import { maskNumber } from '../log.js';
 import { londonDayBounds } from '../london-time.js';
+import { suppressDayMetrics, type ShownDayMetrics } from '../metrics/suppress.js';
 import { dayMetrics, type DayMetrics } from '../metrics/today.js';
 import type { CallbackRecord, CallQueue } from '../queue/queue.js';
 import type { Scope, View } from './scope.js';
@@ -199,8 +200,12 @@ function strictest(practices: Practice[]): WallboardThresholds {
   return { longestWaitAmberSeconds: min('longestWaitAmberSeconds'), longestWaitRedSeconds: min('longestWaitRedSeconds'), waitingAmber: min('waitingAmber'), waitingRed: min('waitingRed') };
 }
 
-/** What a screen that may not see callers is sent: the figures, never a row. */
-export function figuresOnly(snapshot: Snapshot): Snapshot {
+/** What a screen that may not see callers is sent: the figures, never a row; today's small numbers suppressed as in /v1/stats. */
+export function figuresOnly(snapshot: Snapshot, suppressBelow = 0): Omit<Snapshot, 'today'> & { today: ShownDayMetrics & { date: string } } {
   const { callers: _callers, staff: _staff, failedCallbacks: _failed, ...figures } = snapshot;
-  return { ...figures, scope: { ...figures.scope, view: 'figures' } };
+  return { ...figures, scope: { ...figures.scope, view: 'figures' }, today: suppressedToday(snapshot.today, suppressBelow) };
+}
+
+export function suppressedToday(today: Snapshot['today'], suppressBelow: number): ShownDayMetrics & { date: string } {
+  return { ...suppressDayMetrics(today, suppressBelow), date: today.date };
 }

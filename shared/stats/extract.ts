@@ -30,10 +30,15 @@ export function coreCategory(date: string, timeCategory: string): 'Core_8_10' | 
   return 'Non-Core';
 }
 
+/** The months an extract may be asked for: a slip such as 0001-01 or 9999-12 gets a clear 400, not a file of zeros. */
+export const EXTRACT_MONTHS = { first: '2000-01', last: '2099-12' } as const;
+
 /** `YYYY-MM` → its London day numbers [first, last]. */
 export function monthDays(month: string): [number, number] {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!m) throw new StatsQueryError(`month=${month} is not a month (YYYY-MM)`);
+  // Compared as text (same width), before Date.UTC, which reads years 0–99 as 1900–1999.
+  if (month < EXTRACT_MONTHS.first || month > EXTRACT_MONTHS.last) throw new StatsQueryError(`month=${month} is outside ${EXTRACT_MONTHS.first} to ${EXTRACT_MONTHS.last}`);
   const first = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1) / 86_400_000;
   const last = Date.UTC(Number(m[1]), Number(m[2]), 1) / 86_400_000 - 1;
   return [first, last];

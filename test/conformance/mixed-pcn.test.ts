@@ -1,4 +1,5 @@
 import t from 'tap';
+import { until } from '../helpers/poll.js';
 import { parseDirectory } from '../../shared/directory/load.js';
 import { privateRedis } from '../helpers/redis.js';
 import { startSwitchboard } from '../helpers/switchboard.js';
@@ -49,7 +50,7 @@ access:
 
   const bridgedNow = () => all.filter((c) => c.bridged);
   const serve = async (caller: TestCall, endpoint: string, by: typeof twilio) => {
-    await by.waitFor(`${caller.from} bridged to ${endpoint}`, () => caller.bridged?.endpoint === endpoint, 5000);
+    await by.waitFor(`${caller.from} bridged to ${endpoint}`, () => caller.bridged?.endpoint === endpoint);
     return bridgedNow().map((c) => c.from);
   };
 
@@ -58,7 +59,7 @@ access:
   t.same(await serve(t1, ALICE_SIP, twilio), [t1.from], 'Twilio caller 1 first');
   await sb.api('PUT', '/v1/staff/carol/presence', 'grays-practice-token', { state: 'available' });
   t.same(await serve(j1, CAROL_PHONE, jambonz), [t1.from, j1.from], 'then jambonz caller 1');
-  await jambonz.waitFor('the others hear they moved up', () => t2.positions.at(-1) === 1 && j2.positions.at(-1) === 2 && t3.positions.at(-1) === 3, 5000);
+  await jambonz.waitFor('the others hear they moved up', () => t2.positions.at(-1) === 1 && j2.positions.at(-1) === 2 && t3.positions.at(-1) === 3);
 
   // Carol finishes first: after her wrap-up she rings Riverside's Twilio caller; then Alice a Grays caller.
   jambonz.staffHangsUp(j1);
@@ -70,16 +71,14 @@ access:
   for (const c of [t2, j2, t3]) t.ok(c.positions.every((x, i) => i === 0 || x <= c.positions[i - 1]!), `positions heard by ${c.from} only go down: ${c.positions}`);
   jambonz.staffHangsUp(j2);
   twilio.staffHangsUp(t3);
-  await jambonz.waitFor('everyone served and gone', () => all.every((c) => c.over), 5000);
+  await jambonz.waitFor('everyone served and gone', () => all.every((c) => c.over));
 
   // Each practice's records, with the staff member of either practice who answered (once the
   // last status webhooks, sent as the calls ended, have been handled).
   const records = async (ods: string, token: string, count: number) => {
-    for (let tries = 0; ; tries++) {
-      const rows = (await sb.api('GET', `/v1/practices/${ods}/calls`, token)).body.calls as Record<string, unknown>[];
-      if (rows.length >= count || tries === 100) return rows.map((r) => [r.callId, r.outcome, r.staff]);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const read = async () => (await sb.api('GET', `/v1/practices/${ods}/calls`, token)).body.calls as Record<string, unknown>[];
+    const rows = await until(`${count} records of ${ods}`, read, (r) => r.length >= count).catch(read);
+    return rows.map((r) => [r.callId, r.outcome, r.staff]);
   };
   t.same(await records('F81001', PRACTICE_TOKEN, 3), [[`twilio:${t1.sid}`, 'answered', 'alice'], [`twilio:${t2.sid}`, 'answered', 'carol'], [`twilio:${t3.sid}`, 'answered', 'carol']]);
   t.same(await records('F81002', 'grays-practice-token', 2), [[`jambonz:${j1.sid}`, 'answered', 'carol'], [`jambonz:${j2.sid}`, 'answered', 'alice']]);

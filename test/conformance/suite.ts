@@ -88,17 +88,18 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     const endedAt = Date.now();
     provider.staffHangsUp(c1);
     await provider.waitFor('caller 1 hears goodbye and hangs up', () => c1.over);
+    const overAt = Date.now();
     t.match(c1.heard.at(-1), /Goodbye/);
-    await provider.waitFor('caller 2 bridged to Alice', () => c2.bridged?.endpoint === ALICE_SIP, 5000);
+    await provider.waitFor('caller 2 bridged to Alice', () => c2.bridged?.endpoint === ALICE_SIP);
     t.ok(Date.now() - endedAt >= 900, 'caller 2 was connected only after Alice\'s 1 s wrap-up');
     provider.checkConnect(t, c2, 'alice');
 
     // The rest are served in order.
     provider.staffHangsUp(c2);
-    await provider.waitFor('caller 4 bridged', () => c4.bridged, 5000);
+    await provider.waitFor('caller 4 bridged', () => c4.bridged);
     t.notOk(c5.bridged, 'caller 5 still waits while caller 4 is served');
     provider.staffHangsUp(c4);
-    await provider.waitFor('caller 5 bridged', () => c5.bridged, 5000);
+    await provider.waitFor('caller 5 bridged', () => c5.bridged);
     await provider.hangUp(c5);
 
     for (const c of [c2, c4, c5]) t.ok(nonIncreasing(c.positions), `positions heard by ${c.from} only go down: ${c.positions}`);
@@ -112,7 +113,10 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     t.equal(calls.length, 5, 'five call records');
     t.same([c1, c2, c3, c4, c5].map((c) => byCaller.get(id(c.sid))?.outcome), ['answered', 'answered', 'abandoned', 'answered', 'answered']);
     const r1 = byCaller.get(id(c1.sid))!;
-    t.ok(Math.abs((r1.talkSeconds as number) - talked) <= 1, `caller 1's talk time (${r1.talkSeconds} s) is the ${talked.toFixed(1)} s they were bridged`);
+    // Measured between webhooks (or reported by the provider), so on a loaded machine it may run on
+    // until the last webhook arrived, but never past the end of the call.
+    const upTo = (overAt - bridgedAt) / 1000;
+    t.ok((r1.talkSeconds as number) >= 0 && (r1.talkSeconds as number) <= Math.round(upTo) + 1, `caller 1's talk time (${r1.talkSeconds} s): they were bridged ${talked.toFixed(1)} s, their call over ${upTo.toFixed(1)} s after bridging`);
     const r3 = byCaller.get(id(c3.sid))!;
     t.equal(r3.answeredAt, null);
     t.equal(r3.staff, null);
@@ -206,7 +210,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
 
     // Past 3 × 30 s + 30 s of silence the provider is asked: that call is over.
     clock.advance(121_000);
-    await provider.waitFor('the lost caller ended', async () => (await queued()).length === 1, 5000);
+    await provider.waitFor('the lost caller ended', async () => (await queued()).length === 1);
     t.same(await queued(), [id(live.sid)], 'only the live caller is still counted');
     t.same((await records()).map((r) => [r.callId, r.outcome]), [[id(lost.sid), 'abandoned']], 'recorded as abandoned, as its status webhook would have');
     t.same(checks(id(lost.sid)), ['over'], 'the provider was asked once');
@@ -247,7 +251,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     const c2 = await provider.placeCall('+447700900002', RIVERSIDE);
     t.same(c2.positions, [1], 'caller 2 is first in the queue while Bob is rung for caller 1');
     // Bob's phone rings out (60 s, at the fakes' 10 ms a second).
-    await provider.waitFor('caller 1 back in the queue', () => c1.heard.some((h) => /nobody could take your call/.test(h)), 3000);
+    await provider.waitFor('caller 1 back in the queue', () => c1.heard.some((h) => /nobody could take your call/.test(h)));
     t.same(c1.positions.at(-1), 1, 'caller 1 is number 1 again, ahead of caller 2');
     await provider.waitFor('caller 2 hears position 2', () => c2.positions.at(-1) === 2);
     t.match(await db.hgetall('sb:{U12345}:staff:bob'), { presence: 'away', activity: 'idle' }, 'Bob is away');
@@ -289,7 +293,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     });
     const c1 = await provider.placeCall('+447700900001', RIVERSIDE);
     t.same(c1.positions, [1], 'nobody was free when the caller was queued');
-    await provider.waitFor('caller 1 bridged to Bob', () => c1.bridged?.endpoint === BOB_PHONE, 3000);
+    await provider.waitFor('caller 1 bridged to Bob', () => c1.bridged?.endpoint === BOB_PHONE);
     t.notOk(c1.over, 'the call goes on');
     t.ok(sb.logs.join('').includes('"result":"not-yet-answered"'), 'the early connect was seen for what it was');
     provider.staffHangsUp(c1);
@@ -356,24 +360,24 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
 
     // Alice serves the caller ahead; then the call-back comes to the front.
     provider.staffHangsUp(a);
-    await provider.waitFor('caller 2 bridged', () => b.bridged, 5000);
+    await provider.waitFor('caller 2 bridged', () => b.bridged);
     t.equal(provider.outbound().length, 0, 'no call-back is placed while nobody is free');
     provider.staffHangsUp(b);
-    const staffLeg = await provider.waitFor('Alice rung for the call-back', () => provider.outbound()[0], 5000);
+    const staffLeg = await provider.waitFor('Alice rung for the call-back', () => provider.outbound()[0]);
     t.equal(staffLeg.to, ALICE_SIP, 'the staff member is rung first');
-    await provider.waitFor('the patient bridged to Alice', () => staffLeg.bridged?.endpoint === PATIENT, 5000);
+    await provider.waitFor('the patient bridged to Alice', () => staffLeg.bridged?.endpoint === PATIENT);
     t.match(staffLeg.heard[0], /Call-back to a patient who asked/, 'Alice hears what the call is before the patient is rung');
     provider.checkPlaceCall(t, staffLeg, 'alice', PATIENT);
     t.notOk(d.bridged, 'caller 4 still waits');
     t.equal((await callbacks())[0]!.status, 'in-progress');
 
     provider.staffHangsUp(staffLeg); // the conversation ends
-    await provider.waitFor('the staff leg ends', () => staffLeg.over, 5000);
+    await provider.waitFor('the staff leg ends', () => staffLeg.over);
     t.same(staffLeg.errors, [], 'no errors on the staff leg');
     const [made] = await until('the call-back completed', callbacks, (l) => l[0]?.status === 'completed');
     t.match(made, { status: 'completed', attempts: 1 }, 'made at the first try: one attempt');
     t.ok((made!.timeToAnswerSeconds as number) >= 0, "time to answer from the patient's first ring is recorded");
-    await provider.waitFor('caller 4 bridged after wrap-up', () => d.bridged, 5000);
+    await provider.waitFor('caller 4 bridged after wrap-up', () => d.bridged);
     await provider.hangUp(d);
     t.equal((await records()).find((r) => r.callId === id(c.sid))?.outcome, 'callback-requested', "the patient's own call is recorded as a call-back request");
     t.notOk(sb.logs.join('').includes('7700900003'), 'the number to call back never reaches the logs');
@@ -389,15 +393,15 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
     const w = await provider.placeCall('+447700900002', RIVERSIDE);
     const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
-    await provider.waitFor('caller 3 hung up', () => c.over, 10_000);
+    await provider.waitFor('caller 3 hung up', () => c.over);
     await provider.hangUp(w); // the caller ahead gives up, so Alice's next is the call-back
     provider.staffHangsUp(a);
-    const [failed] = await until('the call-back to fail', callbacks, (l) => l[0]?.status === 'failed', 10_000);
+    const [failed] = await until('the call-back to fail', callbacks, (l) => l[0]?.status === 'failed');
     t.match(failed, { status: 'failed', attempts: 2, failure: 'not-answered' }, 'after the last attempt it is failed and listed');
     const legs = provider.outbound();
     t.equal(legs.length, 2, 'two attempts');
     t.ok(legs.every((l) => l.to === ALICE_SIP && l.heard.some((h) => /Call-back to a patient/.test(h))), 'each rang the staff member first');
-    await provider.waitFor('both staff legs over', () => legs.every((l) => l.over), 5000);
+    await provider.waitFor('both staff legs over', () => legs.every((l) => l.over));
     t.same(legs.flatMap((l) => l.errors), [], 'no errors on the staff legs');
     t.match(await db.hgetall('sb:{U12345}:staff:alice'), { presence: 'available' }, 'Alice stays available: the patient, not she, did not answer');
   });

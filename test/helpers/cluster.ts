@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { freePort, redisAnswers } from '../../scripts/redis.mjs';
+import { until } from './poll.js';
 
 /**
  * A real Redis Cluster of this test's own: three masters (cluster-enabled redis-server on free
@@ -31,10 +32,6 @@ export async function privateRedisCluster(t: Test, masters = 3) {
   const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
   // The cluster is usable once every node agrees the state is ok.
-  for (let i = 0; i < 100; i++) {
-    const states = nodes.map((n) => spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout);
-    if (states.every((s) => s.includes('cluster_state:ok'))) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until('every cluster node to report cluster_state:ok', async () => nodes.map((n) => spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout), (states) => states.every((s) => s.includes('cluster_state:ok')));
   return { nodes, env: nodes.map((n) => `${n.host}:${n.port}`).join(',') };
 }

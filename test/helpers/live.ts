@@ -40,7 +40,7 @@ export async function openLive(t: Test, baseUrl: string, opts: { token?: string;
   if (ticket !== undefined) socket.send(JSON.stringify({ type: 'auth', ticket }));
   t.teardown(() => socket.terminate());
 
-  const waitFor = async <T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 3000): Promise<T> => {
+  const waitFor = async <T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 30_000): Promise<T> => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = probe();

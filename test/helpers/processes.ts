@@ -20,7 +20,7 @@ export async function spawnSwitchboard(t: Test, env: Record<string, string>): Pr
   });
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a loaded 2-core machine a cold Node start can take several seconds.
-  for (const until = Date.now() + 30_000; Date.now() < until; ) {
+  for (const until = Date.now() + 90_000; Date.now() < until; ) {
     if (child.exitCode !== null) throw new Error(`switchboard exited ${child.exitCode}: ${out}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => out, exited };
     await new Promise((r) => setTimeout(r, 50));

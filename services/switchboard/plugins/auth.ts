@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessGrant } from '../../../shared/directory/types.js';
 import { HttpError } from './errors.js';
 
@@ -8,19 +8,23 @@ declare module 'fastify' {
     grant: AccessGrant | null;
   }
   interface FastifyInstance {
-    /** preHandler for staff, practice, PCN and ICB routes: a valid bearer token or 401. */
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    /** preHandler for staff, practice, PCN and ICB routes: a valid bearer token or 401 (429 after too many failures). */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }
 
 export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('grant', null);
-  app.decorate('authenticate', async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+    await app.authFailures.refuseWhileBlocked(request, reply);
+    // The scheme is case-insensitive (RFC 7235): "bearer" and "BEARER" are "Bearer".
+    const token = /^bearer +(\S.*)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
     if (!token) throw new HttpError(401, 'an Authorization: Bearer <token> header is required');
     const grant = app.directory().grantFor(token);
-    if (!grant) throw new HttpError(401, 'the token is not recognised');
+    if (!grant) {
+      await app.authFailures.count(request);
+      throw new HttpError(401, 'the token is not recognised');
+    }
     request.grant = grant;
   });
-}, { name: 'auth', dependencies: ['callflow'] });
+}, { name: 'auth', dependencies: ['callflow', 'auth-failures'] });

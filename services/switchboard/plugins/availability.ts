@@ -30,6 +30,16 @@ export default fp(async function availability(app: FastifyInstance) {
   app.decorate('drain', () => {
     app.draining = true;
   });
+  // Once the service closes, every response also closes its connection: a keep-alive connection
+  // whose request was still in flight when the listener closed would otherwise stay open, idle,
+  // until its keep-alive timeout (72 s), and shutdown could not finish in its 10 s.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const route = request.routeOptions.url ?? '';
     if (!route.startsWith('/v1/') || PROVIDER_WEBHOOK.test(route) || app.redis.status === 'ready') return;

@@ -29,7 +29,7 @@ export const problemSchema = {
   },
 } as const;
 
-const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 503: 'Service Unavailable' };
+const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
 export default fp(async function errors(app: FastifyInstance) {

@@ -29,6 +29,8 @@ const REFRESH_MS = 60_000;
 
 export interface LivePluginOptions {
   coalesceMs: number;
+  /** Small-number suppression for figures-only (ICB) screens, as STATS_SUPPRESS_BELOW. */
+  suppressBelow: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export default fp(async function live(app: FastifyInstance, opts: LivePluginOpti
     clock: app.clock,
     log: app.log,
     coalesceMs: opts.coalesceMs,
+    suppressBelow: opts.suppressBelow,
     prefixOf: (shard) => app.queue.prefix(shard),
   });
   // Not on the webhook path, so it may queue commands until Redis answers (the service's own connection fails fast).

@@ -19,6 +19,7 @@ export function el(tag, attrs = {}, ...children) {
 /** "4:05", "1:02:03": a duration in seconds as a clock reads it. */
 export function clock(seconds) {
   if (seconds === null || seconds === undefined) return '–';
+  if (seconds === '*') return '*';
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -26,7 +27,8 @@ export function clock(seconds) {
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-export const pct = (p) => (p === null || p === undefined ? '–' : `${p}%`);
+// '*': a small number suppressed for this account (docs/statistics.md), shown as it is.
+export const pct = (p) => (p === null || p === undefined ? '–' : p === '*' ? '*' : `${p}%`);
 
 /** green, amber or red for a value against amber/red thresholds (red wins when both are met). */
 export function level(value, amber, red) {

@@ -70,7 +70,8 @@ function renderChart(intervals) {
   const busy = intervals.map((iv, i) => (iv.offered > 0 ? i : -1)).filter((i) => i >= 0);
   const first = Math.min(intervals.findIndex((iv) => iv.label === '07:00'), ...busy);
   const last = Math.max(intervals.findIndex((iv) => iv.label === '18:45'), ...busy);
-  const shown = intervals.slice(Math.max(0, first), last + 1);
+  // A quarter whose small counts are suppressed ('*') draws no bar.
+  const shown = intervals.slice(Math.max(0, first), last + 1).map((iv) => ({ ...iv, ...Object.fromEntries(['offered', 'answered', 'abandoned'].map((k) => [k, iv[k] === '*' ? 0 : iv[k]])) }));
   // Drawn at the element's own size so that text is never stretched.
   const W = chart.clientWidth || 1000, H = chart.clientHeight || 220, top = 24, bottom = 28;
   const max = Math.max(4, ...shown.map((iv) => iv.offered));

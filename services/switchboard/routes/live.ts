@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { maySeeCalls, seesSmallNumbers } from '../../../shared/access.js';
 import { suppressDayMetrics } from '../../../shared/metrics/suppress.js';
 import { resolveScope, ScopeError, type ScopeRequest } from '../../../shared/live/scope.js';
@@ -8,9 +8,10 @@ import { dayMetrics } from '../../../shared/metrics/today.js';
 import { HttpError, noBody } from '../plugins/errors.js';
 import type { LiveGrant } from '../../../shared/live/scope.js';
 import { TICKET_SECONDS } from '../plugins/live.js';
+import { tooManyFailures } from '../plugins/auth-failures.js';
 
 /** Close codes a screen can act on (documented in docs/wallboard.md). */
-export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404 } as const;
+export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404, tooManyFailures: 4429 } as const;
 const AUTH_WITHIN_MS = 10_000;
 
 const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: ['integer', 'string'] }, answered: { type: ['integer', 'string'] }, abandoned: { type: ['integer', 'string'] } } };
@@ -107,9 +108,10 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
   /**
    * The live socket. Nothing secret travels in its URL: the first message must be
    * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets, then
-   * `{"type":"subscribe","scope":{"practice":"F81001"}}` (or team, or pcn).
+   * `{"type":"subscribe","scope":{"practice":"F81001"}}` (or team, or pcn). Messages are handled one
+   * at a time in the order they came, so a screen may send both at once.
    */
-  app.get('/v1/live', { websocket: true, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket) => {
+  app.get('/v1/live', { websocket: true, preValidation: app.authFailures.refuseWhileBlocked, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket, request: FastifyRequest) => {
     let grant: LiveGrant | undefined;
     let unsubscribe: (() => void) | undefined;
     const send = (message: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
@@ -123,14 +125,20 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
       unsubscribe?.();
     });
 
-    const handle = async (message: ClientMessage) => {
+    const authenticate = async (message: ClientMessage) => {
+      if (message.type !== 'auth' || typeof message.ticket !== 'string') return refuse(CLOSE.unauthenticated, 'the first message must be {"type":"auth","ticket":"..."}');
+      const retryAfter = await app.authFailures.blockedFor(request);
+      if (retryAfter !== undefined) return refuse(CLOSE.tooManyFailures, tooManyFailures(retryAfter));
+      grant = await app.live.redeemTicket(message.ticket);
+      clearTimeout(authTimer);
       if (!grant) {
-        if (message.type !== 'auth' || typeof message.ticket !== 'string') return refuse(CLOSE.unauthenticated, 'the first message must be {"type":"auth","ticket":"..."}');
-        grant = await app.live.redeemTicket(message.ticket);
-        clearTimeout(authTimer);
-        if (!grant) return refuse(CLOSE.unauthenticated, 'the ticket is unknown, used or expired: ask POST /v1/live/tickets for a new one');
-        return send({ type: 'ready', role: grant.role });
+        await app.authFailures.count(request);
+        return refuse(CLOSE.unauthenticated, 'the ticket is unknown, used or expired: ask POST /v1/live/tickets for a new one');
       }
+      return send({ type: 'ready', role: grant.role });
+    };
+    const handle = async (message: ClientMessage) => {
+      if (!grant) return authenticate(message);
       if (message.type !== 'subscribe' || !validScope(message.scope)) return send({ type: 'error', code: CLOSE.badMessage, message: 'expected {"type":"subscribe","scope":{"practice"|"team"|"pcn": "<code>"}}' });
       const { scope, view } = resolveScope(app.directory(), grant, message.scope);
       unsubscribe?.();
@@ -139,20 +147,33 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
       if (socket.readyState !== socket.OPEN) return remove();
       unsubscribe = remove;
     };
-    socket.on('message', (data) => {
-      let message: ClientMessage;
-      try {
-        message = JSON.parse(String(data)) as ClientMessage;
-      } catch {
-        return send({ type: 'error', code: CLOSE.badMessage, message: 'messages must be JSON' });
-      }
-      handle(message).catch((err: unknown) => {
+    const receive = async (data: RawData) => {
+      if (socket.readyState !== socket.OPEN) return; // refused while earlier messages were handled
+      const message = parseMessage(data);
+      if (!message) return send({ type: 'error', code: CLOSE.badMessage, message: 'messages must be JSON objects with a "type", e.g. {"type":"auth","ticket":"..."}' });
+      await handle(message).catch((err: unknown) => {
         if (err instanceof ScopeError) return refuse(err.code, err.message);
         app.log.error({ err }, 'live socket message failed');
         refuse(1011, 'something went wrong on our side; it has been logged');
       });
+    };
+    let handled: Promise<unknown> = Promise.resolve();
+    socket.on('message', (data) => {
+      handled = handled.then(() => receive(data));
     });
   });
+}
+
+/** A client message when `data` is a JSON object with a string `type`; undefined for anything else. */
+function parseMessage(data: RawData): ClientMessage | undefined {
+  let message: unknown;
+  try {
+    message = JSON.parse(String(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  return typeof (message as { type?: unknown }).type === 'string' ? (message as ClientMessage) : undefined;
 }
 
 function validScope(scope: unknown): scope is ScopeRequest {

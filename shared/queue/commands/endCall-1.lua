@@ -53,11 +53,11 @@ elseif state == 'callback' then
 end
 if redis.call('HGET', callKey, 'kind') == 'callback' then
   -- A call-back's staff leg is over. Its hash is its record (kept as long as the practice keeps
-  -- records); one that reached the patient counts once as NHS CBT006, time to answer measured from
-  -- the patient's first ring on the call they asked on.
-  local cb = redis.call('HMGET', callKey, 'practice', 'firstRingAt', 'answeredAt', 'patientAnswered')
+  -- records); one that reached the patient counts once as NHS CBT006, in the interval the call they
+  -- asked on arrived in, with the time from their request to their answering the call-back.
+  local cb = redis.call('HMGET', callKey, 'practice', 'firstRingAt', 'answeredAt', 'patientAnswered', 'requestedAt')
   if outcome == 'answered' and cb[4] then
-    countCallBackMade(prefix, cb[1], tonumber(cb[2]), math.floor((tonumber(cb[3]) - tonumber(cb[2])) / 1000 + 0.5), stats.zone, stats.ttlMs)
+    countCallBackMade(prefix, cb[1], tonumber(cb[2]), math.floor((tonumber(cb[3]) - tonumber(cb[5])) / 1000 + 0.5), stats.zone, stats.ttlMs)
   end
   redis.call('HSET', callKey, 'state', cb[4] and 'made' or 'failed', 'endedAt', now)
   redis.call('ZREM', prefix .. 'connecting', callId)

@@ -41,10 +41,10 @@ t.test('pending call-backs survive a killed service and a Redis restart, and are
 
   // Alice takes them one after the other.
   for (const i of [0, 1]) {
-    const leg = await fake.waitFor(`call-back ${i + 1} rung`, () => fake.outbound[i], 15_000);
-    await fake.waitFor('patient bridged', () => leg.bridged, 5000);
+    const leg = await fake.waitFor(`call-back ${i + 1} rung`, () => fake.outbound[i]);
+    await fake.waitFor('patient bridged', () => leg.bridged);
     fake.staffHangsUp(leg);
-    await fake.waitFor('leg over', () => leg.over, 5000);
+    await fake.waitFor('leg over', () => leg.over);
   }
   await new Promise((r) => setTimeout(r, 2500)); // time for any duplicate to show itself
   t.equal(fake.outbound.length, 2, 'two call-backs, two staff legs: nothing rung twice');

@@ -33,13 +33,18 @@ t.test('cluster nodes and the new timings are validated with a sentence', async 
   t.match(problems({ REDIS_CLUSTER_NODES: 'redis-0:99999' }).message, /REDIS_CLUSTER_NODES: "redis-0:99999"/);
   t.match(problems({ REDIS_COMMAND_TIMEOUT_MS: '20000' }).message, /REDIS_COMMAND_TIMEOUT_MS=20000: must be a whole number from 100 to 10000/);
   t.match(problems({ SHUTDOWN_DRAIN_MS: '9000' }).message, /SHUTDOWN_DRAIN_MS=9000: must be a whole number from 0 to 8000/);
+  t.match(problems({ REQUEST_TIMEOUT_MS: '0' }).message, /REQUEST_TIMEOUT_MS=0: must be a whole number from 1000 to 600000/, 'a request timeout cannot be turned off');
+  t.match(problems({ AUTH_FAILURE_LIMIT: '0' }).message, /AUTH_FAILURE_LIMIT=0: must be a whole number from 1 to 10000/);
+  t.match(problems({ TRUST_PROXY: 'the balancer' }).message, /TRUST_PROXY=the balancer: must be true, false, or the proxies' addresses or CIDRs/);
+  t.match(configFromEnv({}), { requestTimeoutMs: 30_000, authFailureLimit: 20, authFailureWindowSeconds: 60, trustProxy: true }, 'the documented defaults');
+  t.equal(configFromEnv({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1');
   const both = problems({ SHUTDOWN_DRAIN_MS: 'soon', PORT: '-1' }).message;
   t.match(both, /SHUTDOWN_DRAIN_MS=soon/);
   t.match(both, /PORT=-1/, 'every problem is reported at once');
 });
 
 t.test('the service refuses to start on a bad value, naming it', async (t) => {
-  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { cwd: root, env: { ...process.env, REDIS_CLUSTER_NODES: 'redis-0,redis-1' }, encoding: 'utf8', timeout: 10_000 });
+  const run = spawnSync(process.execPath, ['dist/services/switchboard/main.js'], { cwd: root, env: { ...process.env, REDIS_CLUSTER_NODES: 'redis-0,redis-1' }, encoding: 'utf8', timeout: 120_000 });
   t.equal(run.status, 1);
   t.match(run.stderr, /switchboard: invalid configuration:\n {2}REDIS_CLUSTER_NODES: "redis-0" must be host:port/);
 });

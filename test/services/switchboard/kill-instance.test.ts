@@ -2,6 +2,7 @@ import t from 'tap';
 import type { FakeCall } from '../../fakes/twilio.js';
 import { placeBurst, threeInstances } from '../../helpers/instances.js';
 import { setPresence, staffAnswering } from '../../helpers/rush.js';
+import { until } from '../../helpers/poll.js';
 
 t.test('three instances, a burst of callers, one instance SIGKILLed mid-rush: nobody stranded, nobody stuck', async (t) => {
   const sb = await threeInstances(t);
@@ -11,7 +12,7 @@ t.test('three instances, a burst of callers, one instance SIGKILLed mid-rush: no
   await Promise.all([setPresence(sb.lb.url, 'alice', 'available'), setPresence(sb.lb.url, 'bob', 'available')]);
 
   callers.push(...(await placeBurst(sb.twilio, 16)));
-  await sb.twilio.waitFor('four callers answered', () => staff.answered.size >= 4, 15_000);
+  await sb.twilio.waitFor('four callers answered', () => staff.answered.size >= 4);
 
   // Mid-rush: one instance dies without warning (its wrap-up timers and in-flight work with it);
   // the balancer's health check takes it out of the pool a moment later.
@@ -34,7 +35,7 @@ t.test('three instances, a burst of callers, one instance SIGKILLed mid-rush: no
   t.ok(lostInFlight.length < callers.length / 2, `only the few calls whose webhooks were in flight there were lost (${lostInFlight.length})`);
   for (const c of callers) if (!c.over) await sb.twilio.hangUp(c);
 
-  await sb.twilio.waitFor('all calls over', () => callers.every((c) => c.over), 10_000);
+  await sb.twilio.waitFor('all calls over', () => callers.every((c) => c.over));
   const records = await sb.calls();
   const recorded = new Set(records.map((r) => r.callId.replace(/^twilio:/, '')));
   t.ok(callers.every((c) => staff.answered.has(c.sid) || recorded.has(c.sid)), 'every caller was answered or has a call record');
@@ -47,8 +48,7 @@ t.test('three instances, a burst of callers, one instance SIGKILLed mid-rush: no
   // Nobody is left "on a call": wrap-ups the dead instance would have released are released by the
   // survivors' sweeps.
   for (const member of ['alice', 'bob']) {
-    let activity = '';
-    for (let i = 0; i < 50 && (activity = await sb.staffActivity(member)) !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    const activity = await until(`${member} free again`, () => sb.staffActivity(member), (a) => a === 'idle').catch(() => sb.staffActivity(member));
     t.equal(activity, 'idle', `${member} is free again`) || console.error('STUCK', member, await sb.staffRow(member), JSON.stringify(sb.twilio.webhooks.filter((w) => w.status !== 200 && w.status !== 204).map((w) => [w.status, w.url])));
   }
   // A caller whose hang-up reached only the dead instance is still queued in Redis; connecting them

@@ -51,9 +51,9 @@ t.test('the core call path runs on a 3-master Redis Cluster, each PCN in one slo
       t.same([c2, c3].map((c) => c.positions[0]), [1, 2], `${ods}: exact positions`);
       // Wrap-up release and the live-call connect (dispatch, one script) run in the cluster.
       twilio.staffHangsUp(c1);
-      await twilio.waitFor(`${ods}: caller 2 bridged after wrap-up`, () => c2.bridged, 5000);
+      await twilio.waitFor(`${ods}: caller 2 bridged after wrap-up`, () => c2.bridged);
       twilio.staffHangsUp(c2);
-      await twilio.waitFor(`${ods}: caller 3 bridged after wrap-up`, () => c3.bridged, 5000);
+      await twilio.waitFor(`${ods}: caller 3 bridged after wrap-up`, () => c3.bridged);
       await twilio.hangUp(c3);
       for (const c of callers) t.same(c.errors, [], `${ods}: caller ${c.from} heard no error`);
       const res = await sb.api('GET', `/v1/practices/${ods}/calls`, token);

@@ -3,10 +3,9 @@ import t from 'tap';
 import { redisAnswers } from '../../../scripts/redis.mjs';
 import { FakeTwilio } from '../../fakes/twilio.js';
 import { privateRedis } from '../../helpers/redis.js';
+import { until } from '../../helpers/poll.js';
 import { startSwitchboard } from '../../helpers/switchboard.js';
 import { ALICE_SIP, exampleDirectory, PRACTICE_TOKEN, RIVERSIDE } from '../../fixtures/directories.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 t.test('Redis away mid-call: callers still get TwiML, /readyz says so, the API sheds load, and calls carry on when it returns', async (t) => {
   const redis = await privateRedis(t);
@@ -23,13 +22,13 @@ t.test('Redis away mid-call: callers still get TwiML, /readyz says so, the API s
   const outageStart = twilio.webhooks.length;
   const second = await twilio.placeCall('+447700900502', RIVERSIDE);
   // The first caller's wait loop and the second's retries hit the service meanwhile.
-  await twilio.waitFor('three webhooks during the outage', () => twilio.webhooks.length - outageStart >= 3, 10_000);
+  await twilio.waitFor('three webhooks during the outage', () => twilio.webhooks.length - outageStart >= 3);
 
   const during = twilio.webhooks.slice(outageStart);
   t.ok(during.every((w) => w.status === 200 && w.body.includes('<Response>')), 'every one was answered with TwiML, never a 5xx');
   t.ok(during.some((w) => w.body.includes('<Redirect')), 'the holding answer redirects back to the wait loop');
   const slowest = Math.max(...during.map((w) => w.ms));
-  t.ok(slowest < 5000, `the slowest took ${slowest} ms, far inside the provider's 15 s timeout`);
+  t.ok(slowest < 15_000, `the slowest took ${slowest} ms, inside the provider's 15 s timeout`);
 
   const ready = await fetch(`${sb.url}/readyz`);
   t.equal(ready.status, 503, '/readyz reports Redis unreachable');
@@ -44,16 +43,15 @@ t.test('Redis away mid-call: callers still get TwiML, /readyz says so, the API s
   // Redis comes back on the same port with its AOF.
   const back = spawn('redis-server', ['--port', String(redis.port), '--bind', '127.0.0.1', '--dir', redis.dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
   t.teardown(() => back.kill('SIGKILL'));
-  for (let i = 0; i < 100 && !(await redisAnswers(redis.url)); i++) await sleep(50);
-  let readyStatus = 0;
-  for (let i = 0; i < 50 && (readyStatus = (await fetch(`${sb.url}/readyz`)).status) !== 200; i++) await sleep(100);
-  t.equal(readyStatus, 200, '/readyz recovers');
+  await until('Redis to answer again', () => redisAnswers(redis.url), (up) => up);
+  await until('/readyz to recover', async () => (await fetch(`${sb.url}/readyz`)).status, (status) => status === 200);
+  t.pass('/readyz recovers');
 
   // The calls carry on: the first caller kept their place, the second joined on a retry.
   t.equal((await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' })).status, 200);
-  await twilio.waitFor('the first caller is put through', () => first.bridged?.endpoint === ALICE_SIP, 5000);
+  await twilio.waitFor('the first caller is put through', () => first.bridged?.endpoint === ALICE_SIP);
   twilio.staffHangsUp(first);
-  await twilio.waitFor('then the second', () => second.bridged?.endpoint === ALICE_SIP, 5000);
+  await twilio.waitFor('then the second', () => second.bridged?.endpoint === ALICE_SIP);
   t.match(second.heard.join(' '), /Sorry/i, 'the second caller heard the holding message while Redis was away');
   t.same([...first.errors, ...second.errors], [], 'neither caller heard an error');
   await twilio.hangUp(second);

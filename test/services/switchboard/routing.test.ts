@@ -184,7 +184,7 @@ t.test('overflow after time and after size, place kept; the record shows it', as
   await available('carol', GRAYS_TOKEN);
   await twilio.waitFor('Grays\' own caller first', () => grays.bridged);
   twilio.staffHangsUp(grays);
-  await twilio.waitFor('then the longest-waiting overflowed caller', () => first.bridged?.endpoint === 'sip:carol@grays.example', 5000);
+  await twilio.waitFor('then the longest-waiting overflowed caller', () => first.bridged?.endpoint === 'sip:carol@grays.example');
   t.match(first.heard.join(' '), /Thank you for calling Riverside Surgery/);
   twilio.staffHangsUp(first);
   await twilio.waitFor('done', () => first.over);

@@ -1,4 +1,6 @@
 import t from 'tap';
+import { atTime, spokenTime } from '../../../shared/callbacks/windows.js';
+import { closesToday, londonMoment } from '../../../shared/callflow/hours.js';
 import { practiceOpening, teamOpen } from '../../../shared/callflow/routing.js';
 import { loadDirectoryFile } from '../../../shared/directory/load.js';
 import { londonMidnight } from '../../../shared/london-time.js';
@@ -37,4 +39,15 @@ t.test('an ad-hoc closure still closes a demo practice', async (t) => {
   const now = at('2026-12-05', '21:00');
   const riverside = directory.practice('F81001')!;
   t.same(practiceOpening(directory, riverside, [{ id: 'training', from: now - 60_000, to: now + 60_000, reason: 'training' }], now), { open: false });
+});
+
+t.test('open through midnight: a caller asking for a call-back late at night is not told "we close at midnight"', async (t) => {
+  const riverside = directory.practice('F81001')!;
+  const lateSaturday = londonMoment(at('2026-12-05', '23:50'));
+  t.equal(closesToday(riverside.hours, lateSaturday, directory.bankHolidays), undefined, 'the demo does not close at midnight: Sunday opens at 00:00');
+  const saturdayOnly = { sat: ['18:00-24:00'] };
+  t.equal(closesToday(saturdayOnly, lateSaturday, directory.bankHolidays), '24:00', 'a practice closed on Sunday does close at midnight');
+  t.equal(spokenTime('24:00'), 'midnight', 'said as midnight');
+  t.equal(atTime(londonMidnight('2026-12-05'), '24:00'), londonMidnight('2026-12-06'), 'at the next London midnight');
+  t.equal(atTime(londonMidnight('2026-10-24'), '24:00'), londonMidnight('2026-10-25'), 'before the clocks go back too');
 });

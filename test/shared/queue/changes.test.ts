@@ -2,6 +2,7 @@ import t from 'tap';
 import { changesChannel, scriptChangedState } from '../../../shared/queue/changes.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
 import { privateRedis } from '../../helpers/redis.js';
+import { until } from '../../helpers/poll.js';
 
 const SHARD = 'U1';
 const TEAM = 'F1.reception';
@@ -18,12 +19,20 @@ t.test('which replies mean a change', async (t) => {
 
 t.test('every state change publishes its shard, and only then', async (t) => {
   const redis = await privateRedis(t);
-  const q = new CallQueue(redis.connect(), 'sb:');
+  const db = redis.connect();
+  const q = new CallQueue(db, 'sb:');
   const listener = redis.connect();
   const notices: string[] = [];
-  listener.on('message', (_c: string, m: string) => notices.push(m));
+  let markersSeen = 0;
+  listener.on('message', (_c: string, m: string) => (m.startsWith('marker:') ? markersSeen++ : notices.push(m)));
   await listener.subscribe(changesChannel('sb:'));
-  const settle = () => new Promise((r) => setTimeout(r, 50));
+  // Every notice the queue published so far is delivered before a marker published after it on the
+  // same connection (Redis keeps one connection's messages in order): wait for the marker, not for time.
+  let markersSent = 0;
+  const settle = async () => {
+    await db.publish(changesChannel('sb:'), `marker:${++markersSent}`);
+    await until('the marker', async () => markersSeen, (n) => n === markersSent);
+  };
 
   await q.enqueue(SHARD, { callId: 't:1', team: TEAM, practice: 'F1', from: '+447700900001', provider: 't', providerCallId: '1' }, 1000);
   await settle();

@@ -19,6 +19,10 @@ t.test('London day numbers and dates', async (t) => {
   t.equal(dateOf(dayNumberOf('2028-02-29')), '2028-02-29');
   t.same(monthDays('2026-02').map(dateOf), ['2026-02-01', '2026-02-28']);
   t.throws(() => monthDays('2026-2'), /not a month/);
+  t.throws(() => monthDays('0001-01'), /outside 2000-01 to 2099-12/, 'not read as 1901 (Date.UTC takes years 0–99 as 1900–1999)');
+  t.throws(() => monthDays('1999-12'), /outside/);
+  t.throws(() => monthDays('2100-01'), /outside/);
+  t.same([monthDays('2000-01')[0], monthDays('2099-12')[1]].map(dateOf), ['2000-01-01', '2099-12-31'], 'the first and last months allowed');
 });
 
 t.test('counters read from the Redis layout (big-endian u16 counts, u32 sums, 72 bytes a record)', async (t) => {

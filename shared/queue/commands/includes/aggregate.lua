@@ -80,7 +80,7 @@ local function countCall(prefix, practice, arrivedAt, outcome, waitSeconds, talk
   addStats(prefix, practice, arrivedAt, zone, ttlMs, inc)
 end
 
--- The hook for call-backs (issue 4): CBT006, counted against the interval the original call
+-- The hook for call-backs: CBT006, counted against the interval the original call
 -- arrived in (so "% of call-backs made" compares like with like), with the seconds from the
 -- call-back request to the caller answering. CBT005 needs no hook: it is the call's outcome
 -- 'callback-requested', counted by countCall when the call record is written.
@@ -101,12 +101,12 @@ end
 local function recountCallBacks(prefix, practice, day, requestedFrom, requestedTo, zone, ttlMs)
   local counted = 0
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'callbacks:' .. practice, requestedFrom, '(' .. requestedTo)) do
-    local cb = redis.call('HMGET', prefix .. 'call:cb:' .. id, 'firstRingAt', 'origin', 'state', 'answeredAt')
+    local cb = redis.call('HMGET', prefix .. 'call:cb:' .. id, 'firstRingAt', 'origin', 'state', 'answeredAt', 'requestedAt')
     local firstRingAt = tonumber(cb[1])
     if firstRingAt and londonInterval(firstRingAt, zone) == day then
       if cb[2] == '' then countCallBackBooked(prefix, practice, firstRingAt, zone, ttlMs) end
       if cb[3] == 'made' then
-        countCallBackMade(prefix, practice, firstRingAt, math.floor((tonumber(cb[4]) - firstRingAt) / 1000 + 0.5), zone, ttlMs)
+        countCallBackMade(prefix, practice, firstRingAt, math.floor((tonumber(cb[4]) - tonumber(cb[5])) / 1000 + 0.5), zone, ttlMs)
       end
       counted = counted + 1
     end

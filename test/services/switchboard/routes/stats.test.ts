@@ -203,6 +203,8 @@ t.test('bad queries get 400 with a sentence', async (t) => {
     ['/v1/stats?scope=icb:QH8&granularity=minute', /granularity must be equal to one of the allowed values/],
     ['/v1/stats?scope=icb:QH8&measures=CBT001,CBT099', /unknown measure CBT099/],
     ['/v1/stats/cbt-extract?month=2026-13', /month=2026-13 is not a month \(YYYY-MM\)/],
+    ['/v1/stats/cbt-extract?month=0001-01', /month=0001-01 is outside 2000-01 to 2099-12/],
+    ['/v1/stats/cbt-extract?month=9999-12', /month=9999-12 is outside 2000-01 to 2099-12/],
     ['/v1/stats/cbt-extract', /must have required property 'month'/],
     ['/v1/stats?scope=icb:QH8&granularty=hour', /unknown query parameter granularty: use scope, from, to, granularity, measures, format/],
   ];

@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { CallPlayer, manualClock, statsDirectory } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { projectRoot } from '../../../../shared/paths.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
 const R = ['U12345', 'F81001', 'F81001.reception'] as const;
 
@@ -29,7 +27,7 @@ async function playMornings(player: CallPlayer, dates: string[]) {
   }
 }
 
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium()) {
   t.test(`REAL-BROWSER TEST SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, { skip: true }, async () => {});
 } else {
   t.test('the roster planner in a real browser: demand, people needed against rostered, and a what-if', async (t) => {
@@ -38,21 +36,12 @@ if (!existsSync(CHROMIUM)) {
     const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: statsDirectory(), clock, env: { SWEEP_INTERVAL_MS: '60000' } });
     await playMornings(new CallPlayer(redis.connect()), ['2026-11-23', '2026-11-30']);
 
-    const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 1500 },
-    });
-    t.teardown(async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
+    const browser = await launchChromium(t);
     const pageErrors: string[] = [];
     const requests: string[] = [];
     browser.on('request', (r) => requests.push(r.url()));
     const page = await browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 1500 });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
 

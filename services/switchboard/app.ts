@@ -23,6 +23,7 @@ import liveRoutes from './routes/live.js';
 import pages from './routes/pages.js';
 import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
+import reportRoutes from './routes/reports.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
 import statsRoutes from './routes/stats.js';
@@ -80,6 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(planRoutes);
+  await app.register(reportRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);

@@ -6,6 +6,7 @@ import type { Practice } from '../directory/types.js';
 import { maskNumber } from '../log.js';
 import type { Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, QueueView } from '../queue/queue.js';
+import { reportCounting } from '../reports/retention.js';
 import { callbackPrompts as say } from './callback-prompts.js';
 import { estimateWait } from './estimate.js';
 import type { CallFlowDeps, InboundCall } from './flow.js';
@@ -231,7 +232,7 @@ export class CallbackFlow {
       // The staff member hung up before the patient answered: an attempt that did not reach them.
       await this.onPatientLegEnded(practice, callbackId, staffId, 'no-answer', 0);
     } else if (cb?.state === 'talked' || cb?.state === 'talking') {
-      const end = await this.deps.queue.endCall(shard, `cb:${callbackId}`, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now());
+      const end = await this.deps.queue.endCall(shard, `cb:${callbackId}`, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
       if (end.staffNext === 'wrap-up') this.host.scheduleWrapUpRelease(shard, practice.wrapUpSeconds * 1000);
     }
   }

@@ -4,6 +4,7 @@ import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
+import { reportCounting } from '../reports/retention.js';
 import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
 import { CallbackFlow, retentionMs } from './callbacks.js';
@@ -253,7 +254,7 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const staff = (id: string) => this.directory.staff(id);
-    const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now());
+    const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
     if (end.result === 'duplicate') return;
     this.deps.log.info({ callId, outcome: end.outcome }, 'call ended');
     const member = staff(end.staffId);
@@ -267,7 +268,7 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const served = this.directory.staffTeams(staff);
     const teams = served.map((t) => t.key);
-    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority));
+    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority), reportCounting(practice).ttlMs);
     this.deps.log.info({ staffId: staff.id, presence }, 'presence set');
     if (presence === 'available') await this.pairAndConnect(shard, teams);
     return state;

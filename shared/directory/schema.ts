@@ -135,6 +135,7 @@ export const directorySchema = {
           language: { type: 'string', pattern: '^[a-z]{2}-[A-Z]{2}$', default: 'en-GB' },
           holdMusicUrl: { type: 'string', pattern: '^https?://' },
           callRecordRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+          reportRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, description: "days the reports' per-staff and per-team figures are kept; callRecordRetentionDays when not set" },
           callbackOfferAfterSeconds: { type: 'integer', minimum: 0, maximum: 7200, default: 120 },
           callbackRetrySeconds: { type: 'integer', minimum: 30, maximum: 7200, default: 300 },
           callbackAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },

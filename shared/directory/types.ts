@@ -92,6 +92,8 @@ export interface Practice {
   holdMusicUrl?: string;
   /** Days a call record keeps the caller's number. */
   callRecordRetentionDays: number;
+  /** Days the reports' per-staff and per-team figures are kept (docs/reports.md); callRecordRetentionDays when absent. */
+  reportRetentionDays?: number;
   /** Seconds within which an answer counts as on target on the wallboard (NHS: 2 minutes). */
   answerTargetSeconds: number;
   /** When the wallboard's figures turn amber and red (docs/wallboard.md). */

@@ -3,6 +3,12 @@ import { statsArgv } from '../stats/layout.js';
 import { changesChannel, scriptChangedState } from './changes.js';
 import { defineScripts } from './commands/index.js';
 
+/** How the reports count a call as it ends: the practice's answer target and how long the figures are kept. */
+export interface ReportCounting {
+  answerTargetSeconds: number;
+  ttlMs: number;
+}
+
 export type CallState = 'ivr' | 'queued' | 'connecting' | 'talking' | 'talked' | 'ended' | 'new';
 export type Presence = 'available' | 'away' | 'offline';
 export type DialOutcome = 'answered' | 'no-answer' | 'busy' | 'failed' | 'connect-failed';
@@ -219,16 +225,17 @@ export class CallQueue {
     return result as 'wrap-up' | 'requeued' | 'stale';
   }
 
-  async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number): Promise<CallEnd> {
+  /** `reports`: how the reports count the call (shared/reports/retention.ts); without it, a 120 s target and the call record's retention. */
+  async endCall(shard: string, callId: string, practice: string, retentionMs: number, wrapMs: number, now: number, reports?: ReportCounting): Promise<CallEnd> {
     const p = this.prefix(shard);
-    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs, ...statsArgv(now)]);
+    const [result, outcome, staffId, staffNext] = await this.run('endCall', [`${p}call:${callId}`], [p, now, callId, practice, retentionMs, wrapMs, ...statsArgv(now), reports?.answerTargetSeconds ?? '', reports?.ttlMs ?? '']);
     return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
   }
 
-  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. */
-  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1)): Promise<{ presence: Presence; activity: string }> {
+  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. `reportTtlMs`: how long the reports keep the person's figures (shared/reports/retention.ts). */
+  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1), reportTtlMs?: number): Promise<{ presence: Presence; activity: string }> {
     const p = this.prefix(shard);
-    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(',')]);
+    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(','), reportTtlMs ?? '']);
     return { presence: pres as Presence, activity: String(activity) };
   }
 

@@ -4,7 +4,7 @@ import { parseWeekday, PLANNING_DEFAULTS, WEEKDAYS } from '../../../shared/plann
 import { nextWeekday, planCsvRows, planReport, serviceLevelsOnly, type PlanRequest } from '../../../shared/planning/report.js';
 import { StatsStore } from '../../../shared/stats/store.js';
 import { HttpError } from '../plugins/errors.js';
-import { csvLine, refuseUnknownQueryParameters } from './stats.js';
+import { csvLine, rejectUnknownQuery } from './stats.js';
 
 interface PlanQuery {
   weekday?: string;
@@ -77,7 +77,7 @@ const response = {
 export default async function planRoutes(app: FastifyInstance) {
   // Reads the counters only: the statistics plugin (and its housekeeping) belongs to the statistics routes.
   const store = new StatsStore(app.redis, app.directory, app.queue.keyPrefix);
-  app.addHook('preValidation', refuseUnknownQueryParameters);
+  app.addHook('preValidation', rejectUnknownQuery);
   // Unknown body keys would be dropped silently as well: a what-if must say what it did not understand.
   app.addHook('preValidation', async (request) => {
     const body = request.body as Record<string, unknown> | undefined;

@@ -67,19 +67,12 @@ const csvCell = (v: unknown) => {
 };
 export const csvLine = (cells: unknown[]) => cells.map(csvCell).join(',') + '\n';
 
-function wantsCsv(request: FastifyRequest, format: Format | undefined, byDefault: boolean): boolean {
+export function wantsCsv(request: FastifyRequest, format: Format | undefined, byDefault: boolean): boolean {
   if (format) return format === 'csv';
   const accept = request.headers.accept ?? '';
   if (accept.includes('text/csv')) return true;
   if (accept.includes('application/json')) return false;
   return byDefault;
-}
-
-/** Fastify drops unknown query parameters silently; a misspelt one ("granularty") must not pass unnoticed. */
-export async function refuseUnknownQueryParameters(request: FastifyRequest): Promise<void> {
-  const allowed = Object.keys((request.routeOptions.schema?.querystring as { properties: object }).properties);
-  const unknown = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()].filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new HttpError(400, `unknown query parameter ${unknown.join(', ')}: use ${allowed.join(', ')}`);
 }
 
 /** Streams `open`, rows from `rows`, then `close`, so a long range never sits whole in memory. */
@@ -102,11 +95,18 @@ async function* framed<T>(open: string, rows: AsyncGenerator<T>, line: (row: T, 
   yield chunk + close;
 }
 
+/** Fastify drops unknown query parameters silently; a misspelt one ("granularty") must not pass unnoticed. */
+export async function rejectUnknownQuery(request: FastifyRequest): Promise<void> {
+  const allowed = Object.keys((request.routeOptions.schema?.querystring as { properties: object }).properties);
+  const unknown = [...new URLSearchParams(request.url.split('?')[1] ?? '').keys()].filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw new HttpError(400, `unknown query parameter ${unknown.join(', ')}: use ${allowed.join(', ')}`);
+}
+
 /** GET /v1/stats and GET /v1/stats/cbt-extract: the CBT measures for a practice, PCN or ICB (docs/statistics.md). */
 export default async function statsRoutes(app: FastifyInstance, opts: { suppressBelow: number }) {
   await app.register(statsPlugin);
 
-  app.addHook('preValidation', refuseUnknownQueryParameters);
+  app.addHook('preValidation', rejectUnknownQuery);
 
   const resolveScope = (request: FastifyRequest, raw: string | undefined): { scope: StatsScope; name: string; suppressBelow: number } => {
     const directory = app.directory();

@@ -36,6 +36,7 @@ if outcome == 'connect-failed' then
   redis.call('HINCRBY', callKey, 'ringAttempts', -1)
   becomeIdle(prefix, staffKey, staffId, tonumber(redis.call('HGET', staffKey, 'idleSince')) or now)
 else
+  noteRingNotAnswered(prefix, staffKey, staffId, now)
   redis.call('HSET', staffKey, 'activity', 'idle')
   redis.call('HDEL', staffKey, 'call')
   applyPresence(prefix, staffKey, staffId, 'away', now)

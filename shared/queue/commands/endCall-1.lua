@@ -3,13 +3,16 @@
   or wraps up the staff member and writes the call record; repeats change nothing.
   KEYS[1] call hash
   ARGV  prefix, now, callId, practice, retentionMs, wrapMs, then the statistics' London zone
-        (offsetBeforeMs, switchAtMs, offsetAfterMs) and statsTtlMs
+        (offsetBeforeMs, switchAtMs, offsetAfterMs) and statsTtlMs, then for the reports the
+        practice's answerTargetSeconds (120 when '') and how long they keep figures (retentionMs when '')
   Returns {result, outcome, staffId, staffNext}: result ended | duplicate; staffNext idle | wrap-up | ''.
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId, practice = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local retentionMs, wrapMs = tonumber(ARGV[5]), tonumber(ARGV[6])
 local stats = { zone = { tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]) }, ttlMs = tonumber(ARGV[10]) }
+local answerTargetSeconds = tonumber(ARGV[11]) or 120
+local reportTtlMs = tonumber(ARGV[12]) or retentionMs
 -- @include "includes/staff"
 -- @include "includes/aggregate"
 -- @include "includes/calls"
@@ -58,6 +61,7 @@ if redis.call('HGET', callKey, 'kind') == 'callback' then
   local cb = redis.call('HMGET', callKey, 'practice', 'firstRingAt', 'answeredAt', 'patientAnswered', 'requestedAt')
   if outcome == 'answered' and cb[4] then
     countCallBackMade(prefix, cb[1], tonumber(cb[2]), math.floor((tonumber(cb[3]) - tonumber(cb[5])) / 1000 + 0.5), stats.zone, stats.ttlMs)
+    reportCallbackMade(prefix, staffId, tonumber(cb[3]), reportTtlMs)
   end
   redis.call('HSET', callKey, 'state', cb[4] and 'made' or 'failed', 'endedAt', now)
   redis.call('ZREM', prefix .. 'connecting', callId)
@@ -65,4 +69,5 @@ if redis.call('HGET', callKey, 'kind') == 'callback' then
   return {'ended', cb[4] and 'callback-made' or 'callback-failed', staffId, staffNext}
 end
 writeRecord(prefix, callKey, callId, now, outcome, retentionMs, stats)
+reportCall(prefix, callId, reportTtlMs, answerTargetSeconds)
 return {'ended', outcome, staffId, staffNext}

@@ -5,7 +5,7 @@ import type { Redis, Cluster } from 'ioredis';
 
 /**
  * Each atomic queue operation is one Lua file here, named `<command>-<number of keys>.lua` as in
- * BullMQ. `-- @include "includes/x"` lines are replaced by that file's text. Scripts are
+ * BullMQ. `-- @include "includes/x"` lines are replaced by that file's text (once per script). Scripts are
  * registered once per connection; ioredis then sends EVALSHA and falls back to EVAL.
  */
 const dir = dirname(fileURLToPath(import.meta.url));
@@ -26,8 +26,13 @@ export function loadScripts(): ScriptSource[] {
     });
 }
 
-function withIncludes(source: string): string {
-  return source.replace(/^-- @include "([^"]+)"$/gm, (_, name: string) => readFileSync(join(dir, `${name}.lua`), 'utf8'));
+/** Includes may include others; each file's text goes in once, where it is first named. */
+function withIncludes(source: string, included = new Set<string>()): string {
+  return source.replace(/^-- @include "([^"]+)"$/gm, (_, name: string) => {
+    if (included.has(name)) return '';
+    included.add(name);
+    return withIncludes(readFileSync(join(dir, `${name}.lua`), 'utf8'), included);
+  });
 }
 
 export function defineScripts(redis: Redis | Cluster): void {

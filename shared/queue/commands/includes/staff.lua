@@ -3,6 +3,8 @@
 -- a caller only when available and idle; the idle:<team> sorted sets hold exactly those, scored by
 -- their priority for the team and then the time they became idle, so the first is the
 -- longest-idle of those who serve the team first.
+-- Every change is noted for the reports (noteStaffState); scripts that include this define `now`.
+-- @include "includes/reports"
 
 -- Each priority step outranks any idle time (epoch milliseconds stay below 1e13 until 2286).
 local PRIORITY_STEP = 1e13
@@ -41,6 +43,7 @@ local function becomeIdle(prefix, staffKey, staffId, idleSince)
       redis.call('ZADD', prefix .. 'idle:' .. team, (priority - 1) * PRIORITY_STEP + idleSince, staffId)
     end
   end
+  noteStaffState(prefix, staffKey, staffId, now)
 end
 
 local function startWrapUp(prefix, staffKey, staffId, now, wrapMs)
@@ -48,6 +51,7 @@ local function startWrapUp(prefix, staffKey, staffId, now, wrapMs)
   redis.call('HSET', staffKey, 'activity', 'wrap-up', 'wrapUntil', untilMs)
   redis.call('HDEL', staffKey, 'call')
   redis.call('ZADD', prefix .. 'wrapups', untilMs, staffId)
+  noteStaffState(prefix, staffKey, staffId, now)
 end
 
 -- The person's own choice. Staff count towards a team's capacity (on:<team>) while available,
@@ -66,4 +70,5 @@ local function applyPresence(prefix, staffKey, staffId, presence, now)
   if presence == 'available' and before ~= 'available' and redis.call('HGET', staffKey, 'activity') == 'idle' then
     becomeIdle(prefix, staffKey, staffId, now)
   end
+  noteStaffState(prefix, staffKey, staffId, now)
 end

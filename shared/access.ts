@@ -58,3 +58,8 @@ export function mayReadStats(directory: Directory, grant: AccessGrant, scope: St
 export function seesSmallNumbers(directory: Directory, grant: AccessGrant, scope: StatsScope): boolean {
   return scope.kind === 'practice' && (grant.role === 'practice' || grant.role === 'staff') && mayReadStats(directory, grant, scope);
 }
+
+/** The threshold below which a grant's figures for a scope are suppressed: 0 (none) for the practice itself. */
+export function suppressionFor(directory: Directory, grant: AccessGrant, scope: StatsScope, suppressBelow: number): number {
+  return seesSmallNumbers(directory, grant, scope) ? 0 : suppressBelow;
+}

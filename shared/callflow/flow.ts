@@ -263,12 +263,13 @@ export class CallFlow {
     if (end.staffNext === 'idle') await this.pairAndConnect(shard, this.directory.staffTeamKeys(member));
   }
 
-  async setPresence(staff: Staff, presence: Presence): Promise<{ presence: Presence; activity: string }> {
+  /** `endWrapUp`: ready for the next caller now, not when wrap-up time runs out. */
+  async setPresence(staff: Staff, presence: Presence, endWrapUp = false): Promise<{ presence: Presence; activity: string; notInWrapUp?: true }> {
     const practice = this.directory.staffPractice(staff);
     const shard = this.markActive(this.directory.shard(practice));
     const served = this.directory.staffTeams(staff);
     const teams = served.map((t) => t.key);
-    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority), reportCounting(practice).ttlMs);
+    const state = await this.deps.queue.setPresence(shard, staff.id, presence, teams, this.now(), served.map((t) => t.priority), reportCounting(practice).ttlMs, endWrapUp);
     this.deps.log.info({ staffId: staff.id, presence }, 'presence set');
     if (presence === 'available') await this.pairAndConnect(shard, teams);
     return state;

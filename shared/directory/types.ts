@@ -126,6 +126,11 @@ export interface WallboardThresholds {
   longestWaitRedSeconds: number;
   waitingAmber: number;
   waitingRed: number;
+  /** Answered within target (%): amber below the amber figure, red below the red one (lower is worse). */
+  withinTargetAmberPercent: number;
+  withinTargetRedPercent: number;
+  abandonedAmberPercent: number;
+  abandonedRedPercent: number;
 }
 
 export interface Pcn {

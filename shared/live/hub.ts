@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { Scope, View } from './scope.js';
-import { figuresOnly, suppressedToday, type Snapshot, type SnapshotReader } from './snapshot.js';
+import { figuresOnly, suppressedServiceLevel, suppressedToday, type Snapshot, type SnapshotReader } from './snapshot.js';
 
 /** A connected screen, as the hub sees it. */
 export interface Subscriber {
@@ -10,8 +10,8 @@ export interface Subscriber {
 }
 
 type Section = Exclude<keyof Snapshot, 'scope'>;
-const SECTIONS: Section[] = ['thresholds', 'live', 'staffCounts', 'today', 'callers', 'staff', 'failedCallbacks'];
-const ROW_SECTIONS = new Set<Section>(['callers', 'staff', 'failedCallbacks']);
+const SECTIONS: Section[] = ['thresholds', 'teams', 'serviceLevel', 'live', 'staffCounts', 'today', 'callers', 'staff', 'failedCallbacks', 'callbacksDue'];
+const ROW_SECTIONS = new Set<Section>(['callers', 'staff', 'failedCallbacks', 'callbacksDue']);
 
 /** One scope's screens in this process, and what they were last sent. */
 interface Feed {
@@ -138,7 +138,7 @@ export class LiveHub {
       changed[section] = snapshot[section];
       rows++;
       if (!ROW_SECTIONS.has(section)) {
-        changedFigures[section] = section === 'today' ? suppressedToday(snapshot.today, this.opts.suppressBelow ?? 0) : snapshot[section];
+        changedFigures[section] = section === 'today' ? suppressedToday(snapshot.today, this.opts.suppressBelow ?? 0) : section === 'serviceLevel' ? suppressedServiceLevel(snapshot.serviceLevel, this.opts.suppressBelow ?? 0) : snapshot[section];
         figures++;
       }
     }

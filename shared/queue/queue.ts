@@ -232,11 +232,15 @@ export class CallQueue {
     return { result: result as CallEnd['result'], outcome: String(outcome), staffId: String(staffId), staffNext: staffNext as CallEnd['staffNext'] };
   }
 
-  /** `priorities` (1 first) run parallel to `teams`; all 1 when not given. `reportTtlMs`: how long the reports keep the person's figures (shared/reports/retention.ts). */
-  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1), reportTtlMs?: number): Promise<{ presence: Presence; activity: string }> {
+  /**
+   * `priorities` (1 first) run parallel to `teams`; all 1 when not given. `reportTtlMs`: how long the
+   * reports keep the person's figures (shared/reports/retention.ts). `endWrapUp`: the person also
+   * ends their wrap-up now (refused, nothing changed, when they are not in wrap-up).
+   */
+  async setPresence(shard: string, staffId: string, presence: Presence, teams: string[], now: number, priorities: number[] = teams.map(() => 1), reportTtlMs?: number, endWrapUp = false): Promise<{ presence: Presence; activity: string; notInWrapUp?: true }> {
     const p = this.prefix(shard);
-    const [pres, activity] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(','), reportTtlMs ?? '']);
-    return { presence: pres as Presence, activity: String(activity) };
+    const [pres, activity, refused] = await this.run('setPresence', [`${p}staff:${staffId}`], [p, now, staffId, presence, teams.join(','), priorities.join(','), reportTtlMs ?? '', endWrapUp ? '1' : '']);
+    return { presence: pres as Presence, activity: String(activity), ...(refused ? { notInWrapUp: true as const } : {}) };
   }
 
   async snapshot(shard: string, teams: string[], staffIds: string[]): Promise<ShardSnapshot> {

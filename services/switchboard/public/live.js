@@ -38,6 +38,52 @@ export function level(value, amber, red) {
   return 'ok';
 }
 
+/** The same for a figure where lower is worse (a share answered within target): amber below amber, red below red. */
+export function levelBelow(value, amber, red) {
+  if (value === null || value === undefined) return 'ok';
+  if (value < red) return 'red';
+  if (value < amber) return 'amber';
+  return 'ok';
+}
+
+/**
+ * Fills `list` with `rows`, then drops rows from the end until `box` (the list itself, or the
+ * panel holding a table) no longer overflows, ending with a "+N more" row where N = total − shown.
+ * A box that can grow (a phone's scrolling page) keeps every row.
+ */
+export function fitRows(list, rows, total, more, box = list) {
+  list.replaceChildren(...rows);
+  let shown = rows.length;
+  let moreNode = null;
+  const showMore = () => {
+    const next = total > shown ? more(total - shown) : null;
+    if (moreNode) moreNode.remove();
+    if (next) list.append(next);
+    moreNode = next;
+  };
+  showMore();
+  const overflows = () => box.scrollHeight > box.clientHeight;
+  if (shown === 0 || !overflows()) return shown;
+  // Jump close to the answer with the first row's height, then step one row at a time.
+  const estimate = Math.max(0, Math.floor(box.clientHeight / Math.max(1, rows[0].getBoundingClientRect().height)) - 1);
+  while (shown > estimate + 1 && shown > 0) rows[--shown].remove();
+  showMore();
+  while (shown > 0 && overflows()) {
+    rows[--shown].remove();
+    showMore();
+  }
+  return shown;
+}
+
+/** What screen readers hear: a short summary when it changes in a way that matters, never the ticking times. */
+let announced = { text: '', at: 0 };
+export function announce(text, urgent = false) {
+  const now = Date.now();
+  if (text === announced.text || (!urgent && now - announced.at < 60_000)) return;
+  announced = { text, at: now };
+  $('#announce').textContent = text;
+}
+
 /** The sign-in form: shows itself when there is no token, resolves with the token entered. */
 export function tokenFrom(storage, key) {
   const saved = storage.getItem(key);

@@ -1,6 +1,7 @@
 import { $, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
 
 const KEY = 'switchboard.staff.token';
+const BUSY_TEXT = { ringing: 'being rung', 'on-call': 'on a call', 'wrap-up': 'in wrap-up' };
 let me = null;
 
 function chooseScope(info) {
@@ -21,9 +22,17 @@ function render(s) {
   const pill = $('#my-status');
   pill.className = `pill ${status}`;
   pill.textContent = STATUS_TEXT[status];
-  // Ringing, on a call and wrap-up leave the person's own choice (available) in place.
-  const chosen = ['available', 'away', 'offline'].includes(status) ? status : 'available';
+  const since = $('#my-since');
+  if (row?.since) since.dataset.since = String(row.since);
+  else delete since.dataset.since;
+  if (!row?.since) since.textContent = '–';
+  $('#my-answered').textContent = String(row?.answeredToday ?? 0);
+  $('#wrap-up-row').hidden = status !== 'wrap-up';
+  // Ringing, on a call and wrap-up leave the person's own choice in place: said in words, so the
+  // pressed "Available" is not read as the state they are in now.
+  const chosen = row?.presence ?? 'offline';
   for (const b of document.querySelectorAll('.presence button')) b.setAttribute('aria-pressed', String(b.dataset.state === chosen));
+  $('#presence-note').textContent = status in BUSY_TEXT ? `You are ${BUSY_TEXT[status]}. When it is over you will be ${STATUS_TEXT[chosen]}${chosen === 'available' ? ' for the next caller' : ''}.` : '';
 
   const call = row?.call;
   $('#no-caller').hidden = Boolean(call);
@@ -68,5 +77,11 @@ async function setPresence(state) {
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not change status (${res.status}).`);
 }
 
+async function endWrapUp() {
+  const res = await fetch(`/v1/staff/${encodeURIComponent(me.id)}/wrap-up/end`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not end wrap-up (${res.status}).`);
+}
+
 const { view, token } = await startScreen({ storage: sessionStorage, key: KEY, chooseScope, render });
 for (const b of document.querySelectorAll('.presence button')) b.addEventListener('click', () => void setPresence(b.dataset.state));
+$('#end-wrap-up').addEventListener('click', () => void endWrapUp());

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maySetPresence } from '../../../shared/access.js';
 import type { Staff } from '../../../shared/directory/types.js';
 import type { Presence } from '../../../shared/queue/queue.js';
-import { HttpError } from '../plugins/errors.js';
+import { HttpError, noBody } from '../plugins/errors.js';
 
 type Route = { Params: { staffId: string }; Body: { state: Presence } };
 type Req = FastifyRequest<Route>;
@@ -45,6 +45,18 @@ export default async function staffRoutes(app: FastifyInstance) {
       const staff = member(request);
       const state = await app.flow.setPresence(staff, request.body.state);
       return { staffId: staff.id, ...state };
+    },
+  );
+
+  // Ready for the next caller before wrap-up time runs out: available, idle, and paired at once if anyone waits.
+  app.post<Route>(
+    '/v1/staff/:staffId/wrap-up/end',
+    { preHandler: app.authenticate, schema: { params, body: noBody, response: { 200: staffState } } },
+    async (request: Req) => {
+      const staff = member(request);
+      const state = await app.flow.setPresence(staff, 'available', true);
+      if (state.notInWrapUp) throw new HttpError(409, `${staff.name} is not in wrap-up (${state.activity}), so there is no wrap-up to end`);
+      return { staffId: staff.id, presence: state.presence, activity: state.activity };
     },
   );
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { mayReadStats, seesSmallNumbers, type StatsScope } from '../../../shared/access.js';
+import { mayReadStats, suppressionFor, type StatsScope } from '../../../shared/access.js';
 import { londonWallClock } from '../../../shared/london-time.js';
 import { EXTRACT_HEADER, extractRows, monthDays } from '../../../shared/stats/extract.js';
 import { MEASURE_NAMES } from '../../../shared/stats/measures.js';
@@ -8,6 +8,7 @@ import { GRANULARITIES, parseRange, statsRows, type Granularity } from '../../..
 import { defaultScope, parseScope } from '../../../shared/stats/scope.js';
 import { HttpError } from '../plugins/errors.js';
 import statsPlugin from '../plugins/stats.js';
+import icbRoutes from './icb.js';
 
 type Format = 'json' | 'csv';
 interface StatsQuery { scope?: string; from?: string; to?: string; granularity: Granularity; measures?: string; format?: Format }
@@ -107,6 +108,8 @@ export default async function statsRoutes(app: FastifyInstance, opts: { suppress
   await app.register(statsPlugin);
 
   app.addHook('preValidation', rejectUnknownQuery);
+  // The ICB dashboard's figures are these statistics, read through the same store and suppression.
+  await app.register(icbRoutes, opts);
 
   const resolveScope = (request: FastifyRequest, raw: string | undefined): { scope: StatsScope; name: string; suppressBelow: number } => {
     const directory = app.directory();
@@ -115,7 +118,7 @@ export default async function statsRoutes(app: FastifyInstance, opts: { suppress
     if (!name) throw new HttpError(403, 'this token has no practice, PCN or ICB to read');
     const scope = parseScope(directory, name);
     if (!mayReadStats(directory, grant, scope)) throw new HttpError(403, `this token may not read statistics for ${name}`);
-    return { scope, name, suppressBelow: seesSmallNumbers(directory, grant, scope) ? 0 : opts.suppressBelow };
+    return { scope, name, suppressBelow: suppressionFor(directory, grant, scope, opts.suppressBelow) };
   };
 
   app.get<{ Querystring: StatsQuery }>('/v1/stats', { preHandler: app.authenticate, schema: statsSchema }, async (request, reply) => {

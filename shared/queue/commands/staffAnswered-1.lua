@@ -15,6 +15,6 @@ redis.call('HSET', callKey, 'state', 'talking', 'answeredAt', now)
 if redis.call('HGET', callKey, 'kind') == 'callback' then redis.call('HINCRBY', callKey, 'attempts', 1) end
 redis.call('ZREM', prefix .. 'connecting', callId)
 local staffKey = prefix .. 'staff:' .. staffId
-redis.call('HSET', staffKey, 'activity', 'on-call')
+redis.call('HSET', staffKey, 'activity', 'on-call', 'activitySince', now)
 noteStaffState(prefix, staffKey, staffId, now)
 return {'talking'}

@@ -34,7 +34,7 @@ local function dispatchTeams(prefix, now, leaseMs, teams, out)
         if redis.call('HGET', callKey, 'state') == 'queued' then
           leaveQueues(prefix, callKey, callId)
           leaveIdleSets(prefix, staffKey, staffId)
-          redis.call('HSET', staffKey, 'activity', 'ringing', 'call', callId)
+          redis.call('HSET', staffKey, 'activity', 'ringing', 'call', callId, 'activitySince', now)
           redis.call('HSET', callKey, 'state', 'connecting', 'staff', staffId, 'servedBy', team)
           redis.call('HINCRBY', callKey, 'ringAttempts', 1)
           redis.call('ZADD', prefix .. 'connecting', now + leaseMs, callId)

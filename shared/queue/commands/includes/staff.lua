@@ -1,5 +1,6 @@
 -- Staff state lives in the hash <prefix>staff:<id>: presence (available|away|offline, set by the
--- person) and activity (idle|ringing|on-call|wrap-up, set by calls). A member of staff can be given
+-- person) and activity (idle|ringing|on-call|wrap-up, set by calls), each with when it began
+-- (presenceSince, activitySince). A member of staff can be given
 -- a caller only when available and idle; the idle:<team> sorted sets hold exactly those, scored by
 -- their priority for the team and then the time they became idle, so the first is the
 -- longest-idle of those who serve the team first.
@@ -36,7 +37,7 @@ end
 
 -- Activity becomes idle; if the person is available they join their teams' idle sets.
 local function becomeIdle(prefix, staffKey, staffId, idleSince)
-  redis.call('HSET', staffKey, 'activity', 'idle', 'idleSince', idleSince)
+  redis.call('HSET', staffKey, 'activity', 'idle', 'idleSince', idleSince, 'activitySince', idleSince)
   redis.call('HDEL', staffKey, 'call', 'wrapUntil')
   if redis.call('HGET', staffKey, 'presence') == 'available' then
     for team, priority in pairs(staffPriorities(staffKey)) do
@@ -48,7 +49,7 @@ end
 
 local function startWrapUp(prefix, staffKey, staffId, now, wrapMs)
   local untilMs = now + wrapMs
-  redis.call('HSET', staffKey, 'activity', 'wrap-up', 'wrapUntil', untilMs)
+  redis.call('HSET', staffKey, 'activity', 'wrap-up', 'wrapUntil', untilMs, 'activitySince', now)
   redis.call('HDEL', staffKey, 'call')
   redis.call('ZADD', prefix .. 'wrapups', untilMs, staffId)
   noteStaffState(prefix, staffKey, staffId, now)
@@ -59,6 +60,8 @@ end
 local function applyPresence(prefix, staffKey, staffId, presence, now)
   local before = redis.call('HGET', staffKey, 'presence')
   redis.call('HSET', staffKey, 'presence', presence)
+  -- When the person's choice last changed: screens show time in state.
+  if before ~= presence then redis.call('HSET', staffKey, 'presenceSince', now) end
   for _, team in ipairs(staffTeams(staffKey)) do
     if presence == 'available' then
       redis.call('SADD', prefix .. 'on:' .. team, staffId)

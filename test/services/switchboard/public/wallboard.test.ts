@@ -1,20 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
 import { projectRoot } from '../../../../shared/paths.js';
 
-/** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
 
 // scripts/test.mjs also prints a loud banner at the end of `npm test` when this is skipped.
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium()) {
   t.test(`REAL-BROWSER TEST SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, { skip: true }, async () => {});
 } else {
   t.test('the wallboard and staff panel in a real browser follow calls as they happen', async (t) => {
@@ -22,17 +20,7 @@ if (!existsSync(CHROMIUM)) {
     const twilio = await new FakeTwilio().start();
     t.teardown(() => twilio.stop());
     const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory(), twilio });
-    const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1920, height: 1080 },
-    });
-    t.teardown(async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
+    const browser = await launchChromium(t);
     const pageErrors: string[] = [];
     const requests: string[] = [];
     browser.on('request', (r) => requests.push(r.url()));

@@ -98,6 +98,8 @@ t.test('live changes reach screens, coalesced; ICB screens never get caller rows
   await icb.waitFor('ICB sees the count', () => icb.state()!.live.waiting === 1);
   t.equal(icb.state()!.callers, undefined, 'ICB screens get no caller rows');
   t.equal(icb.state()!.staff, undefined, 'nor staff rows');
+  t.equal(icb.state()!.callbacksDue, undefined, 'nor call-backs due');
+  await icb.waitFor('team counts', () => icb.state()!.teams.find((r) => r.key === 'F81001.reception')?.waiting === 1, 1000);
   t.notOk(icb.messages.some((m) => JSON.stringify(m).includes('123"')), 'no masked number ever reaches an ICB screen');
 
   // Alice comes on: the caller is put through; the screen shows who she is talking to.

@@ -6,7 +6,7 @@ import { liveDirectory } from '../../../fixtures/live.js';
 t.test('the live pages are served from Switchboard itself, with a strict content policy', async (t) => {
   const redis = await privateRedis(t);
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: liveDirectory() });
-  for (const page of ['/wallboard', '/staff']) {
+  for (const page of ['/wallboard', '/staff', '/icb']) {
     const res = await fetch(sb.url + page);
     t.equal(res.status, 200, page);
     t.match(res.headers.get('content-type'), /^text\/html/);

@@ -63,3 +63,8 @@ export function seesSmallNumbers(directory: Directory, grant: AccessGrant, scope
 export function suppressionFor(directory: Directory, grant: AccessGrant, scope: StatsScope, suppressBelow: number): number {
   return seesSmallNumbers(directory, grant, scope) ? 0 : suppressBelow;
 }
+
+/** May read a practice's audit log and switch its clinical-system lookup on and off: that practice's own practice token. */
+export function mayGovernPractice(grant: AccessGrant, practice: Practice): boolean {
+  return grant.role === 'practice' && grant.practice === practice.ods;
+}

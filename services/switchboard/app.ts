@@ -1,12 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type LogLevel } from 'fastify';
 import formbody from '@fastify/formbody';
 import { isRedisUnavailable, type RedisClient } from './redis.js';
+import { RedisAuditLog } from '../../shared/audit/audit.js';
 import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
+import { CallerLookups } from '../../shared/patients/callers.js';
+import { FhirPatientLookup } from '../../shared/patients/fhir.js';
 import { RedisOutageLog } from '../../shared/redis-outage-log.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
+import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import authFailures from './plugins/auth-failures.js';
 import availability from './plugins/availability.js';
@@ -15,11 +19,14 @@ import errors from './plugins/errors.js';
 import live from './plugins/live.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import patients from './plugins/patients.js';
+import auditRoutes from './routes/audit.js';
 import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
+import patientRoutes from './routes/patients.js';
 import pages from './routes/pages.js';
 import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
@@ -56,6 +63,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(errors);
   await app.register(formbody);
+  const auditLog = new RedisAuditLog(opts.redis, config.keyPrefix, config.auditRetentionDays);
+  const callers = new CallerLookups({ lookup: new FhirPatientLookup(), redis: opts.redis, keyPrefix: config.keyPrefix, directory: opts.directory, audit: auditLog, log: app.log });
   await app.register(callflow, {
     redis: opts.redis,
     keyPrefix: config.keyPrefix,
@@ -64,12 +73,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sweepIntervalMs: config.sweepIntervalMs,
     redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
+    callers,
   });
   await app.register(authFailures, { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   await app.register(auth);
+  await app.register(audit, { log: auditLog });
   await app.register(availability);
   await app.register(openapi, { publicUrl: config.publicUrl });
   await app.register(metrics);
+  await app.register(patients, { callers });
   await app.register(health);
   // Webhooks are most of the traffic (a wait loop per caller): their per-request lines only at debug/trace.
   const webhookLogLevel = (config.logLevel === 'info' ? 'warn' : config.logLevel) as LogLevel;
@@ -86,5 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
   await app.register(callbackRoutes);
+  await app.register(auditRoutes);
+  await app.register(patientRoutes);
   return app;
 }

@@ -31,6 +31,8 @@ export interface Config {
   authFailureWindowSeconds: number;
   /** Which peers' X-Forwarded-For is believed (Fastify trustProxy): the client address that failures are counted against. */
   trustProxy: boolean | string;
+  /** Days audit-log entries are kept. */
+  auditRetentionDays: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -94,6 +96,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureLimit: int('AUTH_FAILURE_LIMIT', 20, 1, 10_000),
     authFailureWindowSeconds: int('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
     trustProxy,
+    auditRetentionDays: int('AUDIT_RETENTION_DAYS', 2190, 1, 36500),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -54,16 +54,15 @@ export class CallbackFlow {
     return this.deps.clock.now();
   }
 
-  /** Whether this waiting caller is offered a call-back now. */
-  offerable(call: InboundCall, view: QueueView): boolean {
+  /** Whether this waiting caller is offered a call-back now; whateverTheWait (a reasonable adjustment): even before the wait is long. */
+  offerable(call: InboundCall, view: QueueView, whateverTheWait = false): boolean {
     const team = this.directory.teamByKey(view.team)?.team;
     const estimate = estimateWait(view);
     return (
       !!team?.callback &&
       this.canCallBack(call.practice) &&
       callableNumber(call.from) !== undefined &&
-      estimate.basis !== 'none' &&
-      estimate.seconds > call.practice.callbackOfferAfterSeconds
+      (whateverTheWait || (estimate.basis !== 'none' && estimate.seconds > call.practice.callbackOfferAfterSeconds))
     );
   }
 

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Directory, TeamRef } from '../directory/directory.js';
 import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
+import type { CallerAdjustments } from '../patients/lookup.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { reportCounting } from '../reports/retention.js';
@@ -22,6 +23,8 @@ export interface CallFlowDeps {
   liveCalls: (provider: string) => LiveCallControl;
   scheduler: CallbackScheduler;
   log: Log;
+  /** Who is calling, and the reasonable adjustments that follow (shared/patients); absent: none. */
+  callers?: CallerAdjustments;
 }
 
 /** A call as a webhook presents it to the flow: provider-neutral. */
@@ -121,6 +124,7 @@ export class CallFlow {
       this.deps.log.info({ callId, practice: practice.ods }, 'call while closed');
       return [greeting, { verb: 'say', text: prompts.outOfHours(practice.outOfHoursMessage, opening.reopens) }, { verb: 'hangup' }];
     }
+    this.deps.callers?.arrived({ callId, practice, from: call.from });
     const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : [])];
     const line = priorityLineOf(practice, call.from, call.to);
     if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` });
@@ -178,6 +182,8 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
+    const adjusted = await this.deps.callers?.joining({ callId, practice, from: call.from });
+    if (adjusted) [team, joining] = [adjusted.team ? this.directory.teamKey(practice, adjusted.team) : team, { ...joining, priority: joining.priority || adjusted.priority }];
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
     const { pairs, ...view } = await this.deps.queue.enqueue(
       shard,
@@ -190,7 +196,7 @@ export class CallFlow {
     if (own) return [...joining.intro, ...own];
     if (view.state === 'ended') return [{ verb: 'hangup' }];
     if (view.state !== 'queued') return [...joining.intro, ...this.holdThenWait(practice)];
-    return [...joining.intro, ...this.announceAndHold(call, view)];
+    return [...joining.intro, ...this.announceAndHold(call, view, await this.deps.callers?.callbackAtOnce(practice, callId))];
   }
 
   practiceClosures(practice: Practice): Promise<Closure[]> {
@@ -203,7 +209,7 @@ export class CallFlow {
     const view = await this.deps.queue.position(shard, callIdOf(call.provider, call.providerCallId), this.now(), silentAfterMs(call.practice));
     switch (view.state) {
       case 'queued':
-        return this.announceAndHold(call, view);
+        return this.announceAndHold(call, view, await this.deps.callers?.callbackAtOnce(call.practice, callIdOf(call.provider, call.providerCallId)));
       case '':
       case 'ivr':
         // Redis has no record of this call (it was lost or expired): queue it again rather than drop it.
@@ -253,6 +259,7 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
+    this.deps.callers?.ended(callId);
     const staff = (id: string) => this.directory.staff(id);
     const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
     if (end.result === 'duplicate') return;
@@ -338,11 +345,11 @@ export class CallFlow {
   }
 
   /** Position and wait, then hold; with a call-back offer when the wait is long enough. */
-  private announceAndHold(call: InboundCall, view: QueueView): Instruction[] {
+  private announceAndHold(call: InboundCall, view: QueueView, callbackAtOnce = false): Instruction[] {
     const { practice } = call;
     const announcement: Instruction = { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` };
     const [hold, loop] = this.holdThenWait(practice) as [Prompt, Instruction];
-    if (this.callbacks.offerable(call, view)) return this.callbacks.offer(practice, [announcement as Prompt, hold]);
+    if (this.callbacks.offerable(call, view, callbackAtOnce)) return this.callbacks.offer(practice, [announcement as Prompt, hold]);
     return [announcement, hold, loop];
   }
 
@@ -353,13 +360,13 @@ export class CallFlow {
     return [hold, { verb: 'redirect', next: { step: 'wait' } }];
   }
 
-  private dialInstructions(practice: Practice, staff: Staff): Instruction[] {
+  private dialInstructions(practice: Practice, staff: Staff, ringSeconds: number): Instruction[] {
     return [
       { verb: 'say', text: prompts.connecting() },
       {
         verb: 'dial',
         endpoint: staff.endpoint,
-        timeoutSeconds: practice.ringSeconds,
+        timeoutSeconds: ringSeconds,
         onAnswer: { step: 'staff-answered', staffId: staff.id },
         onEnd: { step: 'dial-result', staffId: staff.id },
       },
@@ -392,7 +399,8 @@ export class CallFlow {
 
   /** How long a connect may stay unreported before the sweep puts the caller back. */
   private leaseMs(shard: string): number {
-    return (this.directory.practicesOfShard(shard)[0]?.ringSeconds ?? 20) * 1000 + CONNECT_LEASE_MARGIN_MS;
+    const rings = this.directory.practicesOfShard(shard).flatMap((p) => [p.ringSeconds, p.patientLookup?.adjustments?.ringSeconds ?? 0]);
+    return (rings.length > 0 ? Math.max(...rings) : 20) * 1000 + CONNECT_LEASE_MARGIN_MS;
   }
 
   private async connectAll(shard: string, pairs: Pairing[], ownCallId?: string): Promise<Instruction[] | undefined> {
@@ -402,7 +410,7 @@ export class CallFlow {
         this.track(this.callbacks.connect(shard, pair));
         continue;
       }
-      const instructions = this.instructionsFor(pair);
+      const instructions = await this.instructionsFor(pair);
       if (!instructions) continue;
       if (pair.callId === ownCallId) own = instructions;
       else this.track(this.connect(shard, pair, instructions));
@@ -410,14 +418,14 @@ export class CallFlow {
     return own;
   }
 
-  private instructionsFor(pair: Pairing): Instruction[] | undefined {
+  private async instructionsFor(pair: Pairing): Promise<Instruction[] | undefined> {
     const practice = this.directory.practice(pair.practice);
     const staff = this.directory.staff(pair.staffId);
     if (!practice || !staff) {
       this.deps.log.error({ callId: pair.callId, staffId: pair.staffId }, 'paired call or staff is not in the directory');
       return undefined;
     }
-    return this.dialInstructions(practice, staff);
+    return this.dialInstructions(practice, staff, (await this.deps.callers?.ringSeconds(practice, pair.callId)) ?? practice.ringSeconds);
   }
 
   private async connect(shard: string, pair: Pairing, instructions: Instruction[]): Promise<void> {

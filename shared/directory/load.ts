@@ -103,7 +103,7 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     } else if ((e.keyword === 'maxProperties' || e.keyword === 'minProperties') && path.at(-2) === 'options') {
       msg = 'a menu option needs exactly one of team, say, menu or transfer';
-    } else if (e.keyword === 'anyOf') {
+    } else if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
       msg = describeAlternatives(path);
     } else if (e.keyword === 'pattern') {
       // A schema's own description wins: the same key can mean different things per provider.
@@ -126,6 +126,7 @@ function describeAlternatives(path: (string | number)[]): string {
   if (owner === 'overflow') return 'needs afterSeconds or whenMoreThan (or both)';
   if (owner === 'priorityLines') return 'needs from (callers\' numbers) or to (numbers of the practice), or both';
   if (owner === 'teams') return 'must be a team id, or { team: <id>, priority: <1-9> }';
+  if (owner === 'auth') return 'needs bearerToken, or tokenUrl, clientId and clientSecret (and optionally scope)';
   return 'is not valid here';
 }
 
@@ -145,6 +146,9 @@ function describePattern(path: (string | number)[]): string {
     case 'language':
       return 'a language tag such as en-GB';
     case 'holdMusicUrl':
+    case 'fhirBaseUrl':
+    case 'flagServiceUrl':
+    case 'tokenUrl':
       return 'an http(s) URL';
     case 'mon': case 'tue': case 'wed': case 'thu': case 'fri': case 'sat': case 'sun': case 'bankHolidays':
       return 'a time range such as 08:00-18:30';
@@ -239,6 +243,8 @@ function routingProblems(directory: Directory): Problem[] {
       }
     };
     if (p.menu) checkMenu(p.menu, [...at, 'menu']);
+    const adjustedTeam = p.patientLookup?.adjustments?.team;
+    if (adjustedTeam && !directory.team(p, adjustedTeam)) problems.push([[...at, 'patientLookup', 'adjustments', 'team'], `team ${adjustedTeam} is not a team of ${p.ods} or its PCN`]);
     p.priorityLines.forEach((line, j) => {
       if (line.team && !directory.team(p, line.team)) problems.push([[...at, 'priorityLines', j, 'team'], `team ${line.team} is not a team of ${p.ods} or its PCN`]);
       (line.to ?? []).forEach((n, k) => !p.numbers.includes(n) && problems.push([[...at, 'priorityLines', j, 'to', k], `${n} is not one of this practice's numbers`]));

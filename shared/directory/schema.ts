@@ -52,6 +52,39 @@ const menuOption = {
   maxProperties: 1,
   properties: { team: id, say: spoken, transfer: e164, menu: { $ref: '#/$defs/menu' } },
 } as const;
+const httpsUrl = { type: 'string', pattern: '^https?://[^\\s]+$' } as const;
+/** The clinical-system lookup (docs/clinical-systems.md): secrets through ${NAME} placeholders. */
+const patientLookup = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fhirBaseUrl', 'auth'],
+  properties: {
+    fhirBaseUrl: httpsUrl,
+    auth: {
+      type: 'object',
+      oneOf: [
+        { additionalProperties: false, required: ['bearerToken'], properties: { bearerToken: { type: 'string', minLength: 8 } } },
+        {
+          additionalProperties: false,
+          required: ['tokenUrl', 'clientId', 'clientSecret'],
+          properties: { tokenUrl: httpsUrl, clientId: { type: 'string', minLength: 1 }, clientSecret: { type: 'string', minLength: 8 }, scope: { type: 'string', minLength: 1 } },
+        },
+      ],
+    },
+    flagServiceUrl: httpsUrl,
+    budgetMs: { type: 'integer', minimum: 50, maximum: 2000, default: 300 },
+    adjustments: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        team: id,
+        headOfQueue: { type: 'boolean', default: false },
+        callbackAtOnce: { type: 'boolean', default: false },
+        ringSeconds: { type: 'integer', minimum: 5, maximum: 120 },
+      },
+    },
+  },
+} as const;
 const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } as const;
 
 export const directorySchema = {
@@ -191,6 +224,7 @@ export const directorySchema = {
             },
           },
           teams: { type: 'array', minItems: 1, items: team },
+          patientLookup,
         },
       },
     },

@@ -119,6 +119,34 @@ export interface Practice {
   /** Windows a call-back can be booked into, later today or on the next working day. */
   callbackWindows: CallbackWindow[];
   teams: Team[];
+  /** Who is calling, from the practice's clinical system over FHIR (docs/clinical-systems.md); absent: off. */
+  patientLookup?: PatientLookupSettings;
+}
+
+/** Bearer token, or OAuth 2.0 client credentials (SMART Backend Services). */
+export type FhirAuth = { bearerToken: string } | { tokenUrl: string; clientId: string; clientSecret: string; scope?: string };
+
+export interface PatientLookupSettings {
+  /** The practice's FHIR R4 base URL: `Patient?phone=` is searched there. */
+  fhirBaseUrl: string;
+  auth: FhirAuth;
+  /** Where `Flag?patient=<NHS number>&code=national-reasonable-adjustment-flag` is asked (same auth); absent: no flags. */
+  flagServiceUrl?: string;
+  /** The most a lookup may take (ms); past it the answer is "lookup unavailable". */
+  budgetMs: number;
+  /** What changes for a caller with a reasonable-adjustment flag; absent: nothing but the marker staff see. */
+  adjustments?: ReasonableAdjustments;
+}
+
+export interface ReasonableAdjustments {
+  /** Queue flagged callers for this team (an id of the practice or its PCN, e.g. care-coordination) instead. */
+  team?: string;
+  /** Put flagged callers at the head of their team's queue. */
+  headOfQueue: boolean;
+  /** Offer flagged callers a call-back at once, not only past callbackOfferAfterSeconds. */
+  callbackAtOnce: boolean;
+  /** Ring staff this long for a flagged caller before no-answer (instead of ringSeconds). */
+  ringSeconds?: number;
 }
 
 export interface WallboardThresholds {

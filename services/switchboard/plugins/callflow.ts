@@ -6,6 +6,7 @@ import { CallbackScheduler } from '../../../shared/callbacks/scheduler.js';
 import { CallFlow } from '../../../shared/callflow/flow.js';
 import type { LiveCallControl } from '../../../shared/callflow/ports.js';
 import type { Directory } from '../../../shared/directory/directory.js';
+import type { CallerAdjustments } from '../../../shared/patients/lookup.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
 import type { RedisOutageLog } from '../../../shared/redis-outage-log.js';
 
@@ -28,6 +29,7 @@ export interface CallFlowPluginOptions {
   liveCalls: Record<string, LiveCallControl>;
   sweepIntervalMs: number;
   redisOutage: RedisOutageLog;
+  callers?: CallerAdjustments;
 }
 
 /** The queue, the call flow, the call-back scheduler and the sweep timer; Redis is closed when the app closes. */
@@ -40,6 +42,7 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
     clock: opts.clock,
     directory: opts.directory,
     log: app.log,
+    callers: opts.callers,
     liveCalls: (kind) => {
       const control = opts.liveCalls[kind];
       if (!control) throw new Error(`no live-call control for provider ${kind}`);

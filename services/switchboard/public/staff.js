@@ -1,4 +1,5 @@
 import { $, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
+import { showCaller, useToken } from './caller-card.js';
 
 const KEY = 'switchboard.staff.token';
 const BUSY_TEXT = { ringing: 'being rung', 'on-call': 'on a call', 'wrap-up': 'in wrap-up' };
@@ -35,6 +36,7 @@ function render(s) {
   $('#presence-note').textContent = status in BUSY_TEXT ? `You are ${BUSY_TEXT[status]}. When it is over you will be ${STATUS_TEXT[chosen]}${chosen === 'available' ? ' for the next caller' : ''}.` : '';
 
   const call = row?.call;
+  void showCaller(me.id, call);
   $('#no-caller').hidden = Boolean(call);
   $('#caller').hidden = !call;
   if (call) {
@@ -83,5 +85,6 @@ async function endWrapUp() {
 }
 
 const { view, token } = await startScreen({ storage: sessionStorage, key: KEY, chooseScope, render });
+useToken(token);
 for (const b of document.querySelectorAll('.presence button')) b.addEventListener('click', () => void setPresence(b.dataset.state));
 $('#end-wrap-up').addEventListener('click', () => void endWrapUp());

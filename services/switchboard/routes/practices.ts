@@ -26,6 +26,7 @@ const record = {
     priority: { type: 'boolean', description: 'came in on a priority line' },
     route: { type: ['string', 'null'], description: 'how the caller reached the queue, e.g. menu:2 or priority:Care homes' },
     closed: { type: 'boolean', description: 'met a closed practice or team and was not queued' },
+    adjusted: { type: 'boolean', description: "handled with the practice's reasonable adjustments (why is not recorded)" },
   },
 };
 
@@ -68,6 +69,7 @@ export default async function practiceRoutes(app: FastifyInstance) {
           priority: r.priority === '1',
           route: r.route || null,
           closed: r.closed === '1',
+          adjusted: r.adjusted === '1',
         })),
       };
     },

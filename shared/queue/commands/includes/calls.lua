@@ -53,7 +53,8 @@ local function writeRecord(prefix, callKey, callId, now, outcome, retentionMs, s
     'from', c.from or '', 'arrivedAt', c.arrivedAt or now, 'queuedAt', c.queuedAt or '',
     'answeredAt', c.answeredAt or '', 'endedAt', now, 'waitSeconds', wait, 'talkSeconds', talk,
     'outcome', outcome, 'staff', c.staff or '', 'ringAttempts', c.ringAttempts or 0,
-    'overflowedTo', c.overflowedTo or '', 'priority', c.priority or '', 'route', c.route or '', 'closed', c.closed or '')
+    'overflowedTo', c.overflowedTo or '', 'priority', c.priority or '', 'route', c.route or '', 'closed', c.closed or '',
+    'adjusted', c.adjusted or '')
   redis.call('PEXPIRE', recordKey, retentionMs)
   local index = prefix .. 'cdrs:' .. (c.practice or '')
   redis.call('ZADD', index, now, callId)

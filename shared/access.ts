@@ -68,3 +68,17 @@ export function suppressionFor(directory: Directory, grant: AccessGrant, scope: 
 export function mayGovernPractice(grant: AccessGrant, practice: Practice): boolean {
   return grant.role === 'practice' && grant.practice === practice.ods;
 }
+
+/**
+ * May see a caller's identity (patient candidates from the clinical system) on a call: only a
+ * person signed in with their own identity who is handling that very call; never a machine's
+ * token (a shared wallboard, a kiosk screen), a manager or another member of staff.
+ */
+export function maySeeCallerDetails(grant: AccessGrant, handlingStaffId: string | undefined): boolean {
+  return grant.kind === 'person' && grant.role === 'staff' && handlingStaffId !== undefined && grant.staff === handlingStaffId;
+}
+
+/** May see one person's own figures (calls answered, talk time…): that person and their practice (its managers and practice tokens), as for presence. */
+export function maySeeStaffFigures(grant: AccessGrant, staff: Staff): boolean {
+  return maySetPresence(grant, staff);
+}

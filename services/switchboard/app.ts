@@ -21,6 +21,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import patients from './plugins/patients.js';
 import auditRoutes from './routes/audit.js';
+import signIn from './plugins/signin.js';
 import callbackRoutes from './routes/callbacks.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
@@ -31,6 +32,7 @@ import pages from './routes/pages.js';
 import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
 import reportRoutes from './routes/reports.js';
+import signInRoutes from './routes/signin.js';
 import staffRoutes from './routes/staff.js';
 import jambonzRoutes from './routes/jambonz.js';
 import statsRoutes from './routes/stats.js';
@@ -76,8 +78,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     callers,
   });
   await app.register(authFailures, { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
-  await app.register(auth);
   await app.register(audit, { log: auditLog });
+  await app.register(signIn, { publicUrl: config.publicUrl });
+  await app.register(auth, { publicUrl: config.publicUrl });
   await app.register(availability);
   await app.register(openapi, { publicUrl: config.publicUrl });
   await app.register(metrics);
@@ -97,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });
   await app.register(pages);
+  await app.register(signInRoutes, { publicUrl: config.publicUrl });
   await app.register(callbackRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);

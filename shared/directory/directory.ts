@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { shippedBankHolidays } from '../callflow/hours.js';
-import type { AccessGrant, DirectoryData, Practice, Staff, Team } from './types.js';
+import type { AccessEntry, AccessGrant, DirectoryData, Practice, RoleScope, Staff, Team } from './types.js';
 
 /** A team as a queue: its key (`<ods>.<id>` for a practice's, `<pcn>.<id>` for a PCN's) and settings. */
 export interface TeamRef {
@@ -16,6 +16,9 @@ export class Directory {
   private readonly byOds = new Map<string, Practice>();
   private readonly staffById = new Map<string, Staff>();
   private readonly grants = new Map<string, AccessGrant>();
+  private readonly people = new Map<string, AccessGrant>();
+  /** Things that work but should be changed, logged when the directory is loaded (plain tokens). */
+  readonly warnings: string[] = [];
   private readonly teamsByKey = new Map<string, TeamRef>();
   private readonly teamsByShard = new Map<string, TeamRef[]>();
   private readonly practicesByShard = new Map<string, Practice[]>();
@@ -29,7 +32,13 @@ export class Directory {
       this.practicesByShard.set(this.shard(p), [...(this.practicesByShard.get(this.shard(p)) ?? []), p]);
     }
     for (const s of data.staff) this.staffById.set(s.id, s);
-    for (const a of data.access) this.grants.set(tokenDigest(a.token), a);
+    data.access.forEach((a, i) => {
+      const digest = tokenDigestOf(a);
+      if (digest) this.grants.set(digest, { ...roleScope(a), kind: 'machine', actor: `token:${a.name ?? describeRole(a)}`, readOnly: a.readOnly ?? false });
+      if (a.token !== undefined) this.warnings.push(`access[${i}] (${a.name ?? describeRole(a)}) holds a plain token: store its digest instead (tokenSha256: …, made by npm run hash-token)`);
+      if (a.identity !== undefined) this.people.set(a.identity.toLowerCase(), { ...roleScope(a), kind: 'person', actor: `oidc:${a.identity}`, readOnly: false });
+    });
+    for (const s of data.staff) if (s.identity !== undefined) this.people.set(s.identity.toLowerCase(), { role: 'staff', staff: s.id, kind: 'person', actor: `staff:${s.id}`, readOnly: false });
     for (const pcn of data.pcns) for (const team of pcn.teams) this.teamsByKey.set(`${pcn.code}.${team.id}`, { key: `${pcn.code}.${team.id}`, team });
     for (const p of data.practices) for (const team of p.teams) this.teamsByKey.set(`${p.ods}.${team.id}`, { key: `${p.ods}.${team.id}`, team, practice: p });
     for (const ref of this.teamsByKey.values()) {
@@ -60,12 +69,22 @@ export class Directory {
     return this.data.staff.filter((s) => s.practice === practice.ods);
   }
 
-  /** The grant a bearer token carries, compared in constant time. */
+  /**
+   * The grant a machine's bearer token carries, looked up by the token's SHA-256 digest: what is
+   * compared is a digest the caller cannot choose, never the token itself.
+   */
   grantFor(token: string): AccessGrant | undefined {
-    const digest = tokenDigest(token);
-    const grant = this.grants.get(digest);
-    if (!grant) return undefined;
-    return timingSafeEqual(Buffer.from(tokenDigest(grant.token)), Buffer.from(digest)) ? grant : undefined;
+    return this.grants.get(tokenDigest(token));
+  }
+
+  /** The grant of a person signed in as `identity` (the sign-in claim's value; case does not matter). */
+  grantForIdentity(identity: string): AccessGrant | undefined {
+    return this.people.get(identity.toLowerCase());
+  }
+
+  /** Every person's role, `identity → staff:alice | practice:F81001 | …`, to tell role changes between directories. */
+  personRoles(): Map<string, string> {
+    return new Map([...this.people].map(([identity, grant]) => [identity, describeRole(grant)]));
   }
 
   /**
@@ -133,6 +152,27 @@ export class Directory {
   }
 }
 
-function tokenDigest(token: string): string {
+export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** The digest an access entry's token is known by; undefined for a person's identity. */
+export function tokenDigestOf(entry: AccessEntry): string | undefined {
+  return entry.tokenSha256 ?? (entry.token === undefined ? undefined : tokenDigest(entry.token));
+}
+
+function roleScope(entry: AccessEntry): RoleScope {
+  const { token: _t, tokenSha256: _d, identity: _i, name: _n, readOnly: _r, ...scope } = entry;
+  return scope;
+}
+
+/** `practice:F81001`, `staff:alice`, `pcn:U12345`, `icb:QH8` or `admin`. */
+export function describeRole(scope: RoleScope): string {
+  switch (scope.role) {
+    case 'practice': return `practice:${scope.practice}`;
+    case 'staff': return `staff:${scope.staff}`;
+    case 'pcn': return `pcn:${scope.pcn}`;
+    case 'icb': return `icb:${scope.icb}`;
+    case 'admin': return 'admin';
+  }
 }

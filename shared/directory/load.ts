@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { directorySchema } from './schema.js';
-import { Directory } from './directory.js';
+import { Directory, tokenDigestOf } from './directory.js';
 import { badRange } from '../callflow/hours.js';
 import type { DirectoryData, Menu, Practice, Team, WeeklyHours } from './types.js';
 
@@ -93,6 +93,8 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
   for (const e of errors) {
     // "if/then" wrappers repeat the real error beneath them.
     if (e.keyword === 'if') continue;
+    // So do an access entry's "exactly one of token, tokenSha256 or identity" alternatives.
+    if (e.schemaPath.includes('/oneOf/')) continue;
     const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/')));
     let msg: string;
     if (e.keyword === 'additionalProperties') {
@@ -125,6 +127,7 @@ function describeAlternatives(path: (string | number)[]): string {
   const owner = [...path].reverse().find((p) => typeof p === 'string');
   if (owner === 'overflow') return 'needs afterSeconds or whenMoreThan (or both)';
   if (owner === 'priorityLines') return 'needs from (callers\' numbers) or to (numbers of the practice), or both';
+  if (owner === 'access') return 'needs exactly one of token or tokenSha256 (a machine) or identity (a person)';
   if (owner === 'teams') return 'must be a team id, or { team: <id>, priority: <1-9> }';
   if (owner === 'auth') return 'needs bearerToken, or tokenUrl, clientId and clientSecret (and optionally scope)';
   return 'is not valid here';
@@ -196,11 +199,16 @@ function crossReferenceProblems(d: DirectoryData): Problem[] {
     });
   });
   const staffIds = new Set(d.staff.map((s) => s.id));
-  duplicates(d.access.map((a) => a.token)).forEach((i) => problems.push([['access', i, 'token'], 'this token is given twice']));
+  const digests = d.access.map((a) => tokenDigestOf(a) ?? `identity ${a.identity}`);
+  duplicates(digests).forEach((i) => digests[i]!.startsWith('identity ') || problems.push([['access', i, d.access[i]!.token === undefined ? 'tokenSha256' : 'token'], 'this token is given twice']));
+  const identities = [...d.staff.map((s, i) => ({ id: s.identity, path: ['staff', i, 'identity'] })), ...d.access.map((a, i) => ({ id: a.identity, path: ['access', i, 'identity'] }))].filter((x) => x.id !== undefined);
+  duplicates(identities.map((x) => x.id!.toLowerCase())).forEach((k) => problems.push([identities[k]!.path, `identity ${identities[k]!.id} is given twice: a person signs in to one role`]));
   d.access.forEach((a, i) => {
     if (a.role === 'practice' && !practices.has(a.practice)) problems.push([['access', i, 'practice'], `practice ${a.practice} is not in practices`]);
     if (a.role === 'staff' && !staffIds.has(a.staff)) problems.push([['access', i, 'staff'], `staff ${a.staff} is not in staff`]);
     if (a.role === 'pcn' && !pcns.has(a.pcn)) problems.push([['access', i, 'pcn'], `PCN ${a.pcn} is not in pcns`]);
+    if (a.identity !== undefined && (a.name !== undefined || a.readOnly !== undefined)) problems.push([['access', i], 'name and readOnly are for machines\' tokens, not for a person\'s identity']);
+    if (a.identity !== undefined && a.role === 'staff') problems.push([['access', i, 'identity'], `give staff member ${a.staff} their identity in staff, not in access`]);
     if (a.role === 'icb' && a.icb !== d.icb.code) problems.push([['access', i, 'icb'], `ICB ${a.icb} is not this directory's ICB (${d.icb.code})`]);
   });
   return problems;

@@ -9,6 +9,8 @@ const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 const e164 = { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' } as const;
 const spoken = { type: 'string', minLength: 1, maxLength: 1000 } as const;
+/** A person's sign-in identity: the value of the provider's claim (an email address, a CIS2 UUID). */
+const identity = { type: 'string', minLength: 3, maxLength: 320, pattern: '^\\S+$' } as const;
 
 /** "08:00-18:30" ranges per weekday in London time (docs/directory.md#hours); an absent day is closed. */
 const timeRanges = { type: 'array', items: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' } } as const;
@@ -240,6 +242,7 @@ export const directorySchema = {
           name,
           practice: code,
           endpoint: { type: 'string', pattern: '^(\\+[1-9][0-9]{6,14}|sips?:[^\\s@]+@[^\\s]+|client:[A-Za-z0-9_.-]+)$' },
+          identity,
           teams: {
             type: 'array',
             minItems: 1,
@@ -258,9 +261,14 @@ export const directorySchema = {
       default: [],
       items: {
         type: 'object',
-        required: ['token', 'role'],
+        required: ['role'],
+        oneOf: [{ required: ['token'] }, { required: ['tokenSha256'] }, { required: ['identity'] }],
         properties: {
           token: { type: 'string', minLength: 8 },
+          tokenSha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the SHA-256 digest of the token: 64 lower-case hex digits (npm run hash-token)' },
+          identity,
+          name: id,
+          readOnly: { type: 'boolean' },
           role: { enum: ['practice', 'staff', 'pcn', 'icb', 'admin'] },
         },
         allOf: [
@@ -270,6 +278,21 @@ export const directorySchema = {
           grant('icb', { icb: code }),
           grant('admin', {}),
         ],
+      },
+    },
+    signIn: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuer', 'clientId', 'clientSecret', 'cookieSecret'],
+      properties: {
+        issuer: { type: 'string', pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost)[:/])', description: 'an https:// issuer URL (http:// only on 127.0.0.1 or localhost, for testing)' },
+        clientId: { type: 'string', minLength: 1, maxLength: 500 },
+        clientSecret: { type: 'string', minLength: 1 },
+        claim: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$', default: 'email' },
+        scopes: { type: 'string', pattern: '^openid( [!-~]+)*$', default: 'openid profile email', description: 'space-separated scopes starting with openid' },
+        cookieSecret: { type: 'string', minLength: 32, description: 'at least 32 characters' },
+        sessionHours: { type: 'number', minimum: 0.25, maximum: 24, default: 8 },
+        idleMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: 30 },
       },
     },
   },
@@ -293,8 +316,8 @@ function grant(role: string, scope: Record<string, unknown>) {
     if: { properties: { role: { const: role } }, required: ['role'] },
     then: {
       additionalProperties: false,
-      required: ['token', 'role', ...fields],
-      properties: { token: {}, role: {}, ...scope },
+      required: ['role', ...fields],
+      properties: { token: {}, tokenSha256: {}, identity: {}, name: {}, readOnly: {}, role: {}, ...scope },
     },
   };
 }

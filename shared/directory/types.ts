@@ -176,14 +176,56 @@ export interface Staff {
   endpoint: string;
   /** Team ids of their practice or PCN; priority 1 (the default) is served before 2, and so on. */
   teams: (string | { team: string; priority?: number })[];
+  /** Their sign-in identity: the value of the provider's claim (email or CIS2 UUID). */
+  identity?: string;
 }
 
-export type AccessGrant =
-  | { token: string; role: 'practice'; practice: string }
-  | { token: string; role: 'staff'; staff: string }
-  | { token: string; role: 'pcn'; pcn: string }
-  | { token: string; role: 'icb'; icb: string }
-  | { token: string; role: 'admin' };
+/** What a grant reaches: a practice, one member of staff, a PCN, the ICB, or the directory itself. */
+export type RoleScope =
+  | { role: 'practice'; practice: string }
+  | { role: 'staff'; staff: string }
+  | { role: 'pcn'; pcn: string }
+  | { role: 'icb'; icb: string }
+  | { role: 'admin' };
+
+/**
+ * An `access` entry as written: a machine's static token (its SHA-256 digest, or the plain token,
+ * read with a warning), or a person's identity (the sign-in claim's value) for a role.
+ */
+export type AccessEntry = RoleScope & {
+  token?: string;
+  tokenSha256?: string;
+  identity?: string;
+  /** A machine's name, for logs and the audit log (e.g. prometheus). */
+  name?: string;
+  /** Refused on POST, PUT and DELETE (ticket requests for live screens excepted). */
+  readOnly?: boolean;
+};
+
+/**
+ * What a request may do and who is asking: a machine (a static token: Prometheus, an extract
+ * job, a kiosk screen) or a person signed in with OpenID Connect.
+ */
+export type AccessGrant = RoleScope & {
+  kind: 'machine' | 'person';
+  /** Who acted, as the audit log names them: staff:<id>, oidc:<identity> or token:<name>. */
+  actor: string;
+  readOnly: boolean;
+};
+
+/** Sign-in with an OpenID Connect provider (docs/sign-in.md). */
+export interface SignInSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The ID token claim whose value is matched against `identity` in the directory: email, sub, … */
+  claim: string;
+  scopes: string;
+  /** Signs session cookies (HMAC-SHA256). */
+  cookieSecret: string;
+  sessionHours: number;
+  idleMinutes: number;
+}
 
 export interface DirectoryData {
   /** region: the NHS England region code (e.g. Y61), for the CBT extract. */
@@ -193,5 +235,6 @@ export interface DirectoryData {
   bankHolidays: { add: string[]; remove: string[] };
   practices: Practice[];
   staff: Staff[];
-  access: AccessGrant[];
+  access: AccessEntry[];
+  signIn?: SignInSettings;
 }

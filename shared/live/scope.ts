@@ -1,9 +1,9 @@
 import { maySeeCalls } from '../access.js';
 import type { Directory } from '../directory/directory.js';
-import type { AccessGrant, Practice } from '../directory/types.js';
+import type { AccessGrant, Practice, RoleScope } from '../directory/types.js';
 
-/** A grant as a live ticket carries it: never the token itself. */
-export type LiveGrant = AccessGrant extends infer G ? (G extends AccessGrant ? Omit<G, 'token'> : never) : never;
+/** What a live screen's grant reaches (its role and scope). */
+export type LiveGrant = RoleScope;
 
 /** What a live screen watches: one practice, one team (`<ods>.<team>`) or one PCN. */
 export type ScopeRequest = { practice: string } | { team: string } | { pcn: string };

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Cluster, Redis } from 'ioredis';
 import type { AccessGrant } from '../../../shared/directory/types.js';
 import { LiveHub } from '../../../shared/live/hub.js';
-import type { LiveGrant } from '../../../shared/live/scope.js';
 import { SnapshotReader } from '../../../shared/live/snapshot.js';
 import { changesChannel } from '../../../shared/queue/changes.js';
 
@@ -17,7 +16,7 @@ declare module 'fastify' {
       /** A one-time ticket for opening a live socket, good for TICKET_SECONDS. */
       issueTicket: (grant: AccessGrant) => Promise<string>;
       /** The grant behind a ticket, once; undefined when unknown, used or expired. */
-      redeemTicket: (ticket: string) => Promise<LiveGrant | undefined>;
+      redeemTicket: (ticket: string) => Promise<AccessGrant | undefined>;
     };
   }
 }
@@ -66,13 +65,12 @@ export default fp(async function live(app: FastifyInstance, opts: LivePluginOpti
     hub,
     issueTicket: async (grant: AccessGrant) => {
       const ticket = randomBytes(24).toString('base64url');
-      const { token: _token, ...withoutToken } = grant;
-      await app.redis.set(ticketKey(ticket), JSON.stringify(withoutToken), 'EX', TICKET_SECONDS);
+      await app.redis.set(ticketKey(ticket), JSON.stringify(grant), 'EX', TICKET_SECONDS);
       return ticket;
     },
     redeemTicket: async (ticket: string) => {
       const stored = await app.redis.getdel(ticketKey(ticket));
-      return stored ? (JSON.parse(stored) as LiveGrant) : undefined;
+      return stored ? (JSON.parse(stored) as AccessGrant) : undefined;
     },
   });
 

@@ -1,13 +1,16 @@
 // The caller card on the staff panel: who the caller being put through to you probably is, from the
 // practice's clinical system. Fetched once per call from GET /v1/staff/:id/caller (only your own
 // token may), kept on this page only while the call is with you, and never stored by the browser.
-import { $, el } from './live.js';
+import { $, authHeaders, el } from './live.js';
 
 let token = null;
+/** Set once the page knows who is signed in (a token, or null for a session cookie). */
+let signedIn = false;
 let shownFor = null;
 
 export function useToken(t) {
   token = t;
+  signedIn = true;
 }
 
 const nhs = (n) => (n ? `NHS ${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}` : 'no NHS number recorded');
@@ -37,14 +40,14 @@ function render(body) {
 /** Called with the call the staff panel shows (or none): fetches the card once per call, clears it when the call is gone. */
 export async function showCaller(staffId, call) {
   const key = call ? `${call.team}|${call.caller}` : null;
-  if (key === shownFor || !token) return;
+  if (key === shownFor || !signedIn) return;
   shownFor = key;
   if (!key) {
     card().replaceChildren();
     card().hidden = true;
     return;
   }
-  const res = await fetch(`/v1/staff/${encodeURIComponent(staffId)}/caller`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  const res = await fetch(`/v1/staff/${encodeURIComponent(staffId)}/caller`, { headers: authHeaders(token), cache: 'no-store' });
   if (shownFor !== key) return;
   if (res.ok) render(await res.json());
   else if (res.status !== 404) render({ configured: true, outcome: 'unavailable' });

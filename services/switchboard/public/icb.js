@@ -1,6 +1,6 @@
 // The ICB dashboard: the ICB's practices in the CBT measures, today and this month, from
 // GET /v1/icb/dashboard (the same figures, and the same suppression, as GET /v1/stats).
-import { $, el, setStatus, tokenFrom } from './live.js';
+import { $, authHeaders, el, setStatus, tokenFrom } from './live.js';
 
 const KEY = 'switchboard.icb.token';
 const REFRESH_MS = 30_000;
@@ -162,7 +162,7 @@ $('#signout').addEventListener('click', () => {
 async function load() {
   let res;
   try {
-    res = await fetch('/v1/icb/dashboard', { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch('/v1/icb/dashboard', { headers: authHeaders(token) });
   } catch {
     return setStatus('offline', 'Cannot reach Switchboard; trying again…');
   }
@@ -189,7 +189,7 @@ document.addEventListener('click', async (e) => {
   const a = e.target.closest?.('a[data-csv]');
   if (!a) return;
   e.preventDefault();
-  const res = await fetch(a.getAttribute('href'), { headers: { authorization: `Bearer ${token}`, accept: 'text/csv' } });
+  const res = await fetch(a.getAttribute('href'), { headers: { ...authHeaders(token), accept: 'text/csv' } });
   if (!res.ok) return setStatus('error', `The CSV could not be fetched (${res.status}).`);
   const url = URL.createObjectURL(await res.blob());
   const save = el('a', { href: url, download: `${(a.getAttribute('aria-label') ?? a.textContent).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}.csv` });

@@ -1,6 +1,7 @@
 // Shared by the wallboard and the staff panel: sign-in, the live socket, and small formatters.
-// The bearer token stays in this browser (storage) and in Authorization headers; the socket is
-// opened with a one-time ticket sent as its first message, so no token is ever in a URL.
+// People sign in with their NHS identity (a session cookie the page never sees); a kiosk screen
+// uses an access token, kept in this browser (storage) and sent in Authorization headers. The
+// socket is opened with a one-time ticket sent as its first message, so no token is ever in a URL.
 
 export const $ = (sel) => document.querySelector(sel);
 
@@ -84,12 +85,24 @@ export function announce(text, urgent = false) {
   $('#announce').textContent = text;
 }
 
-/** The sign-in form: shows itself when there is no token, resolves with the token entered. */
-export function tokenFrom(storage, key) {
+/** Authorization headers for a token; none for a signed-in person (their session cookie goes by itself). */
+export const authHeaders = (token) => (token ? { authorization: `Bearer ${token}` } : {});
+
+/**
+ * Who is signing in: a person already signed in (resolves null: the session cookie does the
+ * rest), a saved token, or the sign-in form: the link to the NHS sign-in where this Switchboard
+ * has one, and a token field for screens. Resolves with the token entered.
+ */
+export async function tokenFrom(storage, key) {
+  const session = await fetch('/auth/session').then((r) => (r.ok ? r.json() : {}), () => ({}));
+  if (session.signedIn) return null;
   const saved = storage.getItem(key);
-  if (saved) return Promise.resolve(saved);
+  if (saved) return saved;
   const form = $('#signin');
   form.hidden = false;
+  const link = $('#signin-nhs');
+  link.hidden = !session.signInAvailable;
+  link.href = `/auth/sign-in?return=${encodeURIComponent(location.pathname + location.search)}`;
   return new Promise((resolve) => {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -117,8 +130,8 @@ function live({ token, chooseScope, onState, onStatus, onSignedOut }) {
     statusOf('connecting', 'Connecting…');
     let info;
     try {
-      const res = await fetch('/v1/live/tickets', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-      if (res.status === 401) return onSignedOut?.('That token was not recognised.');
+      const res = await fetch('/v1/live/tickets', { method: 'POST', headers: authHeaders(token) });
+      if (res.status === 401) return onSignedOut?.(token ? 'That token was not recognised.' : 'Your session has ended.');
       if (!res.ok) throw new Error(`tickets: ${res.status}`);
       info = await res.json();
     } catch {
@@ -185,9 +198,14 @@ export function tickTimes(view) {
  */
 export async function startScreen({ storage, key, chooseScope, render }) {
   const token = await tokenFrom(storage, key);
-  $('#signout').addEventListener('click', () => {
-    storage.removeItem(key);
-    location.reload();
+  $('#signout').addEventListener('click', async () => {
+    if (token) {
+      storage.removeItem(key);
+      return location.reload();
+    }
+    // A person's session ends on the server, then at the NHS sign-in service where it offers that.
+    const res = await fetch('/auth/sign-out', { method: 'POST', headers: { accept: 'application/json' } });
+    location.assign(res.ok ? (await res.json()).next : '/auth/signed-out');
   });
   const view = live({
     token,

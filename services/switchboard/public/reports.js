@@ -1,6 +1,6 @@
 // The reports page: a week at a glance, each member of staff's day and each team's service level,
 // read from /v1/practices/:ods/staff-stats and /team-stats with the token the screens sign in with.
-import { $, clock, el, tokenFrom } from './live.js';
+import { $, authHeaders, clock, el, tokenFrom } from './live.js';
 
 const KEY = 'switchboard.reports.token';
 const SVG = 'http://www.w3.org/2000/svg';
@@ -37,7 +37,7 @@ async function start() {
   });
   const status = (kind, text) => Object.assign($('#status'), { textContent: text }).setAttribute('data-kind', kind);
   const api = async (path) => {
-    const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(path, { headers: authHeaders(token) });
     if (res.status === 401) {
       sessionStorage.removeItem(KEY);
       throw new Error('That token was not recognised. Reload to sign in again.');
@@ -45,7 +45,7 @@ async function start() {
     return res.ok ? res.json() : null;
   };
   // Who the token is, as the live screens learn it.
-  const who = await fetch('/v1/live/tickets', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const who = await fetch('/v1/live/tickets', { method: 'POST', headers: authHeaders(token) });
   if (!who.ok) return status('error', who.status === 401 ? 'That token was not recognised. Reload to sign in again.' : 'Could not sign in.');
   const info = await who.json();
   const practice = params.get('practice') ?? info.practice;
@@ -187,7 +187,7 @@ function csvLink(link, base, date, token) {
   link.setAttribute('aria-label', `Download ${link.closest('table').querySelector('caption').firstChild.textContent.trim()} as CSV`);
   link.addEventListener('click', async (e) => {
     e.preventDefault();
-    const res = await fetch(href, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(href, { headers: authHeaders(token) });
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'report.csv';
     const a = el('a', { href: URL.createObjectURL(await res.blob()), download: name });
     document.body.append(a);

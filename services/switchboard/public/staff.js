@@ -1,4 +1,4 @@
-import { $, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
+import { $, authHeaders, clock, el, level, set, setStatus, startScreen, STATUS_TEXT } from './live.js';
 import { showCaller, useToken } from './caller-card.js';
 
 const KEY = 'switchboard.staff.token';
@@ -8,7 +8,7 @@ let me = null;
 function chooseScope(info) {
   if (info.role !== 'staff' || !info.staff) {
     sessionStorage.removeItem(KEY);
-    setStatus('error', 'Sign in with your own staff token (not a practice, PCN or ICB token). Reload to try again.');
+    setStatus('error', 'The staff panel is for members of staff: sign in as yourself (not with a practice, PCN or ICB account). Reload to try again.');
     return null;
   }
   me = info.staff;
@@ -66,14 +66,14 @@ function render(s) {
 }
 
 async function actOnCallback(id, method, path) {
-  const res = await fetch(path, { method, headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(path, { method, headers: authHeaders(token) });
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not update the call-back (${res.status}).`);
 }
 
 async function setPresence(state) {
   const res = await fetch(`/v1/staff/${encodeURIComponent(me.id)}/presence`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { ...authHeaders(token), 'content-type': 'application/json' },
     body: JSON.stringify({ state }),
   });
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not change status (${res.status}).`);

@@ -13,6 +13,8 @@ import { tooManyFailures } from '../plugins/auth-failures.js';
 /** Close codes a screen can act on (documented in docs/wallboard.md). */
 export const CLOSE = { badMessage: 4400, unauthenticated: 4401, forbidden: 4403, notFound: 4404, tooManyFailures: 4429 } as const;
 const AUTH_WITHIN_MS = 10_000;
+/** A socket opened by a signed-in page looks at its session this often, and closes once it has ended. */
+export const SESSION_RECHECK_MS = 10_000;
 
 const interval = { type: 'object', properties: { start: { type: 'string' }, label: { type: 'string' }, offered: { type: ['integer', 'string'] }, answered: { type: ['integer', 'string'] }, abandoned: { type: ['integer', 'string'] } } };
 // A figure a PCN or ICB token reads may be '*' (a small number, suppressed as in /v1/stats).
@@ -46,6 +48,7 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
     '/v1/live/tickets',
     {
       preHandler: app.authenticate,
+      config: { readsOnly: true },
       schema: {
         body: noBody,
         response: {
@@ -106,10 +109,11 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
   );
 
   /**
-   * The live socket. Nothing secret travels in its URL: the first message must be
-   * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets, then
+   * The live socket. Nothing secret travels in its URL: a signed-in person's session cookie
+   * authenticates it at once (`ready` is sent unasked); otherwise the first message must be
+   * `{"type":"auth","ticket":...}` with a one-time ticket from POST /v1/live/tickets. Then
    * `{"type":"subscribe","scope":{"practice":"F81001"}}` (or team, or pcn). Messages are handled one
-   * at a time in the order they came, so a screen may send both at once.
+   * at a time in the order they came (after the cookie is looked at), so a screen may send both at once.
    */
   app.get('/v1/live', { websocket: true, preValidation: app.authFailures.refuseWhileBlocked, schema: { querystring: { type: 'object', properties: {} } } }, (socket: WebSocket, request: FastifyRequest) => {
     let grant: LiveGrant | undefined;
@@ -120,11 +124,30 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
       socket.close(code, message.slice(0, 120));
     };
     const authTimer = setTimeout(() => refuse(CLOSE.unauthenticated, `no auth message within ${AUTH_WITHIN_MS / 1000} seconds`), AUTH_WITHIN_MS);
+    let recheck: NodeJS.Timeout | undefined;
     socket.on('close', () => {
       clearTimeout(authTimer);
+      clearInterval(recheck);
       unsubscribe?.();
     });
 
+    /** A signed-in page's cookie authenticates the socket; its session is looked at again every SESSION_RECHECK_MS. */
+    let bySession = false;
+    const authenticateBySession = async () => {
+      const found = await app.signIn.check(request);
+      if (!found.grant || socket.readyState !== socket.OPEN) return;
+      grant = found.grant;
+      bySession = true;
+      clearTimeout(authTimer);
+      // Signed out, expired or removed from the directory: the page's socket stops too.
+      recheck = setInterval(() => {
+        app.signIn.check(request, { touch: false }).then(
+          (again) => again.grant || refuse(CLOSE.unauthenticated, 'your session has ended: sign in again'),
+          (err: unknown) => app.log.warn({ err }, 'live socket session check failed'),
+        );
+      }, SESSION_RECHECK_MS);
+      send({ type: 'ready', role: grant.role });
+    };
     const authenticate = async (message: ClientMessage) => {
       if (message.type !== 'auth' || typeof message.ticket !== 'string') return refuse(CLOSE.unauthenticated, 'the first message must be {"type":"auth","ticket":"..."}');
       const retryAfter = await app.authFailures.blockedFor(request);
@@ -139,6 +162,8 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
     };
     const handle = async (message: ClientMessage) => {
       if (!grant) return authenticate(message);
+      // Already authenticated by the session cookie: a ticket sent as well changes nothing.
+      if (bySession && message.type === 'auth') return;
       if (message.type !== 'subscribe' || !validScope(message.scope)) return send({ type: 'error', code: CLOSE.badMessage, message: 'expected {"type":"subscribe","scope":{"practice"|"team"|"pcn": "<code>"}}' });
       const { scope, view } = resolveScope(app.directory(), grant, message.scope);
       unsubscribe?.();
@@ -157,7 +182,7 @@ export default async function liveRoutes(app: FastifyInstance, opts: { suppressB
         refuse(1011, 'something went wrong on our side; it has been logged');
       });
     };
-    let handled: Promise<unknown> = Promise.resolve();
+    let handled: Promise<unknown> = authenticateBySession().catch((err: unknown) => app.log.warn({ err }, 'live socket session check failed'));
     socket.on('message', (data) => {
       handled = handled.then(() => receive(data));
     });

@@ -1,0 +1,26 @@
+import t from 'tap';
+import { maySeeCallerDetails, maySeeStaffFigures } from '../../shared/access.js';
+import type { AccessGrant, RoleScope, Staff } from '../../shared/directory/types.js';
+
+const person = (scope: RoleScope): AccessGrant => ({ ...scope, kind: 'person', actor: 'x', readOnly: false });
+const machine = (scope: RoleScope): AccessGrant => ({ ...scope, kind: 'machine', actor: 'x', readOnly: false });
+const staff = (id: string, practice: string): Staff => ({ id, name: id, practice, endpoint: 'client:x', teams: ['reception'] });
+
+t.test('a caller\'s details only to the signed-in person handling the call', async (t) => {
+  t.ok(maySeeCallerDetails(person({ role: 'staff', staff: 'alice' }), 'alice'), 'Alice, signed in, on her own call');
+  t.notOk(maySeeCallerDetails(person({ role: 'staff', staff: 'alice' }), 'bob'), 'not Bob\'s call');
+  t.notOk(maySeeCallerDetails(person({ role: 'staff', staff: 'alice' }), undefined), 'not a caller nobody is handling');
+  t.notOk(maySeeCallerDetails(machine({ role: 'staff', staff: 'alice' }), 'alice'), 'not with Alice\'s static token');
+  t.notOk(maySeeCallerDetails(person({ role: 'practice', practice: 'F81001' }), 'alice'), 'not the practice manager');
+  t.notOk(maySeeCallerDetails(machine({ role: 'practice', practice: 'F81001' }), 'alice'), 'not a shared wallboard');
+});
+
+t.test('a person\'s own figures to them and their practice only', async (t) => {
+  const bob = staff('bob', 'F81001');
+  t.ok(maySeeStaffFigures(person({ role: 'staff', staff: 'bob' }), bob), 'Bob');
+  t.notOk(maySeeStaffFigures(person({ role: 'staff', staff: 'alice' }), bob), 'not Alice');
+  t.ok(maySeeStaffFigures(person({ role: 'practice', practice: 'F81001' }), bob), 'his practice manager');
+  t.notOk(maySeeStaffFigures(person({ role: 'practice', practice: 'F81002' }), bob), 'not another practice\'s');
+  t.notOk(maySeeStaffFigures(person({ role: 'pcn', pcn: 'U12345' }), bob), 'not the PCN');
+  t.notOk(maySeeStaffFigures(person({ role: 'icb', icb: 'QH8' }), bob), 'not the ICB');
+});

@@ -1,4 +1,4 @@
-import { $, clock, el, setStatus, tokenFrom } from './live.js';
+import { $, authHeaders, clock, el, setStatus, tokenFrom } from './live.js';
 
 // The roster planner: the people needed per quarter hour and a what-if editor (docs/planning.md).
 const KEY = 'switchboard.plan.token';
@@ -13,7 +13,7 @@ async function api(method, body) {
   const url = method === 'GET' ? `${path}?weekday=${weekday}&roster=observed` : path;
   const res = await fetch(url, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...authHeaders(token), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify({ weekday, ...body }) : undefined,
   });
   const json = await res.json();
@@ -143,7 +143,7 @@ async function start() {
   let scope = params.get('practice') ? `/v1/practices/${encodeURIComponent(params.get('practice'))}/plan` : params.get('pcn') ? `/v1/pcns/${encodeURIComponent(params.get('pcn'))}/plan` : null;
   if (!scope) {
     // Which practice or PCN the token belongs to: the live screens' ticket says.
-    const res = await fetch('/v1/live/tickets', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch('/v1/live/tickets', { method: 'POST', headers: authHeaders(token) });
     const info = res.ok ? await res.json() : {};
     scope = info.role === 'pcn' ? `/v1/pcns/${info.pcn}/plan` : info.practice ? `/v1/practices/${info.practice}/plan` : null;
   }

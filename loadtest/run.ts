@@ -1,19 +1,20 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../shared/paths.js';
+import { writePlanCheck } from './plan-compare.js';
 import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -37,6 +38,7 @@ async function main() {
     console.log(`\ncallers: ${f.callers.calls} calls, ${f.callers.engaged} engaged, ${f.callers.abandonedPercent}% abandoned, wait p50/p90 ${f.callers.wait.p50}/${f.callers.wait.p90} s, ${f.callers.lost} lost, ${f.callers.recordsMissingOrWrong} without a record`);
     console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms (service's own p99 ≤ ${f.machine.service.p99AtMostMs} ms), ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
     console.log(`reports: ${callers}\n         ${machine}`);
+    if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);
     for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);
   } catch (err) {
     if (err instanceof ScenarioError) {

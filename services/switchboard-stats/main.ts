@@ -8,6 +8,9 @@ import { dateOf } from '../../shared/stats/layout.js';
 import { GRANULARITIES, parseRange, statsRows, type Granularity } from '../../shared/stats/query.js';
 import { parseScope, StatsQueryError } from '../../shared/stats/scope.js';
 import { StatsStore } from '../../shared/stats/store.js';
+import { parseWeekday } from '../../shared/planning/model.js';
+import { nextWeekday, planCsvRows, planReport, planText } from '../../shared/planning/report.js';
+import { CallQueue } from '../../shared/queue/queue.js';
 import { ConfigError, configFromEnv } from '../switchboard/config.js';
 import { csvLine } from '../switchboard/routes/stats.js';
 
@@ -20,6 +23,9 @@ const USAGE = `switchboard-stats <command> [options]   (REDIS_URL, DIRECTORY_FIL
   rebuild --scope practice:F81001|pcn:..|icb:.. --from YYYY-MM-DD [--to YYYY-MM-DD]
           recount days from the call records still kept (days older than a practice's
           callRecordRetentionDays are refused)
+  plan <ODS or PCN code> [--weekday mon] [--weeks 4] [--roster "08:00-09:30=3,…"|observed] [--csv]
+          people needed on the phones per quarter hour (docs/planning.md); with --roster, what
+          that roster is predicted to achieve and the smallest change that meets the target
   housekeeping
           what the service does hourly: delete call records past each practice's
           callRecordRetentionDays, compress the last week's finished days`;
@@ -30,7 +36,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { scope: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, granularity: { type: 'string', default: 'day' }, month: { type: 'string' }, help: { type: 'boolean' } },
+    options: { scope: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, granularity: { type: 'string', default: 'day' }, month: { type: 'string' }, weekday: { type: 'string' }, weeks: { type: 'string' }, roster: { type: 'string' }, csv: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   const command = positionals[0];
   if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
@@ -76,6 +82,23 @@ async function main(argv: string[]): Promise<void> {
             process.stdout.write(`${practice.ods} ${dateOf(day)}: ${counted} call(s) counted\n`);
           }
         }
+        break;
+      }
+      case 'plan': {
+        const code = positionals[1];
+        if (!code) throw new StatsQueryError('plan needs a practice ODS code or a PCN code: plan F81001');
+        const s = parseScope(directory, directory.practice(code) ? `practice:${code}` : `pcn:${code}`);
+        const report = await planReport(
+          { store, queue: new CallQueue(redis, config.keyPrefix), directory, now },
+          `${s.kind}:${code}`,
+          s,
+          { weekday: values.weekday ? parseWeekday(values.weekday) : nextWeekday(now), weeks: values.weeks === undefined ? undefined : Number(values.weeks), roster: values.roster },
+        );
+        if (values.csv) {
+          for (const row of planCsvRows(report)) process.stdout.write(csvLine(row));
+          break;
+        }
+        process.stdout.write(planText(report));
         break;
       }
       case 'housekeeping':

@@ -29,6 +29,7 @@ import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
 import patientRoutes from './routes/patients.js';
 import pages from './routes/pages.js';
+import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
 import reportRoutes from './routes/reports.js';
 import signInRoutes from './routes/signin.js';
@@ -94,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
+  await app.register(planRoutes);
   await app.register(reportRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });
   await app.register(liveRoutes, { suppressBelow: config.statsSuppressBelow });

@@ -1,0 +1,198 @@
+import type { WeekDay } from '../directory/types.js';
+import { INTERVALS_PER_DAY } from '../stats/layout.js';
+import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
+import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
+import { DayChain } from './transient.js';
+
+/** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
+export type Roster = number[];
+export type RosterSource = 'given' | 'observed' | 'needed';
+
+export interface Prediction {
+  /** Of answered callers, % answered within the answer target. */
+  answeredWithinTargetPct: number;
+  abandonPct: number;
+  meanWaitSeconds: number;
+  meetsTarget: boolean;
+}
+
+export interface PlanInterval {
+  start: string;
+  end: string;
+  open: boolean;
+  calls: number;
+  handleSeconds: number;
+  /** Fewest people meeting the target with callers who hang up (Erlang A, carried through the day). */
+  staffNeeded: number;
+  /** The same by plain Erlang C, as if nobody hung up (for the service level alone it overstaffs; it cannot see abandonment). */
+  staffNeededErlangC: number;
+  rostered: number;
+  predicted: Prediction;
+}
+
+export interface RosterChange {
+  from: string;
+  to: string;
+  /** +2: two more people; −1: one fewer would still meet the target. */
+  change: number;
+  sentence: string;
+}
+
+export interface Plan {
+  weekday: WeekDay;
+  target: ServiceTarget;
+  rosterSource: RosterSource;
+  intervals: PlanInterval[];
+  /** Smallest change to the roster that meets the target in every interval (more people). */
+  changes: RosterChange[];
+  /** Where fewer people would still meet it. */
+  spare: RosterChange[];
+  day: { calls: number; answeredWithinTargetPct: number | null; abandonPct: number | null; staffHoursNeeded: number; staffHoursRostered: number };
+}
+
+const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+export const intervalStart = (interval: number) => `${String(Math.floor(interval / 4)).padStart(2, '0')}:${String((interval % 4) * 15).padStart(2, '0')}`;
+const intervalEnd = (interval: number) => (interval + 1 === INTERVALS_PER_DAY ? '24:00' : intervalStart(interval + 1));
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** "one more person 08:00–09:30 on Mondays", "two fewer people 14:00–15:00 on Mondays". */
+export function changeSentence(change: number, from: string, to: string, weekday: WeekDay): string {
+  const n = Math.abs(change);
+  const count = n < WORDS.length ? WORDS[n] : String(n);
+  return `${count} ${change > 0 ? 'more' : 'fewer'} ${n === 1 ? 'person' : 'people'} ${from}–${to} on ${DAY_PLURALS[weekday]}`;
+}
+
+/** Runs of neighbouring intervals with the same change, as sentences. */
+function runs(deltas: (number | null)[], weekday: WeekDay): RosterChange[] {
+  const out: RosterChange[] = [];
+  let i = 0;
+  while (i < deltas.length) {
+    const d = deltas[i];
+    if (!d) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < deltas.length && deltas[j + 1] === d) j++;
+    out.push({ from: intervalStart(i), to: intervalEnd(j), change: d, sentence: changeSentence(d, intervalStart(i), intervalEnd(j), weekday) });
+    i = j + 1;
+  }
+  return out;
+}
+
+export function targetFor(answerWithinSeconds: number, over: Partial<ServiceTarget> = {}): ServiceTarget {
+  return { answerWithinSeconds, serviceLevel: over.serviceLevel ?? DEFAULT_TARGET.serviceLevel, maxAbandon: over.maxAbandon ?? DEFAULT_TARGET.maxAbandon };
+}
+
+/**
+ * The day's plan: per interval (open ones, and any with calls) the people needed, and what the
+ * roster (given, observed, or by default the people needed) is predicted to achieve. Both are
+ * carried through the day from an empty queue at midnight (shared/planning/transient.ts): a
+ * quarter hour inherits the queue the one before it left. The people needed in a quarter hour are
+ * the fewest who meet the target there, given the people needed before it.
+ */
+export function planDay(model: DemandModel, target: ServiceTarget, roster?: { staff: Roster; source: 'given' | 'observed' }): Plan {
+  const rows: PlanInterval[] = [];
+  const more: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);
+  const fewer: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);
+  let answeredOnTarget = 0;
+  let answered = 0;
+  let abandoned = 0;
+  let calls = 0;
+  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds }));
+  const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
+  // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
+  const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));
+  const chain = new DayChain(demands, maxServers);
+  let neededState = chain.empty();
+  let rosterState = chain.empty();
+  for (const d of model.intervals) {
+    const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
+    // More people never do worse: walk from the quarter hour's steady figure down while fewer still
+    // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
+    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers });
+    let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
+    let needed = tryWith(staffNeeded);
+    if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
+      while (staffNeeded > 1) {
+        const fewer = tryWith(staffNeeded - 1);
+        if (!meetsTarget(fewer.prediction, target)) break;
+        [staffNeeded, needed] = [staffNeeded - 1, fewer];
+      }
+    } else {
+      while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = tryWith(++staffNeeded);
+    }
+    neededState = needed.end;
+    const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
+    let prediction = needed.prediction;
+    if (roster) {
+      const carried = chain.advance(rosterState, { ...period, servers: rostered });
+      rosterState = carried.end;
+      prediction = carried.prediction;
+    }
+    if (!d.open && d.calls === 0 && rostered === 0) continue;
+    const meets = meetsTarget(prediction, target);
+    const withinTarget = prediction.serviceLevel(target.answerWithinSeconds);
+    rows.push({
+      start: d.start,
+      end: intervalEnd(d.interval),
+      open: d.open,
+      calls: round1(d.calls),
+      handleSeconds: Math.round(d.handleSeconds),
+      staffNeeded,
+      staffNeededErlangC: steadyNeeded[d.interval]!,
+      rostered,
+      predicted: { answeredWithinTargetPct: round1(withinTarget * 100), abandonPct: round1(prediction.abandonProbability * 100), meanWaitSeconds: Math.round(prediction.meanWaitSeconds), meetsTarget: meets },
+    });
+    if (rostered < staffNeeded) more[d.interval] = staffNeeded - rostered;
+    if (rostered > staffNeeded) fewer[d.interval] = staffNeeded - rostered;
+    calls += d.calls;
+    const answeredShare = 1 - prediction.abandonProbability;
+    answered += d.calls * answeredShare;
+    answeredOnTarget += d.calls * answeredShare * withinTarget;
+    abandoned += d.calls * prediction.abandonProbability;
+  }
+  const hours = (pick: (r: PlanInterval) => number) => rows.reduce((s, r) => s + pick(r), 0) / 4;
+  return {
+    weekday: model.weekday,
+    target,
+    rosterSource: roster?.source ?? 'needed',
+    intervals: rows,
+    changes: roster ? runs(more, model.weekday) : [],
+    spare: roster ? runs(fewer, model.weekday) : [],
+    day: {
+      calls: round1(calls),
+      answeredWithinTargetPct: answered > 0 ? round1((answeredOnTarget / answered) * 100) : null,
+      abandonPct: calls > 0 ? round1((abandoned / calls) * 100) : null,
+      staffHoursNeeded: hours((r) => r.staffNeeded),
+      staffHoursRostered: hours((r) => r.rostered),
+    },
+  };
+}
+
+const SPAN = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
+
+/** A roster from "08:00-09:30=3,09:30-12:00=2" or [{ from, to, staff }]: quarter-hour boundaries; intervals not named have nobody. */
+export function parseRoster(input: string | { from: string; to: string; staff: number }[]): Roster {
+  const spans = typeof input === 'string'
+    ? input.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
+        const [span, staff] = part.split('=');
+        const [from, to] = (span ?? '').split('-');
+        return { from: from ?? '', to: to ?? '', staff: staff === undefined || staff.trim() === '' ? NaN : Number(staff) };
+      })
+    : input;
+  const roster = new Array<number>(INTERVALS_PER_DAY).fill(0);
+  for (const { from, to, staff } of spans) {
+    const m = SPAN.exec(`${from}-${to}`);
+    const text = `${from}-${to}=${staff}`;
+    if (!m) throw new RangeError(`roster entry ${text} is not HH:MM-HH:MM=<people>`);
+    const [fh, fm, th, tm] = m.slice(1).map(Number) as [number, number, number, number];
+    if (fm % 15 || tm % 15 || fh > 23 || th > 24 || (th === 24 && tm > 0)) throw new RangeError(`roster entry ${text}: times must be on the quarter hour, 00:00 to 24:00`);
+    const first = fh * 4 + fm / 15;
+    const last = th * 4 + tm / 15;
+    if (last <= first) throw new RangeError(`roster entry ${text} ends before it starts`);
+    if (!Number.isInteger(staff) || staff < 0 || staff > 500) throw new RangeError(`roster entry ${text}: the number of people must be a whole number from 0 to 500`);
+    for (let i = first; i < last; i++) roster[i] = staff;
+  }
+  return roster;
+}

@@ -1,0 +1,128 @@
+import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
+
+/**
+ * Erlang A through the day rather than quarter hour by quarter hour: the M/M/n+M chain's state
+ * (how many callers are in the system) is carried from one period to the next, so a queue left by
+ * the 8am burst is still there at 08:15. The forward equations are solved exactly by uniformisation
+ * (Jensen's method: p(T) = Σ_m Poisson(m; ΛT)·p(0)·P^m, P = I + Q/Λ), and the time average over the
+ * period, which is what its arrivals find (PASTA), by ∫_0^T Poisson(m; Λs) ds = P(Poisson(ΛT) > m)/Λ.
+ * Each arrival's fate then follows from the callers ahead of it, as in the steady model:
+ * answered eventually with probability nμ/(nμ + (k+1)θ), mean wait (k+1)/(nμ + (k+1)θ).
+ */
+
+export interface Period {
+  arrivalsPerSecond: number;
+  handleSeconds: number;
+  patienceSeconds: number;
+  servers: number;
+  seconds: number;
+}
+
+export interface PeriodResult {
+  prediction: QueuePrediction;
+  /** Mean callers in the system (talking or waiting) at the period's end. */
+  inSystemAtEnd: number;
+}
+
+/**
+ * The chain through a day: `advance` predicts a period from a state (a distribution of callers in
+ * the system) and gives the state at its end, so a planner can try several rosters for a quarter
+ * hour before going on to the next.
+ */
+export class DayChain {
+  readonly size: number;
+
+  /** Room for every queue these periods can build beyond `maxServers`: with nobody answering, the queue settles around arrivals × patience (Poisson), plus eight standard deviations. */
+  constructor(periods: readonly Omit<Period, 'servers' | 'seconds'>[], maxServers: number) {
+    const longest = Math.max(0, ...periods.map((p) => p.arrivalsPerSecond * p.patienceSeconds));
+    const room = Math.ceil(longest + 8 * Math.sqrt(longest) + 40);
+    this.size = maxServers + room + 1;
+  }
+
+  empty(): number[] {
+    const p = new Array<number>(this.size).fill(0);
+    p[0] = 1;
+    return p;
+  }
+
+  advance(state: number[], period: Period): PeriodResult & { end: number[] } {
+    const size = this.size;
+    // Nobody calls and nobody is left: nothing happens (most of a day's closed hours).
+    if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
+    const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
+    const mu = 1 / period.handleSeconds;
+    const theta = 1 / period.patienceSeconds;
+    const down = (N: number) => Math.min(N, n) * mu + Math.max(N - n, 0) * theta;
+    const uniform = lambda + down(size - 1);
+    const lt = uniform * seconds;
+    const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
+    // Two buffers swapped each step, and only the states that hold any probability yet (mass spreads one state a step).
+    let v = Float64Array.from(state);
+    let next = new Float64Array(size);
+    const end = new Array<number>(size).fill(0);
+    const average = new Array<number>(size).fill(0);
+    let low = v.findIndex((x) => x > 0);
+    let high = size - 1;
+    while (high > low && v[high] === 0) high--;
+    let logWeight = -lt;
+    let cdf = 0;
+    for (let m = 0; m <= steps; m++) {
+      const weight = Math.exp(logWeight);
+      cdf += weight;
+      const beyond = Math.max(0, 1 - cdf); // P(Poisson(ΛT) > m)
+      for (let N = low; N <= high; N++) {
+        end[N]! += weight * v[N]!;
+        average[N]! += (beyond / lt) * v[N]!;
+      }
+      if (beyond < 1e-15 && m > lt) break;
+      const from = low;
+      const to = high;
+      low = Math.max(0, low - 1);
+      high = Math.min(size - 1, high + 1);
+      next.fill(0, low, high + 1);
+      for (let N = from; N <= to; N++) {
+        const q = v[N]!;
+        if (q === 0) continue;
+        const up = N < size - 1 ? lambda / uniform : 0;
+        const dn = down(N) / uniform;
+        next[N]! += q * (1 - up - dn);
+        if (up) next[N + 1]! += q * up;
+        if (dn) next[N - 1]! += q * dn;
+      }
+      [v, next] = [next, v];
+      logWeight += Math.log(lt) - Math.log(m + 1);
+    }
+    const total = average.reduce((a, b) => a + b, 0);
+    const found = average.slice(n).map((x) => x / total);
+    const free = average.slice(0, n).reduce((a, b) => a + b, 0) / total;
+    const serviceRate = n * mu;
+    const abandonProbability = found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
+    const answeredWithin = (t: number) => free + servedWithin(found, serviceRate, theta, t);
+    return {
+      prediction: {
+        waitProbability: 1 - free,
+        abandonProbability,
+        meanWaitSeconds: found.reduce((sum, f, k) => sum + (f * (k + 1)) / (serviceRate + (k + 1) * theta), 0),
+        answeredWithin,
+        serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
+      },
+      inSystemAtEnd: end.reduce((sum, x, N) => sum + x * N, 0),
+      end,
+    };
+  }
+}
+
+/** Predictions for each period in turn, starting from `start` (a distribution of callers in the system; empty by default). */
+export function transientPeriods(periods: Period[], start?: number[]): PeriodResult[] {
+  const chain = new DayChain(periods, Math.max(0, ...periods.map((p) => p.servers)));
+  let state = chain.empty();
+  if (start) {
+    state = new Array<number>(chain.size).fill(0);
+    start.forEach((v, i) => (state[Math.min(i, chain.size - 1)]! += v));
+  }
+  return periods.map((period) => {
+    const { prediction, inSystemAtEnd, end } = chain.advance(state, period);
+    state = end;
+    return { prediction, inSystemAtEnd };
+  });
+}

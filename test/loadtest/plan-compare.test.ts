@@ -1,0 +1,51 @@
+import t from 'tap';
+import { comparePlan, comparisonMarkdown } from '../../loadtest/plan-compare.js';
+import { loadScenario } from '../../loadtest/scenario.js';
+import type { CallerAttempt, RunResult } from '../../loadtest/simulate.js';
+import { erlangA } from '../../shared/planning/queueing.js';
+import { transientPeriods } from '../../shared/planning/transient.js';
+
+const scenario = loadScenario('monday-8am-practice');
+const SPEED = 60;
+/** An attempt placed at simulated second `at`, with the service's record. */
+const attempt = (at: number, over: Partial<CallerAttempt> & { outcome?: string; wait?: number }): CallerAttempt => ({
+  practice: 'P1', from: '+44', attempt: 1, placedAt: (at * 1000) / SPEED, engaged: false, abandoned: over.outcome === 'abandoned', cutOff: false, errors: [], menuChoice: '1',
+  record: over.outcome ? { outcome: over.outcome, waitSeconds: over.wait ?? 0 } : undefined,
+  ...over,
+});
+
+t.test('the planner against a run, quarter hour by quarter hour, counted by hand', async (t) => {
+  const attempts = [
+    // 08:00–08:15: 12 reception calls: 8 answered within 2 minutes, 2 after, 2 hung up.
+    ...Array.from({ length: 8 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 + i })),
+    attempt(100, { outcome: 'answered', wait: 121 }),
+    attempt(110, { outcome: 'answered', wait: 400 }),
+    attempt(120, { outcome: 'abandoned', wait: 300 }),
+    attempt(130, { outcome: 'abandoned', wait: 90 }),
+    // Not reception, or never reached the service: left out.
+    attempt(140, { outcome: 'answered', wait: 999, menuChoice: '2' }),
+    attempt(150, { engaged: true }),
+  ];
+  const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 30, startedAt: 0, attempts } as unknown as RunResult;
+  const rows = comparePlan(run);
+  t.equal(rows.length, 2);
+  const [first, second] = rows;
+  t.equal(first!.start, '08:00');
+  t.equal(first!.arrivals, 12);
+  t.equal(first!.staff, 4, 'four receptionists from opening');
+  t.same(first!.simulated, { answeredWithinTargetPct: 80, abandonPct: 16.7 }, '8 of 10 answered within target; 2 of 12 hung up');
+  const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  const prediction = erlangA({ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4 });
+  t.equal(first!.predicted.answeredWithinTargetPct, Math.round(prediction.serviceLevel(120) * 1000) / 10);
+  t.equal(first!.differencePp, Math.round((first!.predicted.answeredWithinTargetPct - 80) * 10) / 10);
+  t.equal(first!.busy, true);
+  t.equal(second!.start, '08:15');
+  t.equal(second!.staff, 6, 'six from 08:15');
+  t.equal(second!.simulated.answeredWithinTargetPct, null);
+  t.equal(second!.busy, false);
+  const md = comparisonMarkdown(run, rows);
+  t.match(md, /\| 08:00 \| 12 \| 4 \| 80 \|/);
+  t.match(md, /within 5 percentage points: steady \d of 1, carried \d of 1/);
+  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 6, seconds: 900 }]);
+  t.equal(first!.carried.answeredWithinTargetPct, Math.round(carried[0]!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the morning starts empty');
+});

@@ -1,0 +1,121 @@
+import t from 'tap';
+import { privateRedis } from '../../../helpers/redis.js';
+import { CallPlayer, manualClock, statsDirectory } from '../../../helpers/stats.js';
+import { startSwitchboard } from '../../../helpers/switchboard.js';
+
+const directory = statsDirectory();
+const R = ['U12345', 'F81001', 'F81001.reception'] as const;
+const at = (date: string, time: string, plusSeconds = 0) => Date.parse(`${date}T${time}:00Z`) + plusSeconds * 1000;
+
+/** Four winter Mondays at Riverside: 24 calls 08:00–08:15, 8 at 08:15, talk 200 s, some hanging up. */
+async function playMondays(player: CallPlayer) {
+  for (const date of ['2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']) {
+    for (let i = 0; i < 20; i++) await player.answered(...R, at(date, '08:00', 40 * i), 30, 200);
+    for (let i = 0; i < 4; i++) await player.missed(...R, at(date, '08:00', 100 * i), 90);
+    for (let i = 0; i < 8; i++) await player.answered(...R, at(date, '08:15', 100 * i), 10, 200);
+  }
+}
+
+async function call(url: string, token: string | undefined, init: { method?: string; body?: unknown; accept?: string } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.accept ? { accept: init.accept } : {}) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: () => JSON.parse(text) as Record<string, any> };
+}
+
+t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) => {
+  const redis = await privateRedis(t);
+  const clock = manualClock(Date.parse('2026-12-06T20:00:00Z')); // Sunday evening
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock, env: { SWEEP_INTERVAL_MS: '60000' } });
+  await playMondays(new CallPlayer(redis.connect()));
+  const plan = (path: string, token = 'riverside-practice-token', init?: Parameters<typeof call>[2]) => call(`${sb.url}${path}`, token, init);
+
+  let res = await plan('/v1/practices/F81001/plan');
+  t.equal(res.status, 200, res.text);
+  let body = res.json();
+  t.equal(body.weekday, 'mon', 'on Sunday the plan is for Monday');
+  t.equal(body.scope, 'practice:F81001');
+  t.same(body.model.history[0].daysUsed, ['2026-11-30', '2026-11-23', '2026-11-16', '2026-11-09']);
+  t.equal(body.model.historyBasis, 'enough');
+  t.same(body.target, { answerWithinSeconds: 120, serviceLevel: 0.8, maxAbandon: 0.05 });
+  const eight = body.intervals.find((i: any) => i.start === '08:00');
+  t.equal(eight.calls, 24, '24 calls in 08:00–08:15 on each Monday');
+  t.equal(body.intervals.find((i: any) => i.start === '08:15').calls, 8);
+  t.equal(body.model.talkSeconds, 200);
+  // Patience: 16 hung up; waits 16 × 90 + 80 × 30 + 32 × 10 = 4,160 s → 260 s.
+  t.equal(body.model.patienceSeconds, 260);
+  t.equal(body.roster.source, 'needed');
+  t.ok(body.intervals.every((i: any) => i.rostered === i.staffNeeded && i.predicted.meetsTarget), 'with no roster: the people needed, who meet the target');
+  t.ok(eight.staffNeeded >= 6, `08:00 needs ${eight.staffNeeded} (24 calls × 201 s ÷ 900 s = 5.4 Erlangs)`);
+
+  // What-if: one fewer than needed at 08:00.
+  const short = `08:00-08:15=${eight.staffNeeded - 1},08:15-08:30=${body.intervals[1].staffNeeded}`;
+  res = await plan(`/v1/practices/F81001/plan?weekday=mon&roster=${encodeURIComponent(short)}`);
+  t.equal(res.status, 200, res.text);
+  body = res.json();
+  t.equal(body.roster.source, 'given');
+  t.same(body.changes.map((c: any) => c.sentence), ['one more person 08:00–08:15 on Mondays']);
+  t.equal(body.intervals[0].predicted.meetsTarget, false);
+  const posted = await plan('/v1/practices/F81001/plan', '', { method: 'POST', body: { weekday: 'mon', roster: [{ from: '08:00', to: '08:15', staff: eight.staffNeeded - 1 }, { from: '08:15', to: '08:30', staff: body.intervals[1].staffNeeded }] } });
+  t.equal(posted.status, 401, 'no token, no plan');
+  const post = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', roster: [{ from: '08:00', to: '08:15', staff: eight.staffNeeded - 1 }, { from: '08:15', to: '08:30', staff: body.intervals[1].staffNeeded }] } });
+  t.equal(post.status, 200, post.text);
+  t.same(post.json().intervals, body.intervals, 'POST with spans is the same what-if as GET with the roster string');
+
+  res = await plan(`/v1/practices/F81001/plan?weekday=mon&roster=${encodeURIComponent(short)}&format=csv`);
+  t.match(res.type, /text\/csv/);
+  const lines = res.text.trim().split('\n');
+  t.equal(lines[0], 'start,end,calls,handle_s,staff_needed,staff_needed_erlang_c,rostered,answered_within_target_pct,abandon_pct,mean_wait_s,meets_target');
+  t.equal(lines[1], ['08:00', '08:15', 24, 201, eight.staffNeeded, body.intervals[0].staffNeededErlangC, eight.staffNeeded - 1, body.intervals[0].predicted.answeredWithinTargetPct, body.intervals[0].predicted.abandonPct, body.intervals[0].predicted.meanWaitSeconds, false].join(','));
+
+  res = await plan('/v1/practices/F81001/plan?weekday=mon&roster=observed');
+  body = res.json();
+  t.equal(body.roster.source, 'observed');
+  t.equal(body.roster.date, '2026-11-30');
+  t.ok(body.intervals[0].rostered > 0, `last Monday ${body.intervals[0].rostered} people were on calls at 08:00`);
+  t.match(body.model.notes.join(' '), /can be short/);
+
+  // Scoping.
+  t.equal((await plan('/v1/practices/F81001/plan', 'grays-practice-token')).status, 403, 'another practice’s token');
+  t.equal((await plan('/v1/practices/F81001/plan', 'alice-token')).status, 200, 'the practice’s staff');
+  t.equal((await plan('/v1/practices/F81001/plan', 'thurrock-pcn-token')).status, 200, 'its PCN');
+  t.equal((await plan('/v1/practices/F81001/plan', 'tilbury-pcn-token')).status, 403, 'another PCN');
+  res = await plan('/v1/pcns/U12345/plan?weekday=mon', 'thurrock-pcn-token');
+  t.equal(res.status, 200, res.text);
+  t.equal(res.json().scope, 'pcn:U12345');
+  t.equal(res.json().intervals.find((i: any) => i.start === '08:00').calls, 24, 'the PCN team: its practices’ calls together');
+  t.equal((await plan('/v1/pcns/U12345/plan', 'riverside-practice-token')).status, 403, 'a practice token does not plan the PCN');
+  t.equal((await plan('/v1/pcns/NOPE1/plan', 'thurrock-pcn-token')).status, 404);
+
+  res = await plan('/v1/practices/F81001/plan?weekday=mon', 'mse-icb-token');
+  t.equal(res.status, 200, res.text);
+  body = res.json();
+  t.same(Object.keys(body).sort(), ['day', 'intervals', 'roster', 'scope', 'target', 'weekday']);
+  t.same(Object.keys(body.intervals[0]).sort(), ['end', 'predicted', 'start'], 'the ICB sees predicted service levels only');
+  t.equal(body.roster.source, 'observed');
+  t.same(Object.keys(body.day).sort(), ['abandonPct', 'answeredWithinTargetPct']);
+  res = await plan('/v1/practices/F81001/plan?weekday=mon&format=csv', 'mse-icb-token');
+  t.equal(res.text.split('\n')[0], 'start,end,answered_within_target_pct,abandon_pct,mean_wait_s,meets_target');
+  t.equal((await plan(`/v1/practices/F81001/plan?roster=${encodeURIComponent(short)}`, 'mse-icb-token')).status, 403, 'no what-ifs for the ICB');
+
+  // Bad input: a sentence each.
+  for (const [query, why] of [
+    ['weekday=funday', /weekday/],
+    ['roster=08:00-08:20%3D1', /quarter hour/],
+    ['roster=09:00-08:00%3D1', /ends before it starts/],
+    ['weeks=0', /weeks/],
+    ['serviceLevel=120', /serviceLevel/],
+    ['weekdy=mon', /unknown query parameter weekdy/],
+  ] as const) {
+    res = await plan(`/v1/practices/F81001/plan?${query}`);
+    t.equal(res.status, 400, query);
+    t.match(res.json().detail, why, `${query}: ${res.json().detail}`);
+  }
+  res = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', rota: [] } });
+  t.equal(res.status, 400);
+  t.match(res.json().detail, /unknown field rota/);
+  t.equal((await plan('/v1/practices/NOPE1/plan')).status, 404);
+});

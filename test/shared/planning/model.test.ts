@@ -1,0 +1,143 @@
+import t from 'tap';
+import { learnDemand, parseWeekday, PLANNING_DEFAULTS, type DemandModel } from '../../../shared/planning/model.js';
+import { observedRoster } from '../../../shared/planning/observed.js';
+import { changeSentence, parseRoster, planDay, targetFor } from '../../../shared/planning/plan.js';
+import { staffingNeeded } from '../../../shared/planning/queueing.js';
+import { transientPeriods } from '../../../shared/planning/transient.js';
+import { CallQueue } from '../../../shared/queue/queue.js';
+import { StatsStore } from '../../../shared/stats/store.js';
+import { privateRedis } from '../../helpers/redis.js';
+import { CallPlayer, statsDirectory } from '../../helpers/stats.js';
+
+const R = ['U12345', 'F81001', 'F81001.reception'] as const;
+/** London 08:00 BST on a summer date is 07:00 UTC. */
+const at = (date: string, bst: string, plusSeconds = 0) => Date.parse(`${date}T${bst}:00+01:00`) + plusSeconds * 1000;
+
+/** A known month of Mondays at Riverside (F81001; wrap-up 1 s): counted by hand below. */
+async function playHistory(player: CallPlayer) {
+  // Monday 24 August 2026
+  for (const [wait, talk] of [[10, 100], [20, 200], [30, 300]] as const) await player.answered(...R, at('2026-08-24', '08:00'), wait, talk);
+  await player.missed(...R, at('2026-08-24', '08:00'), 60);
+  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-24', '08:15'), 0, 120);
+  for (let i = 0; i < 20; i++) await player.answered(...R, at('2026-08-24', '09:00', 30 * i), 5, 150);
+  for (let i = 0; i < 8; i++) await player.missed(...R, at('2026-08-24', '10:00'), 45);
+  // Monday 17 August 2026
+  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-17', '08:00'), 40, 180);
+  await player.missed(...R, at('2026-08-17', '08:00'), 30);
+  await player.missed(...R, at('2026-08-17', '08:00'), 90);
+  // Monday 31 August 2026 is the summer bank holiday: its calls must not count.
+  for (let i = 0; i < 5; i++) await player.missed(...R, at('2026-08-31', '08:00'), 10);
+  // Monday 10 August 2026: no calls at all (closed, or before Switchboard).
+}
+
+t.test('the demand model of a practice, against a hand count of its Mondays', async (t) => {
+  const redis = await privateRedis(t);
+  const directory = statsDirectory();
+  const riverside = directory.practice('F81001')!;
+  await playHistory(new CallPlayer(redis.connect()));
+  const store = new StatsStore(redis.connect(), () => directory);
+  const model = await learnDemand(store, directory, [riverside], { weekday: 'mon', weeks: 4, now: Date.parse('2026-09-06T19:00:00Z') });
+
+  t.same(model.history, [{
+    practice: 'F81001',
+    daysUsed: ['2026-08-24', '2026-08-17'],
+    daysLeftOut: [{ date: '2026-08-31', reason: 'bank holiday' }, { date: '2026-08-10', reason: 'no calls queued (closed, or before Switchboard)' }],
+  }]);
+  t.equal(model.historyBasis, 'short', 'two Mondays are fewer than three');
+  const calls = Object.fromEntries(model.intervals.filter((i) => i.calls > 0).map((i) => [i.start, i.calls]));
+  t.same(calls, { '08:00': 4, '08:15': 1, '09:00': 10, '10:00': 4 }, 'calls per average Monday: (4 + 4) ÷ 2, (2 + 0) ÷ 2, 20 ÷ 2, 8 ÷ 2');
+  t.equal(model.intervals[36]!.arrivalsPerSecond, 10 / 900);
+  // 27 answered calls: 600 + 240 + 3,000 + 360 seconds of talk.
+  t.equal(model.answered, 27);
+  t.equal(model.talkBasis, 'observed');
+  t.ok(Math.abs(model.talkSeconds - 4200 / 27) < 1e-9, `mean talk ${model.talkSeconds.toFixed(1)} s = 4,200 ÷ 27`);
+  t.equal(model.wrapUpSeconds, 1);
+  // 08:00's own talk (600 + 360 s over 5 calls) shrunk towards the day's mean as if 20 calls at it.
+  t.ok(Math.abs(model.intervals[32]!.handleSeconds - ((960 + 20 * (4200 / 27)) / 25 + 1)) < 1e-9, '08:00 handle time: talk shrunk to the mean, plus wrap-up');
+  // Patience: 11 hung up; everyone waited 60 + 360 + 30 + 90 (hung up) + 60 + 0 + 100 + 80 (answered) = 780 s.
+  t.equal(model.abandons, 11);
+  t.equal(model.patienceBasis, 'observed');
+  t.ok(Math.abs(model.patienceSeconds - 780 / 11) < 1e-9, `patience ${model.patienceSeconds.toFixed(1)} s = 780 ÷ 11`);
+  t.equal(model.callbackUptake, 0, 'nobody asked for a call-back');
+  t.same(model.intervals.filter((i) => i.open).map((i) => i.start), ['08:00', '08:15', '09:00', '10:00'], 'no hours in the directory: the intervals with calls are the open ones');
+
+  const quiet = await learnDemand(store, directory, [riverside], { weekday: 'tue', weeks: 2, now: Date.parse('2026-09-06T19:00:00Z') });
+  t.equal(quiet.historyBasis, 'none');
+  t.equal(quiet.talkBasis, 'default');
+  t.equal(quiet.talkSeconds, PLANNING_DEFAULTS.talkSeconds);
+  t.equal(quiet.patienceSeconds, PLANNING_DEFAULTS.patienceSeconds);
+  t.match(quiet.notes.join(' '), /No Tuesdays in the last 2 weeks/);
+  t.match(quiet.notes.join(' '), /assumed to last 180 seconds/);
+
+  const pcn = await learnDemand(store, directory, directory.practices.filter((p) => p.pcn === 'U12345'), { weekday: 'mon', weeks: 4, now: Date.parse('2026-09-06T19:00:00Z') });
+  t.equal(pcn.intervals[36]!.calls, 10, 'a PCN adds its practices’ demand (Grays had no calls)');
+  t.equal(pcn.historyBasis, 'none' === pcn.historyBasis ? 'none' : 'short');
+  t.same(pcn.history.map((h) => h.daysUsed.length), [2, 0]);
+
+  t.throws(() => parseWeekday('funday'), /weekday funday/);
+  await t.rejects(learnDemand(store, directory, [riverside], { weekday: 'mon', weeks: 0, now: Date.now() }), /weeks must be/);
+
+  // Last week's roster from the call records: who was on a call (or wrapping up) in each interval.
+  const observed = await observedRoster(new CallQueue(redis.connect(), 'sb:'), directory, [riverside], 'mon', Date.parse('2026-08-30T19:00:00Z'));
+  t.equal(observed.date, '2026-08-24');
+  const busy = Object.fromEntries(observed.staff.flatMap((n, i) => (n ? [[i, n]] : [])));
+  t.same(busy, { 32: 3, 33: 2, 36: 20 }, '08:00: three callers answered by three people, 08:15: two, 09:00: twenty (one each)');
+});
+
+/** A steady morning: 12 calls a quarter hour 08:00–09:30, 4 from 09:30 to 10:00. */
+function steadyModel(): DemandModel {
+  const intervals = Array.from({ length: 96 }, (_, i) => {
+    const calls = i >= 32 && i < 38 ? 12 : i >= 38 && i < 40 ? 4 : 0;
+    return { interval: i, start: `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`, open: i >= 32 && i < 40, calls, arrivalsPerSecond: calls / 900, handleSeconds: 180 };
+  });
+  return { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 179, talkBasis: 'observed', wrapUpSeconds: 1, patienceSeconds: 200, patienceBasis: 'observed', abandons: 50, answered: 500, callbackUptake: 0, notes: [] };
+}
+
+t.test('the plan: people needed, what a roster achieves, and the smallest change', async (t) => {
+  const model = steadyModel();
+  const target = targetFor(120);
+  const busy = { arrivalsPerSecond: 12 / 900, handleSeconds: 180, patienceSeconds: 200 };
+  const quiet = { ...busy, arrivalsPerSecond: 4 / 900 };
+  const demandAt = (row: number) => (row < 6 ? busy : quiet);
+
+  const needed = planDay(model, target);
+  t.equal(needed.intervals.length, 8, 'the open intervals 08:00–10:00');
+  t.ok(needed.intervals.every((i) => i.rostered === i.staffNeeded && i.predicted.meetsTarget), 'the people needed meet the target');
+  const path = needed.intervals.map((i) => i.staffNeeded);
+  // The fewest: one fewer in any quarter hour (the morning before it as planned, from an empty queue at 08:00) misses it there.
+  for (const row of [0, 1, 5, 6]) {
+    const periods = path.slice(0, row + 1).map((n, i) => ({ ...demandAt(i), servers: i === row ? n - 1 : n, seconds: 900 }));
+    const at = transientPeriods(periods)[row]!.prediction;
+    t.notOk(at.serviceLevel(120) >= 0.8 && at.abandonProbability < 0.05, `${needed.intervals[row]!.start}: ${path[row]! - 1} people miss the target`);
+  }
+  t.same(needed.intervals.map((i) => i.staffNeededErlangC), [...Array(6).fill(staffingNeeded('erlang-c', busy, target)), ...Array(2).fill(staffingNeeded('erlang-c', quiet, target))], 'plain Erlang C’s figure shown beside it');
+  t.equal(needed.day.staffHoursNeeded, path.reduce((a, b) => a + b, 0) / 4);
+
+  // One fewer than needed all through the rush: the change is one more person over the run.
+  const roster = new Array<number>(96).fill(0);
+  path.forEach((n, i) => (roster[32 + i] = i < 6 ? n - 1 : n));
+  const plan = planDay(model, target, { staff: roster, source: 'given' });
+  t.same(plan.changes.map((c) => c.sentence), ['one more person 08:00–09:30 on Mondays']);
+  t.same(plan.spare, []);
+  const short = transientPeriods([{ ...busy, servers: path[0]! - 1, seconds: 900 }])[0]!.prediction;
+  t.equal(plan.intervals[0]!.predicted.answeredWithinTargetPct, Math.round(short.serviceLevel(120) * 1000) / 10, '08:00 as the chain predicts it from an empty queue');
+  t.equal(plan.intervals[0]!.predicted.abandonPct, Math.round(short.abandonProbability * 1000) / 10);
+  t.equal(plan.intervals[0]!.predicted.meetsTarget, false);
+  t.ok(plan.day.answeredWithinTargetPct! < needed.day.answeredWithinTargetPct!, 'the day as a whole is worse with the short roster');
+
+  const most = Math.max(...path);
+  const generous = planDay(model, target, { staff: parseRoster(`08:00-10:00=${most + 2}`), source: 'given' });
+  t.same(generous.changes, []);
+  t.ok(generous.spare.length > 0 && generous.spare.every((c) => c.change < 0), generous.spare.map((c) => c.sentence).join('; '));
+  t.ok(generous.intervals.every((i) => i.predicted.meetsTarget));
+});
+
+t.test('rosters are read strictly', async (t) => {
+  t.same(parseRoster('08:00-08:30=2').slice(31, 35), [0, 2, 2, 0]);
+  t.same(parseRoster([{ from: '23:45', to: '24:00', staff: 1 }])[95], 1);
+  t.throws(() => parseRoster('08:00-08:20=2'), /quarter hour/);
+  t.throws(() => parseRoster('09:00-08:00=2'), /ends before it starts/);
+  t.throws(() => parseRoster('08:00-09:00=two'), /whole number/);
+  t.throws(() => parseRoster('08:00=2'), /HH:MM-HH:MM/);
+  t.equal(changeSentence(12, '08:00', '08:15', 'fri'), '12 more people 08:00–08:15 on Fridays');
+});

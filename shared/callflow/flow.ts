@@ -169,12 +169,16 @@ export class CallFlow {
 
   /** A team that keeps hours of its own (or has a closure) may be closed while its practice is open. */
   private async toTeam(call: InboundCall, team: TeamRef, joining: Joining): Promise<Instruction[]> {
-    const closures = team.practice ? await this.practiceClosures(team.practice) : [];
-    if (!teamOpen(this.directory, team, closures, this.now())) {
+    if (!(await this.openNow(team))) {
       await this.deps.queue.markClosed(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId));
       return [...joining.intro, { verb: 'say', text: team.team.closedMessage ?? prompts.teamClosed(team.team.name) }, { verb: 'hangup' }];
     }
     return this.joinQueue(call, team.key, joining);
+  }
+
+  private async openNow(team: TeamRef): Promise<boolean> {
+    const closures = team.practice ? await this.practiceClosures(team.practice) : [];
+    return teamOpen(this.directory, team, closures, this.now());
   }
 
   /** Queue the caller (once) and either connect them at once or tell them where they stand. */
@@ -183,7 +187,9 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const adjusted = await this.deps.callers?.joining({ callId, practice, from: call.from });
-    if (adjusted) [team, joining] = [adjusted.team ? this.directory.teamKey(practice, adjusted.team) : team, { ...joining, priority: joining.priority || adjusted.priority }];
+    // The adjustment's team is a way into a team like any other: while it is closed, the caller keeps their ordinary route.
+    const adjustedTeam = adjusted?.team ? this.directory.team(practice, adjusted.team) : undefined;
+    if (adjusted) [team, joining] = [adjustedTeam && (await this.openNow(adjustedTeam)) ? adjustedTeam.key : team, { ...joining, priority: joining.priority || adjusted.priority }];
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
     const { pairs, ...view } = await this.deps.queue.enqueue(
       shard,

@@ -16,6 +16,7 @@ export interface TestUser {
 export const TEST_USERS = {
   alice: { login: 'alice', password: 'alice-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-111111111111', email: 'Alice.Ward@nhs.net', name: 'Alice Ward' },
   bob: { login: 'bob', password: 'bob-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-222222222222', email: 'bob.khan@nhs.net', name: 'Bob Khan' },
+  cara: { login: 'cara', password: 'cara-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-777777777777', email: 'cara.north@nhs.net', name: 'Cara North' },
   manager: { login: 'manager', password: 'manager-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-333333333333', email: 'riverside.manager@nhs.net', name: 'Mo Reed' },
   pcnLead: { login: 'pcn-lead', password: 'pcn-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-444444444444', email: 'pcn.lead@nhs.net', name: 'Pat Lee' },
   icbAnalyst: { login: 'icb-analyst', password: 'icb-password', sub: '5b2c6f4e-0c4a-4d0b-9d7e-555555555555', email: 'icb.analyst@nhs.net', name: 'Ira Cole' },

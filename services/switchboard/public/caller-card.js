@@ -1,6 +1,6 @@
 // The caller card on the staff panel: who the caller being put through to you probably is, from the
-// practice's clinical system. Fetched once per call from GET /v1/staff/:id/caller (only your own
-// token may), kept on this page only while the call is with you, and never stored by the browser.
+// practice's clinical system. Fetched once per call from GET /v1/staff/:id/caller (only you, signed
+// in with your own identity; a static token is told why not), kept on this page only while the call is with you, and never stored by the browser.
 import { $, authHeaders, el } from './live.js';
 
 let token = null;
@@ -34,7 +34,7 @@ function render(body) {
   if (!body.configured) return;
   if (outcome === 'matched' && candidates.length === 1) node.append(el('p', {}, 'Probably ', ...line(candidates[0])));
   else if (outcome === 'matched') node.append(el('p', {}, `${candidates.length} patients share this number:`), el('ul', {}, ...candidates.map((c) => el('li', {}, ...line(c)))));
-  else node.append(el('p', { class: 'none' }, { 'no-match': 'No match in the clinical system.', withheld: 'Number withheld: no lookup.', off: 'Clinical-system lookup is switched off.' }[outcome] ?? 'Lookup unavailable.'));
+  else node.append(el('p', { class: 'none' }, { 'no-match': 'No match in the clinical system.', withheld: 'Number withheld: no lookup.', off: 'Clinical-system lookup is switched off.' }[outcome] ?? body.note ?? 'Lookup unavailable.'));
 }
 
 /** Called with the call the staff panel shows (or none): fetches the card once per call, clears it when the call is gone. */
@@ -50,5 +50,6 @@ export async function showCaller(staffId, call) {
   const res = await fetch(`/v1/staff/${encodeURIComponent(staffId)}/caller`, { headers: authHeaders(token), cache: 'no-store' });
   if (shownFor !== key) return;
   if (res.ok) render(await res.json());
+  else if (res.status === 403) render({ configured: true, outcome: 'refused', note: (await res.json()).detail });
   else if (res.status !== 404) render({ configured: true, outcome: 'unavailable' });
 }

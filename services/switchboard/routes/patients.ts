@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { mayGovernPractice } from '../../../shared/access.js';
+import { mayGovernPractice, maySeeCallerDetails } from '../../../shared/access.js';
 import type { Practice } from '../../../shared/directory/types.js';
 import { HttpError } from '../plugins/errors.js';
 
@@ -38,7 +38,7 @@ export default async function patientRoutes(app: FastifyInstance) {
     {
       preHandler: app.authenticate,
       schema: {
-        summary: 'Who the caller being put through to this member of staff probably is (their own token only)',
+        summary: 'Who the caller being put through to this member of staff probably is (only to them, signed in with their own identity)',
         tags: ['staff'],
         params: { type: 'object', required: ['staffId'], properties: { staffId: { type: 'string' } } },
         response: { 200: caller },
@@ -49,7 +49,8 @@ export default async function patientRoutes(app: FastifyInstance) {
       const staff = directory.staff(request.params.staffId);
       if (!staff) throw new HttpError(404, `no staff member ${request.params.staffId}`);
       const grant = request.grant!;
-      if (grant.role !== 'staff' || grant.staff !== staff.id) throw new HttpError(403, `only ${staff.id}'s own token may see who is calling them`);
+      if (grant.role !== 'staff' || grant.staff !== staff.id) throw new HttpError(403, `only ${staff.id}, signed in, may see who is calling them`);
+      if (!maySeeCallerDetails(grant, staff.id)) throw new HttpError(403, 'patient details are shown only to a person signed in with their own NHS identity who is handling the call');
       reply.header('cache-control', 'no-store');
       // Checked in Redis, so any process can answer: this person is being put through to this call now.
       const shard = directory.shard(directory.staffPractice(staff));

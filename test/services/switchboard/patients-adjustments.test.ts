@@ -1,4 +1,5 @@
 import t from 'tap';
+import { TEST_USERS } from '../../helpers/oidc.js';
 import { until } from '../../helpers/poll.js';
 import { offerHeard, patientSetup as setup, PRACTICE_TOKEN, RIVERSIDE } from '../../helpers/patients.js';
 import { FHIR_TOKEN, TEST_BUDGET_MS, FLAGGED_PHONE, JANE_PHONE, UNKNOWN_PHONE } from '../../fixtures/patients.js';
@@ -14,8 +15,14 @@ t.test('a flagged caller goes to care coordination, is offered a call-back at on
   await sb.api('PUT', '/v1/staff/cara/presence', PRACTICE_TOKEN, { state: 'available' });
   await fake.waitFor('the caller is with Cara', () => !!call.bridged);
   t.match(fake.restRequests.map((r) => r.params.Twiml ?? '').find((x) => x.includes('sip:cara')), /<Dial[^>]* timeout="45"/, 'staff are rung for 45 s, not 20');
-  const seen = await callerOf('cara', 'cara-token');
+  const seen = await callerOf('cara', TEST_USERS.cara);
   t.match(seen.body, { outcome: 'matched', candidates: [{ name: 'Sam Pateley', reasonableAdjustment: true }] });
+  // Only Cara, signed in with her own identity: not her static token, not a colleague's session.
+  const token = await callerOf('cara', 'cara-token');
+  t.equal(token.status, 403, 'her static staff token');
+  t.match(token.body.detail, /patient details are shown only to a person signed in with their own NHS identity who is handling the call/);
+  t.notMatch(JSON.stringify(token.body), /Sam|Pateley/);
+  t.equal((await callerOf('cara', TEST_USERS.alice)).status, 403, "a colleague's session");
   await fake.hangUp(call);
 
   const calls = await until('the record', async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[], (c) => c.length === 1);
@@ -43,3 +50,21 @@ t.test('head of the queue: a flagged caller goes ahead of those already waiting'
   for (const c of [...waiting, flagged]) await fake.hangUp(c);
 });
 
+
+t.test('while the adjustment team is closed, a flagged caller keeps their ordinary route', async (t) => {
+  const { sb, fake, redis } = await setup(t);
+  const now = Date.now();
+  const closure = { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 3_600_000).toISOString(), reason: 'Training', team: 'care-coordination' };
+  t.equal((await sb.api('POST', '/v1/practices/F81001/closures', PRACTICE_TOKEN, closure)).status, 201);
+  const call = await fake.placeCall(FLAGGED_PHONE, RIVERSIDE);
+  const record = await redis.connect().hgetall(`sb:{U12345}:call:twilio:${call.sid}`);
+  t.match(record, { team: 'F81001.reception', state: 'queued' }, 'queued for reception, not the closed care-coordination team');
+  t.notOk(call.heard.some((h) => /closed/i.test(h)), 'and not told a team is closed');
+  t.ok(offerHeard(call), 'the other adjustments still apply: a call-back offered at once');
+  await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+  await fake.waitFor('the caller is with Alice', () => !!call.bridged);
+  await fake.hangUp(call);
+  const calls = await until('the record', async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[], (c) => c.length === 1);
+  t.match(calls[0], { team: 'F81001.reception', closed: false, adjusted: true }, 'adjusted in the other ways (a call-back at once), on reception');
+  t.notMatch(JSON.stringify(calls[0]), /flag|care-coordination|training|Pateley/i, 'the record does not say why');
+});

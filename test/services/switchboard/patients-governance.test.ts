@@ -1,17 +1,18 @@
 import t from 'tap';
 import { until } from '../../helpers/poll.js';
 import { startSwitchboard } from '../../helpers/switchboard.js';
+import { TEST_USERS } from '../../helpers/oidc.js';
 import { patientSetup as setup, PRACTICE_TOKEN, RIVERSIDE } from '../../helpers/patients.js';
 import { FAMILY_PHONE, FLAGGED_PHONE, IDENTIFYING, JANE_PHONE, patientDirectory, UNKNOWN_PHONE } from '../../fixtures/patients.js';
 
 t.test('another process serving the staff panel looks the caller up itself; nothing found reaches logs, records, statistics or Redis', async (t) => {
-  const { fhir, sb, fake, redis, putThrough, audit } = await setup(t);
+  const { fhir, sb, fake, redis, issuer, putThrough, callerOf, audit } = await setup(t);
   // A second process on the same Redis (its webhooks still go to the first).
-  const other = await startSwitchboard(t, { redisUrl: redis.url, directory: patientDirectory(fhir.url), env: { TWILIO_API_BASE: fake.url } });
+  const other = await startSwitchboard(t, { redisUrl: redis.url, directory: patientDirectory(fhir.url, issuer), env: { TWILIO_API_BASE: fake.url } });
   await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
   const call = await fake.placeCall(JANE_PHONE, RIVERSIDE);
   await fake.waitFor('the caller is with Alice', () => !!call.bridged);
-  const res = await other.api('GET', '/v1/staff/alice/caller', 'alice-token');
+  const res = await callerOf('alice', TEST_USERS.alice, other.url);
   t.match(res.body, { outcome: 'matched', candidates: [{ name: 'Jane Smithfield' }] });
   await fake.hangUp(call);
   await until('Alice free again', async () => (await sb.api('GET', '/v1/staff/alice', PRACTICE_TOKEN)).body.activity, (a) => a === 'idle');
@@ -21,7 +22,7 @@ t.test('another process serving the staff panel looks the caller up itself; noth
   const flagged = await fake.placeCall(FLAGGED_PHONE, RIVERSIDE);
   await sb.api('PUT', '/v1/staff/cara/presence', PRACTICE_TOKEN, { state: 'available' });
   await fake.waitFor('the caller is with Cara', () => !!flagged.bridged);
-  t.equal((await other.api('GET', '/v1/staff/cara/caller', 'cara-token')).body.outcome, 'matched');
+  t.equal((await callerOf('cara', TEST_USERS.cara, other.url)).body.outcome, 'matched');
   await fake.hangUp(flagged);
 
   const db = redis.connect();

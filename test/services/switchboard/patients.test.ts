@@ -1,4 +1,5 @@
 import t from 'tap';
+import { TEST_USERS } from '../../helpers/oidc.js';
 import { patientSetup as setup, PRACTICE_TOKEN } from '../../helpers/patients.js';
 import { FAMILY_PHONE, FHIR_TOKEN, TEST_BUDGET_MS, JANE_PHONE, PATIENTS, patientDirectory, UNKNOWN_PHONE } from '../../fixtures/patients.js';
 
@@ -30,17 +31,17 @@ t.test('one match, several, none, withheld: shown to the member of staff the cal
   t.equal(entries.filter((e) => e.action === 'patient-lookup-shown' && e.actor === 'staff:alice').length, 4, 'each showing to staff audited too');
   t.notMatch(JSON.stringify(entries), /Jane|Jonesworth|999\d{7}|\+44/, 'the audit log names nobody');
 
-  // Nobody else sees the candidates: not a colleague, not the practice token, not when no call is put through.
-  t.equal((await callerOf('alice', 'cara-token')).status, 403);
+  // Nobody else sees the candidates: not a colleague signed in, not the practice token, not when no call is put through.
+  t.equal((await callerOf('alice', TEST_USERS.cara)).status, 403, "a colleague's session");
   t.equal((await callerOf('alice', PRACTICE_TOKEN)).status, 403);
-  const none = await callerOf('alice', 'alice-token');
+  const none = await callerOf('alice', TEST_USERS.alice);
   t.equal(none.status, 404);
   t.match(none.body.detail, /no call is being put through to alice/);
 });
 
 t.test('failures cost the caller nothing and show "lookup unavailable"; counted in /metrics', async (t) => {
-  const { fhir, sb, putThrough } = await setup(t);
-  const directoryWith = (settings: string) => sb.setDirectory(patientDirectory(fhir.url, settings));
+  const { fhir, sb, issuer, putThrough } = await setup(t);
+  const directoryWith = (settings: string) => sb.setDirectory(patientDirectory(fhir.url, issuer, settings));
 
   directoryWith(`{ fhirBaseUrl: "http://127.0.0.1:9", auth: { bearerToken: ${FHIR_TOKEN} }, budgetMs: ${TEST_BUDGET_MS} }`);
   let { bridged, res } = await putThrough(JANE_PHONE);

@@ -4,14 +4,14 @@ import { testNhsNumbers } from '../../helpers/fhir.js';
 import { isWithheld, numberForms } from '../../../shared/patients/lookup.js';
 
 t.test('patientLookup in the directory: off unless given, defaults, and clear errors', async (t) => {
-  const on = patientDirectory('https://fhir.example/R4').practice('F81001')!.patientLookup!;
+  const on = patientDirectory('https://fhir.example/R4', 'https://nhs-id.example').practice('F81001')!.patientLookup!;
   t.match(on, { fhirBaseUrl: 'https://fhir.example/R4', adjustments: { team: 'care-coordination', callbackAtOnce: true, headOfQueue: false, ringSeconds: 45 } });
-  const yaml = (settings: string) => patientDirectory('x', settings).data; // parsed: valid
+  const yaml = (settings: string) => patientDirectory('x', 'https://nhs-id.example', settings).data; // parsed: valid
   t.equal(yaml(`{ fhirBaseUrl: "https://a.example", auth: { tokenUrl: "https://a.example/token", clientId: sb, clientSecret: secret-123 } }`).practices[0]!.patientLookup!.budgetMs, 300);
 
   const problems = (settings: string) => {
     try {
-      patientDirectory('x', settings);
+      patientDirectory('x', 'https://nhs-id.example', settings);
     } catch (err) {
       return (err as { problems: string[] }).problems.join('\n');
     }

@@ -50,7 +50,6 @@ export default async function patientRoutes(app: FastifyInstance) {
       if (!staff) throw new HttpError(404, `no staff member ${request.params.staffId}`);
       const grant = request.grant!;
       if (grant.role !== 'staff' || grant.staff !== staff.id) throw new HttpError(403, `only ${staff.id}, signed in, may see who is calling them`);
-      if (!maySeeCallerDetails(grant, staff.id)) throw new HttpError(403, 'patient details are shown only to a person signed in with their own NHS identity who is handling the call');
       reply.header('cache-control', 'no-store');
       // Checked in Redis, so any process can answer: this person is being put through to this call now.
       const shard = directory.shard(directory.staffPractice(staff));
@@ -60,6 +59,8 @@ export default async function patientRoutes(app: FastifyInstance) {
       const practice = ods ? directory.practice(ods) : undefined;
       if (!callId || paired !== staff.id || !PAIRED_STATES.has(state ?? '') || !practice) throw new HttpError(404, `no call is being put through to ${staff.id}`);
       if (!practice.patientLookup) return { callId, configured: false, candidates: [] };
+      // Checked once a lookup is configured, so a screen on a static token in a practice without one is not refused for nothing.
+      if (!maySeeCallerDetails(grant, staff.id)) throw new HttpError(403, 'patient details are shown only to a person signed in with their own NHS identity who is handling the call');
       if (!(await app.callers.enabled(practice))) return { callId, configured: true, outcome: 'off', candidates: [] };
       return { callId, configured: true, ...(await app.callers.forStaff({ callId, practice, from: from || number || '' }, staff.id)) };
     },

@@ -210,7 +210,7 @@ export class CallbackFlow {
       if ((await this.deps.queue.dialResult(shard, `cb:${callbackId}`, staffId, 'answered', talkSeconds, wrapMs, this.now())) === 'wrap-up') this.host.scheduleWrapUpRelease(shard, wrapMs);
       return [{ verb: 'say', text: say.staffDone() }, { verb: 'hangup' }];
     }
-    const attempt = await this.deps.queue.callbackAttemptFailed(shard, callbackId, staffId, practice.callbackAttempts, practice.callRecordRetentionDays * 86_400_000, outcome, this.now());
+    const attempt = await this.deps.queue.callbackAttemptFailed(shard, callbackId, staffId, practice.callbackAttempts, retentionMs(practice), outcome, this.now());
     this.deps.log.info({ callbackId, outcome, attempt }, 'call-back not answered');
     if (attempt.result === 'retry') {
       await this.schedule({ type: 'retry', practice: practice.ods, callbackId }, this.now() + practice.callbackRetrySeconds * 1000, `retry-${callbackId}-${attempt.attempts}`);
@@ -231,7 +231,7 @@ export class CallbackFlow {
       // The staff member hung up before the patient answered: an attempt that did not reach them.
       await this.onPatientLegEnded(practice, callbackId, staffId, 'no-answer', 0);
     } else if (cb?.state === 'talked' || cb?.state === 'talking') {
-      const end = await this.deps.queue.endCall(shard, `cb:${callbackId}`, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
+      const end = await this.deps.queue.endCall(shard, `cb:${callbackId}`, practice.ods, retentionMs(practice), practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
       if (end.staffNext === 'wrap-up') this.host.scheduleWrapUpRelease(shard, practice.wrapUpSeconds * 1000);
     }
   }
@@ -243,7 +243,7 @@ export class CallbackFlow {
     const shard = this.shard(practice);
     if (job.type === 'close' || job.type === 'closing') {
       // Only one not yet made is closed (a call-back being made, or made, is left alone).
-      await this.deps.queue.closeCallback(shard, job.callbackId, 'failed', job.type === 'close' ? 'window-missed' : 'closed', practice.callRecordRetentionDays * 86_400_000, this.now());
+      await this.deps.queue.closeCallback(shard, job.callbackId, 'failed', job.type === 'close' ? 'window-missed' : 'closed', retentionMs(practice), this.now());
       return;
     }
     const moved = await this.deps.queue.requeueCallback(shard, job.callbackId, job.type === 'open' ? 'booked' : 'retry-wait', this.now());
@@ -252,7 +252,7 @@ export class CallbackFlow {
   }
 
   async cancel(practice: Practice, callbackId: string): Promise<{ result: 'closed' | 'stale'; state: string }> {
-    return this.deps.queue.closeCallback(this.shard(practice), callbackId, 'cancelled', 'cancelled', practice.callRecordRetentionDays * 86_400_000, this.now());
+    return this.deps.queue.closeCallback(this.shard(practice), callbackId, 'cancelled', 'cancelled', retentionMs(practice), this.now());
   }
 
   /** Staff ask for a failed call-back to be tried again: it goes to the head of its queue. */

@@ -267,7 +267,7 @@ export class CallFlow {
     const callId = callIdOf(call.provider, call.providerCallId);
     this.deps.callers?.ended(callId);
     const staff = (id: string) => this.directory.staff(id);
-    const end = await this.deps.queue.endCall(shard, callId, practice.ods, practice.callRecordRetentionDays * 86_400_000, practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
+    const end = await this.deps.queue.endCall(shard, callId, practice.ods, retentionMs(practice), practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
     if (end.result === 'duplicate') return;
     this.deps.log.info({ callId, outcome: end.outcome }, 'call ended');
     const member = staff(end.staffId);

@@ -51,5 +51,5 @@ export async function showCaller(staffId, call) {
   if (shownFor !== key) return;
   if (res.ok) render(await res.json());
   else if (res.status === 403) render({ configured: true, outcome: 'refused', note: (await res.json()).detail });
-  else if (res.status !== 404) render({ configured: true, outcome: 'unavailable' });
+  else render({ configured: true, outcome: 'unavailable' });
 }

@@ -20,7 +20,7 @@ const caller = {
   properties: {
     callId: { type: 'string' },
     configured: { type: 'boolean', description: 'the practice has a clinical-system lookup' },
-    outcome: { type: 'string', enum: ['matched', 'no-match', 'withheld', 'off', 'unavailable'] },
+    outcome: { type: 'string', enum: ['matched', 'no-match', 'withheld', 'off', 'unavailable', 'no-call'] },
     reason: { type: 'string', enum: ['timeout', 'unauthorised', 'error', 'bad-answer'] },
     candidates: { type: 'array', items: candidate },
   },
@@ -57,7 +57,8 @@ export default async function patientRoutes(app: FastifyInstance) {
       const callId = me.call;
       const [paired, state, from, number, ods] = callId && WITH_A_CALLER.has(me.activity ?? '') ? await app.redis.hmget(`${app.queue.prefix(shard)}call:${callId}`, 'staff', 'state', 'from', 'number', 'practice') : [];
       const practice = ods ? directory.practice(ods) : undefined;
-      if (!callId || paired !== staff.id || !PAIRED_STATES.has(state ?? '') || !practice) throw new HttpError(404, `no call is being put through to ${staff.id}`);
+      // No call now is an answer, not an error: the panel may ask just as a call ends.
+      if (!callId || paired !== staff.id || !PAIRED_STATES.has(state ?? '') || !practice) return { configured: false, outcome: 'no-call', candidates: [] };
       if (!practice.patientLookup) return { callId, configured: false, candidates: [] };
       // Checked once a lookup is configured, so a screen on a static token in a practice without one is not refused for nothing.
       if (!maySeeCallerDetails(grant, staff.id)) throw new HttpError(403, 'patient details are shown only to a person signed in with their own NHS identity who is handling the call');

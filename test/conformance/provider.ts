@@ -69,6 +69,8 @@ export interface TestProvider {
   hangUp(call: TestCall): Promise<void>;
   /** The caller hangs up and the final status webhook is lost (the instance it reached died). */
   hangUpUnreported(call: TestCall): Promise<void>;
+  /** As hangUpUnreported, and the provider then keeps no record of the call: asking about it answers 404. */
+  hangUpUnreportedAndForgotten(call: TestCall): Promise<void>;
   staffHangsUp(call: TestCall): void;
   setEndpoint(endpoint: string, behaviour: EndpointBehaviour): void;
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;

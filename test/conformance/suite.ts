@@ -195,6 +195,18 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
     t.same(await queued(), [id('dup-11')], 'a dial result for a call not being connected changes nothing');
   });
 
+  t.test('a lost caller the provider no longer knows (404) is over, not asked about again and again', async (t) => {
+    const clock = movableClock(TUESDAY_1000);
+    const { provider, sb, queued, records, id } = await setup(t, makeProvider, { clock });
+    const checks = (callId: string) => sb.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'silent caller checked' && l.callId === callId).map((l) => l.status);
+    const lost = await provider.placeCall('+447700900030', RIVERSIDE);
+    await provider.hangUpUnreportedAndForgotten(lost);
+    clock.advance(121_000);
+    await provider.waitFor('the forgotten caller ended', async () => (await queued()).length === 0);
+    t.same((await records()).map((r) => [r.callId, r.outcome]), [[id(lost.sid), 'abandoned']], 'recorded as abandoned');
+    t.same(checks(id(lost.sid)), ['over'], 'asked once: a 404 means the call is over');
+  });
+
   t.test('a caller whose final status webhook was lost is ended by asking the provider; a live caller is left waiting', async (t) => {
     const clock = movableClock(TUESDAY_1000);
     const { provider, sb, db, queued, records, id } = await setup(t, makeProvider, { clock });

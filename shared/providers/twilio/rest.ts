@@ -57,6 +57,8 @@ export class TwilioLiveCalls implements LiveCallControl {
   async status(call: LiveCall): Promise<'live' | 'over'> {
     const res = await this.request(call.practice, `Calls/${encodeURIComponent(call.providerCallId)}.json`);
     const body = (await res.json().catch(() => ({}))) as { status?: string; code?: number; message?: string };
+    // Twilio no longer has the call (deleted, or past its retention): there is nothing left to wait for.
+    if (res.status === 404) return 'over';
     if (!res.ok || !body.status) throw new TwilioApiError(res.status, body.code, body.message ?? res.statusText);
     return FINAL_STATUS.has(body.status) ? 'over' : 'live';
   }

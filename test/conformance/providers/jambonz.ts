@@ -97,6 +97,11 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
       (call as FakeJambonzCall).finalStatusLost = true;
       return fake.hangUp(call as FakeJambonzCall);
     },
+    hangUpUnreportedAndForgotten: async (call) => {
+      (call as FakeJambonzCall).finalStatusLost = true;
+      await fake.hangUp(call as FakeJambonzCall);
+      fake.calls.delete(call.sid);
+    },
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeJambonzCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),
     waitFor: (what, probe, timeoutMs) => fake.waitFor(what, probe, timeoutMs),

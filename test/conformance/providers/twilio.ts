@@ -75,6 +75,11 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
       (call as FakeCall).finalStatusLost = true;
       return fake.hangUp(call as FakeCall);
     },
+    hangUpUnreportedAndForgotten: async (call) => {
+      (call as FakeCall).finalStatusLost = true;
+      await fake.hangUp(call as FakeCall);
+      fake.calls.delete(call.sid);
+    },
     staffHangsUp: (call) => fake.staffHangsUp(call as FakeCall),
     setEndpoint: (endpoint, behaviour) => void fake.endpoints.set(endpoint, behaviour),
     waitFor: (what, probe, timeoutMs) => fake.waitFor(what, probe, timeoutMs),

@@ -17,8 +17,24 @@ export const redactPaths = [
   'headers.authorization',
 ];
 
+/** A request's address as log lines show it: the last digits of a caller's number searched for (docs/calls.md) taken out. */
+export const redactUrl = (url: string) => url.replace(/([?&]digits=)[^&#]*/gi, '$1[redacted]');
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
-  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    // Fastify's own request fields, but for the address.
+    serializers: { req: (r: LoggedRequest) => ({ method: r.method, url: redactUrl(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort }) },
+  };
 }
 
 export function createLogger(level?: string) {

@@ -79,7 +79,8 @@ export interface SearchChoices {
 
 /** What a practice's calls can be filtered by: its teams and its PCN's, and everyone who serves one of them. */
 export function searchChoices(directory: Directory, practice: Practice): SearchChoices {
-  const teams = directory.teamsOfShard(directory.shard(practice)).filter((t) => !t.practice || t.practice.ods === practice.ods);
+  const inShard = directory.teamsOfShard(directory.shard(practice));
+  const teams = [...inShard.filter((t) => t.practice?.ods === practice.ods), ...inShard.filter((t) => !t.practice)];
   const keys = new Set(teams.map((t) => t.key));
   const staff = directory.data.staff.filter((s) => s.practice === practice.ods || directory.staffTeamKeys(s).some((k) => keys.has(k)));
   return {

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { Redis } from 'ioredis';
-import { parseDirectory } from '../../../../shared/directory/load.js';
+import { callsDirectory } from '../../../fixtures/calls.js';
 import { CallQueue } from '../../../../shared/queue/queue.js';
 import { cookieHeader, signInOverHttp } from '../../../helpers/browserless.js';
 import { at, DAY, playKnownDay } from '../../../helpers/known-day.js';
 import { RIVERSIDE_CALLS, type KnownCall } from '../../../helpers/known-day-counts.js';
-import { reserveIssuer, signInYaml, startOidcProvider, TEST_USERS } from '../../../helpers/oidc.js';
+import { reserveIssuer, startOidcProvider, TEST_USERS } from '../../../helpers/oidc.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { manualClock } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
@@ -16,21 +15,6 @@ type Body = { calls: Call[]; total: number; detail?: string } & Record<string, u
 
 const DAY_MS = 86_400_000;
 const MANAGER = 'riverside-practice-token';
-const FIXTURE = readFileSync(new URL('../../../fixtures/reports-directory.yaml', import.meta.url), 'utf8');
-
-/** The reports fixture, with Riverside's record retention, a read-only screen token, an admin token, and optionally people who sign in. */
-function callsDirectory(opts: { retentionDays?: number; issuer?: string } = {}) {
-  let yaml = FIXTURE.replace('    wrapUpSeconds: 60\n', `    wrapUpSeconds: 60\n    callRecordRetentionDays: ${opts.retentionDays ?? 30}\n`).concat(
-    '  - { token: riverside-screen-token, role: practice, practice: F81001, readOnly: true }\n  - { token: admin-token, role: admin }\n',
-  );
-  if (opts.issuer) {
-    yaml = yaml
-      .replace('teams: [reception] }\n  - { id: bob', `teams: [reception], identity: ${TEST_USERS.alice.email.toLowerCase()} }\n  - { id: bob`)
-      .concat(`  - { identity: ${TEST_USERS.manager.email}, role: practice, practice: F81001 }\n`, signInYaml(opts.issuer));
-  }
-  return parseDirectory(yaml, 'calls-directory');
-}
-
 async function knownDay(t: Test, opts: { retentionDays?: number } = {}) {
   const redis = await privateRedis(t);
   const r = new Redis(redis.url);

@@ -32,8 +32,8 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOp
   return {
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
-    // Fastify's own request fields, but for the address.
-    serializers: { req: (r: LoggedRequest) => ({ method: r.method, url: redactUrl(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort }) },
+    // A request as Fastify logs it, but for the address; anything else called req as it is (redacted above).
+    serializers: { req: (r: LoggedRequest) => (typeof r?.url === 'string' ? { method: r.method, url: redactUrl(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort } : r) },
   };
 }
 

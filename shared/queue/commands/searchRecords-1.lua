@@ -6,7 +6,8 @@
   KEYS[1] the practice's record index (cdrs:<ods>)
   ARGV  prefix, endFrom, skip (records ending exactly at endFrom already read), endTo, maxRead,
         team ('' any: the call's team or a team it overflowed to), staff ('' any: who answered it),
-        digits ('' any: the number ends with them), then arrival windows as pairs from, to (ms)
+        digits ('' any: the number ends with them), then arrival windows as pairs from, to (ms), in
+        time order, not overlapping
   Returns {nextFrom, nextSkip, matches…}: nextFrom '' when the slice reached endTo; each match is
         11 fields: callId, arrivedAt, answeredAt, endedAt, team, overflowedTo, staff, outcome,
         waitSeconds, talkSeconds, last3 ('' when withheld)
@@ -16,11 +17,14 @@ local team, staff, digits = ARGV[6], ARGV[7], ARGV[8]
 local windows = {}
 for i = 9, #ARGV, 2 do windows[#windows + 1] = { tonumber(ARGV[i]), tonumber(ARGV[i + 1]) } end
 
+-- Windows are in time order and do not overlap: the last one starting at or before `at` decides.
 local function arrivedInWindow(at)
-  for _, w in ipairs(windows) do
-    if at >= w[1] and at < w[2] then return true end
+  local lo, hi = 1, #windows
+  while lo < hi do
+    local mid = math.floor((lo + hi + 1) / 2)
+    if windows[mid][1] <= at then lo = mid else hi = mid - 1 end
   end
-  return false
+  return at >= windows[lo][1] and at < windows[lo][2]
 end
 
 local function ofTeam(callTeam, overflowedTo)
@@ -39,12 +43,15 @@ for i = 1, #entries, 2 do
   if score == lastScore then sameScore = sameScore + 1 else lastScore, sameScore = score, 1 end
   local r = redis.call('HMGET', prefix .. 'cdr:' .. callId, 'arrivedAt', 'answeredAt', 'endedAt', 'team', 'overflowedTo', 'staff', 'outcome', 'waitSeconds', 'talkSeconds', 'from')
   local arrivedAt = tonumber(r[1])
-  -- As maskNumber: fewer than four digits is no number (withheld, anonymous).
-  local number = string.gsub(r[10] or '', '%D', '')
-  if #number < 4 then number = '' end
-  if arrivedAt and arrivedInWindow(arrivedAt) and ofTeam(r[4], r[5])
-    and (staff == '' or (r[7] == 'answered' and r[6] == staff))
-    and (digits == '' or (number ~= '' and string.sub(number, -#digits) == digits)) then
+  local number = ''
+  if arrivedAt and arrivedInWindow(arrivedAt) and ofTeam(r[4], r[5]) and (staff == '' or (r[7] == 'answered' and r[6] == staff)) then
+    -- As maskNumber: fewer than four digits is no number (withheld, anonymous).
+    number = string.gsub(r[10] or '', '%D', '')
+    if #number < 4 then number = '' end
+  else
+    arrivedAt = nil
+  end
+  if arrivedAt and (digits == '' or (number ~= '' and string.sub(number, -#digits) == digits)) then
     local n = #out
     out[n + 1], out[n + 2], out[n + 3], out[n + 4] = callId, r[1], r[2] or '', r[3] or ''
     out[n + 5], out[n + 6], out[n + 7], out[n + 8] = r[4] or '', r[5] or '', r[6] or '', r[7] or ''

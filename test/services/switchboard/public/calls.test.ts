@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import t from 'tap';
 import { Redis } from 'ioredis';
@@ -7,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { projectRoot } from '../../../../shared/paths.js';
 import { CallQueue } from '../../../../shared/queue/queue.js';
 import { callsDirectory } from '../../../fixtures/calls.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
+import { CHROMIUM, hasChromium, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
 import { at, DAY, playKnownDay } from '../../../helpers/known-day.js';
 import { RIVERSIDE_CALLS } from '../../../helpers/known-day-counts.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -15,7 +14,6 @@ import { manualClock } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY_MS = 86_400_000;
 
 /** Each result row: its call id and every cell's figure as the API gave it (data-value). */
@@ -146,13 +144,7 @@ if (!hasChromium()) {
     // axe-core, wide and narrow: no serious or critical violation.
     for (const size of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
       await page.setViewportSize(size);
-      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-      });
-      const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const grave = await seriousAxeViolations(page);
       t.same(grave, [], `axe: the calls page at ${size.width}×${size.height} has no serious or critical violation`, { violations: grave });
     }
 

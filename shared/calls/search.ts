@@ -54,6 +54,8 @@ export interface SearchPlan {
   windows: [number, number][];
   /** Records that ended before this are past the practice's retention: never read. */
   keptSince: number;
+  /** What the practice's calls can be filtered by. */
+  choices: SearchChoices;
 }
 
 export interface FoundCall {
@@ -78,7 +80,7 @@ export interface SearchChoices {
 }
 
 /** What a practice's calls can be filtered by: its teams and its PCN's, and everyone who serves one of them. */
-export function searchChoices(directory: Directory, practice: Practice): SearchChoices {
+function searchChoices(directory: Directory, practice: Practice): SearchChoices {
   const inShard = directory.teamsOfShard(directory.shard(practice));
   const teams = [...inShard.filter((t) => t.practice?.ods === practice.ods), ...inShard.filter((t) => !t.practice)];
   const keys = new Set(teams.map((t) => t.key));
@@ -143,7 +145,7 @@ export function planSearch(directory: Directory, practice: Practice, q: SearchQu
     const date = addDays(from, i);
     windows.push([londonInstant(date, start), londonInstant(date, end)]);
   }
-  return { practice, from, to, fromTime, toTime, team, staff: q.staff ?? null, digits: q.digits === undefined ? null : checkDigits(q.digits), windows, keptSince };
+  return { practice, from, to, fromTime, toTime, team, staff: q.staff ?? null, digits: q.digits === undefined ? null : checkDigits(q.digits), windows, keptSince, choices };
 }
 
 /** The search as the audit log keeps it: every filter, but of the digits only how many were given. */

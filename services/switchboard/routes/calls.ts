@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maySearchCalls } from '../../../shared/access.js';
-import { CallSearch, describeSearch, DIGITS, maskedEnding, MAX_SEARCH_DAYS, planSearch, searchChoices, type FoundCall, type SearchQuery } from '../../../shared/calls/search.js';
+import { CallSearch, describeSearch, DIGITS, maskedEnding, MAX_SEARCH_DAYS, planSearch, type FoundCall, type SearchQuery } from '../../../shared/calls/search.js';
 import { londonWallClock } from '../../../shared/london-time.js';
 import { HttpError } from '../plugins/errors.js';
 import { csvLine, rejectUnknownQuery, wantsCsv } from './stats.js';
@@ -103,7 +103,7 @@ export default async function callSearchRoutes(app: FastifyInstance) {
     await app.audit.record({ practice: practice.ods, actor: grant.actor, action: 'calls-searched', outcome: describeSearch(plan) + (csv ? ' (CSV)' : ''), matches: calls.length });
     void reply.header('cache-control', 'no-store');
 
-    const choices = searchChoices(directory, practice);
+    const { choices } = plan;
     const teamName = new Map(choices.teams.map((t) => [t.team, t.name]));
     const staffName = new Map(choices.staff.map((s) => [s.staff, s.name]));
     if (csv) {

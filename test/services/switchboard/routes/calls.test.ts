@@ -245,13 +245,14 @@ t.test('a longer retention allows up to 31 days a search', async (t) => {
 });
 
 t.test('retention: a record is found until the practice’s retention from its end, and never after, purged or not', async (t) => {
-  const { get, ids, clock } = await knownDay(t);
+  const { get, ids, clock, r } = await knownDay(t);
   const retention = 30 * DAY_MS;
   const c1End = at('08:03:30');
   clock.set(c1End + retention - 1000);
   t.same((await ids(`from=${DAY}&fromTime=08:00&toTime=08:02`)), ['twilio:CA-day-1', 'twilio:CA-day-2'], 'a second before C1’s retention ends: found');
   clock.set(c1End + retention + 1000);
-  t.same((await ids(`from=${DAY}&fromTime=08:00&toTime=08:02`)), ['twilio:CA-day-2'], 'a second after: gone from every search (its record is still in Redis until the purge)');
+  t.equal(await r.exists('sb:{U12345}:cdr:twilio:CA-day-1'), 1, 'C1’s record is still in Redis (the purge has not run)…');
+  t.same((await ids(`from=${DAY}&fromTime=08:00&toTime=08:02`)), ['twilio:CA-day-2'], '…yet a second after its retention no search finds it');
   const body = (await get(`from=${DAY}`)).json();
   t.equal(body.keptSince, new Date(c1End + 1000).toISOString(), 'the answer says from when records are kept');
   clock.set(at('13:00:00') + 31 * DAY_MS);

@@ -98,6 +98,10 @@ async function search() {
     return setStatus('error', 'Your sign-in was not recognised. Reload to sign in again.');
   }
   if (!res.ok) {
+    // No results beside a search that was not made: they would answer another question.
+    $('#results tbody').replaceChildren();
+    $('#summary').textContent = '';
+    $('#pages').hidden = true;
     $('#problem').textContent = body.detail ?? `The search could not be made (${res.status}).`;
     if (/^digits/.test(body.detail ?? '')) $('#search').digits.setAttribute('aria-invalid', 'true');
     return setStatus('error', res.status === 403 ? 'Not allowed' : 'Not searched');

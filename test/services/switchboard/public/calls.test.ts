@@ -120,6 +120,7 @@ if (!hasChromium()) {
     await searchFor(page, () => page.fill('#search input[name=digits]', '12'));
     t.match(await page.locator('#problem').innerText(), /give at least the last 3 digits/, "the server's sentence, shown");
     t.equal(await page.getAttribute('#search input[name=digits]', 'aria-invalid'), 'true', 'and the field marked');
+    t.equal(await page.locator('#results tbody tr').count(), 0, 'and no results beside a search that was not made');
 
     // Two days: the sixty callers of the 15th and the known day, fifty a page.
     await searchFor(page, async () => {

@@ -43,15 +43,15 @@ for i = 1, #entries, 2 do
   if score == lastScore then sameScore = sameScore + 1 else lastScore, sameScore = score, 1 end
   local r = redis.call('HMGET', prefix .. 'cdr:' .. callId, 'arrivedAt', 'answeredAt', 'endedAt', 'team', 'overflowedTo', 'staff', 'outcome', 'waitSeconds', 'talkSeconds', 'from')
   local arrivedAt = tonumber(r[1])
+  local match = arrivedAt and arrivedInWindow(arrivedAt) and ofTeam(r[4], r[5]) and (staff == '' or (r[7] == 'answered' and r[6] == staff))
   local number = ''
-  if arrivedAt and arrivedInWindow(arrivedAt) and ofTeam(r[4], r[5]) and (staff == '' or (r[7] == 'answered' and r[6] == staff)) then
+  if match then
     -- As maskNumber: fewer than four digits is no number (withheld, anonymous).
     number = string.gsub(r[10] or '', '%D', '')
     if #number < 4 then number = '' end
-  else
-    arrivedAt = nil
+    match = digits == '' or (number ~= '' and string.sub(number, -#digits) == digits)
   end
-  if arrivedAt and (digits == '' or (number ~= '' and string.sub(number, -#digits) == digits)) then
+  if match then
     local n = #out
     out[n + 1], out[n + 2], out[n + 3], out[n + 4] = callId, r[1], r[2] or '', r[3] or ''
     out[n + 5], out[n + 6], out[n + 7], out[n + 8] = r[4] or '', r[5] or '', r[6] or '', r[7] or ''

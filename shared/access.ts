@@ -34,6 +34,15 @@ export function maySeeCalls(directory: Directory, grant: AccessGrant, practice: 
   }
 }
 
+/**
+ * May search the practice's call records, by the last digits of a caller's number among other
+ * things (docs/calls.md): its practice managers, i.e. its practice grant, and never a read-only
+ * one (a wallboard's screen). Staff, PCN and ICB grants see calls in other ways, or not at all.
+ */
+export function maySearchCalls(grant: AccessGrant, practice: Practice): boolean {
+  return grant.role === 'practice' && grant.practice === practice.ods && !grant.readOnly;
+}
+
 /** A statistics scope: one practice, a PCN's practices or an ICB's. */
 export interface StatsScope {
   kind: 'practice' | 'pcn' | 'icb';

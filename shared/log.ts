@@ -17,8 +17,24 @@ export const redactPaths = [
   'headers.authorization',
 ];
 
+/** A request's address as log lines show it: the last digits of a caller's number searched for (docs/calls.md) taken out. */
+export const redactUrl = (url: string) => url.replace(/([?&]digits=)[^&#]*/gi, '$1[redacted]');
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
-  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    // A request as Fastify logs it, but for the address; anything else called req as it is (redacted above).
+    serializers: { req: (r: LoggedRequest) => (typeof r?.url === 'string' ? { method: r.method, url: redactUrl(r.url), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort } : r) },
+  };
 }
 
 export function createLogger(level?: string) {

@@ -45,3 +45,14 @@ export function londonDayBounds(date: string | undefined, nowMs: number): { date
   const next = new Date(from + 36 * 3600_000); // safely inside the next day, even on a 25-hour day
   return { date: day, from, to: londonMidnight(londonWallClock(next.getTime()).date) };
 }
+
+/**
+ * The instant of a London wall-clock time on a date (minutes after midnight, 0–1440): a time the
+ * clocks skip (01:30 in spring) is read an hour later; one they repeat (01:30 in autumn), its second.
+ */
+export function londonInstant(date: string, minutes: number): number {
+  if (minutes >= 1440) return londonMidnight(londonWallClock(londonMidnight(date) + 36 * 3600_000).date);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d) + minutes * 60_000;
+  return wall - londonOffsetMs(wall - londonOffsetMs(wall));
+}

@@ -23,6 +23,7 @@ import patients from './plugins/patients.js';
 import auditRoutes from './routes/audit.js';
 import signIn from './plugins/signin.js';
 import callbackRoutes from './routes/callbacks.js';
+import callSearchRoutes from './routes/calls.js';
 import health from './routes/health.js';
 import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
@@ -92,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl, logLevel: webhookLogLevel });
   await app.register(staffRoutes);
   await app.register(practiceRoutes);
+  await app.register(callSearchRoutes);
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });

@@ -46,3 +46,34 @@ export const RECEPTION_HOURS: Record<string, readonly (number | null)[]> = {
   '11:00': [0, 0, 0, 0, 0, 0, null, null, null, 2],
   '12:00': [0, 0, 0, 0, 0, 0, null, null, null, 0.5],
 };
+
+/**
+ * Riverside's (F81001) call records of the known day, by arrival, as the timeline in known-day.ts
+ * gives them: who answered (not who was rung: C8 hung up while Alice's phone rang), waits to the
+ * answer or to the end of the call, and each number's last four digits (`null`: withheld).
+ */
+export interface KnownCall {
+  callId: string;
+  /** London wall clock, HH:MM:SS. */
+  arrived: string;
+  answered: string | null;
+  ended: string;
+  team: string;
+  overflowedTo: string[];
+  answeredBy: string | null;
+  outcome: string;
+  wait: number;
+  talk: number;
+  last4: string | null;
+}
+
+export const RIVERSIDE_CALLS: readonly KnownCall[] = [
+  { callId: 'twilio:CA-day-1', arrived: '08:00:00', answered: '08:00:10', ended: '08:03:30', team: 'F81001.reception', overflowedTo: [], answeredBy: 'alice', outcome: 'answered', wait: 10, talk: 200, last4: '0001' },
+  { callId: 'twilio:CA-day-2', arrived: '08:01:00', answered: '08:02:05', ended: '08:03:40', team: 'F81001.reception', overflowedTo: [], answeredBy: 'bob', outcome: 'answered', wait: 65, talk: 95, last4: '0002' },
+  { callId: 'twilio:CA-day-3', arrived: '08:05:00', answered: null, ended: '08:06:30', team: 'F81001.reception', overflowedTo: [], answeredBy: null, outcome: 'abandoned', wait: 90, talk: 0, last4: '0003' },
+  { callId: 'twilio:CA-day-4', arrived: '08:10:00', answered: '08:12:40', ended: '08:19:20', team: 'F81001.reception', overflowedTo: ['F81001.prescriptions'], answeredBy: 'carol', outcome: 'answered', wait: 160, talk: 400, last4: '0004' },
+  { callId: 'twilio:CA-day-5', arrived: '08:20:00', answered: null, ended: '08:21:10', team: 'F81001.reception', overflowedTo: [], answeredBy: null, outcome: 'callback-requested', wait: 70, talk: 0, last4: '0005' },
+  { callId: 'twilio:CA-day-6', arrived: '09:10:00', answered: '09:10:00', ended: '09:10:30', team: 'U12345.hub', overflowedTo: [], answeredBy: 'hana', outcome: 'answered', wait: 0, talk: 30, last4: '0006' },
+  { callId: 'twilio:CA-day-8', arrived: '09:40:00', answered: null, ended: '09:40:15', team: 'F81001.reception', overflowedTo: [], answeredBy: null, outcome: 'abandoned', wait: 15, talk: 0, last4: '0008' },
+  { callId: 'twilio:CA-day-ivr', arrived: '10:30:00', answered: null, ended: '10:30:00', team: '', overflowedTo: [], answeredBy: null, outcome: 'ivr', wait: 0, talk: 0, last4: null },
+];

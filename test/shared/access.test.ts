@@ -1,6 +1,6 @@
 import t from 'tap';
-import { maySeeCallerDetails, maySeeStaffFigures } from '../../shared/access.js';
-import type { AccessGrant, RoleScope, Staff } from '../../shared/directory/types.js';
+import { maySearchCalls, maySeeCallerDetails, maySeeStaffFigures } from '../../shared/access.js';
+import type { AccessGrant, Practice, RoleScope, Staff } from '../../shared/directory/types.js';
 
 const person = (scope: RoleScope): AccessGrant => ({ ...scope, kind: 'person', actor: 'x', readOnly: false });
 const machine = (scope: RoleScope): AccessGrant => ({ ...scope, kind: 'machine', actor: 'x', readOnly: false });
@@ -23,4 +23,16 @@ t.test('a person\'s own figures to them and their practice only', async (t) => {
   t.notOk(maySeeStaffFigures(person({ role: 'practice', practice: 'F81002' }), bob), 'not another practice\'s');
   t.notOk(maySeeStaffFigures(person({ role: 'pcn', pcn: 'U12345' }), bob), 'not the PCN');
   t.notOk(maySeeStaffFigures(person({ role: 'icb', icb: 'QH8' }), bob), 'not the ICB');
+});
+
+t.test("searching a practice's calls: its practice managers only, never a read-only screen", async (t) => {
+  const riverside = { ods: 'F81001', pcn: 'U12345' } as Practice;
+  t.ok(maySearchCalls(person({ role: 'practice', practice: 'F81001' }), riverside), 'its practice manager, signed in');
+  t.ok(maySearchCalls(machine({ role: 'practice', practice: 'F81001' }), riverside), 'its practice token');
+  t.notOk(maySearchCalls({ ...machine({ role: 'practice', practice: 'F81001' }), readOnly: true }, riverside), 'not its read-only wallboard token');
+  t.notOk(maySearchCalls(person({ role: 'practice', practice: 'F81002' }), riverside), "not another practice's manager");
+  t.notOk(maySearchCalls(person({ role: 'staff', staff: 'alice' }), riverside), 'not a member of staff');
+  t.notOk(maySearchCalls(person({ role: 'pcn', pcn: 'U12345' }), riverside), 'not the PCN');
+  t.notOk(maySearchCalls(person({ role: 'icb', icb: 'QH8' }), riverside), 'not the ICB');
+  t.notOk(maySearchCalls(machine({ role: 'admin' }), riverside), 'not an admin token');
 });

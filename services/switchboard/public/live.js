@@ -115,6 +115,28 @@ export async function tokenFrom(storage, key) {
   });
 }
 
+/** The Sign out button: a screen forgets its token; a person's session ends on the server, then at the NHS sign-in service where it offers that. */
+export function wireSignOut(storage, key, token) {
+  $('#signout').addEventListener('click', async () => {
+    if (token) {
+      storage.removeItem(key);
+      return location.reload();
+    }
+    const res = await fetch('/auth/sign-out', { method: 'POST', headers: { accept: 'application/json' } });
+    location.assign(res.ok ? (await res.json()).next : '/auth/signed-out');
+  });
+}
+
+/** Fetches a file with the page's token (a plain link cannot send it) and saves it under the name the server gives. */
+export async function saveDownload(href, token, fallbackName) {
+  const res = await fetch(href, { headers: authHeaders(token) });
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const a = el('a', { href: URL.createObjectURL(await res.blob()), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
 /**
  * Keeps a live view of one scope: fetches a ticket, opens the socket, authenticates, subscribes,
  * and applies snapshots and section updates; reconnects with back-off (a reconnect starts with a
@@ -198,15 +220,7 @@ export function tickTimes(view) {
  */
 export async function startScreen({ storage, key, chooseScope, render }) {
   const token = await tokenFrom(storage, key);
-  $('#signout').addEventListener('click', async () => {
-    if (token) {
-      storage.removeItem(key);
-      return location.reload();
-    }
-    // A person's session ends on the server, then at the NHS sign-in service where it offers that.
-    const res = await fetch('/auth/sign-out', { method: 'POST', headers: { accept: 'application/json' } });
-    location.assign(res.ok ? (await res.json()).next : '/auth/signed-out');
-  });
+  wireSignOut(storage, key, token);
   const view = live({
     token,
     chooseScope,

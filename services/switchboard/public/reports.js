@@ -1,6 +1,6 @@
 // The reports page: a week at a glance, each member of staff's day and each team's service level,
 // read from /v1/practices/:ods/staff-stats and /team-stats with the token the screens sign in with.
-import { $, authHeaders, clock, el, tokenFrom } from './live.js';
+import { $, authHeaders, clock, el, saveDownload, tokenFrom } from './live.js';
 
 const KEY = 'switchboard.reports.token';
 const SVG = 'http://www.w3.org/2000/svg';
@@ -50,6 +50,8 @@ async function start() {
   const info = await who.json();
   const practice = params.get('practice') ?? info.practice;
   if (!practice) return status('error', 'Add ?practice=ODS to the address to choose a practice.');
+  // Finding a caller's call is for the practice's managers (docs/calls.md).
+  if (info.role === 'practice') Object.assign($('#find-call'), { hidden: false, href: `/calls?practice=${encodeURIComponent(practice)}` });
   const date = params.get('date') ?? new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
   $('#choose').date.value = date;
   $('#week-of').textContent = `Week of ${dayName(weekOf(date)[0])}`;
@@ -185,14 +187,9 @@ function csvLink(link, base, date, token) {
   const href = `${base}/${link.dataset.path}?${link.dataset.query}&date=${date}&format=csv`;
   link.href = href;
   link.setAttribute('aria-label', `Download ${link.closest('table').querySelector('caption').firstChild.textContent.trim()} as CSV`);
-  link.addEventListener('click', async (e) => {
+  link.addEventListener('click', (e) => {
     e.preventDefault();
-    const res = await fetch(href, { headers: authHeaders(token) });
-    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'report.csv';
-    const a = el('a', { href: URL.createObjectURL(await res.blob()), download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
+    void saveDownload(href, token, 'report.csv');
   });
 }
 

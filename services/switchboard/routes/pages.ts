@@ -15,7 +15,7 @@ export default async function pages(app: FastifyInstance) {
   const serve = (file: string) => ({ type: TYPES[extname(file)] ?? 'application/octet-stream', body: files.get(file)! });
   const text = { 200: { type: 'string' } };
 
-  for (const [path, file] of [['/wallboard', 'wallboard.html'], ['/staff', 'staff.html'], ['/reports', 'reports.html'], ['/icb', 'icb.html'], ['/plan', 'plan.html']] as const) {
+  for (const [path, file] of [['/wallboard', 'wallboard.html'], ['/staff', 'staff.html'], ['/reports', 'reports.html'], ['/icb', 'icb.html'], ['/plan', 'plan.html'], ['/calls', 'calls.html']] as const) {
     app.get(path, { schema: { querystring: { type: 'object', properties: { practice: { type: 'string' }, team: { type: 'string' }, pcn: { type: 'string' }, date: { type: 'string', description: 'the reports page: a London date, YYYY-MM-DD' }, weekday: { type: 'string', description: 'the plan page: mon–sun' } } }, response: text } }, async (_request, reply) => {
       const { type, body } = serve(file);
       return reply.type(type).header('content-security-policy', CSP).header('cache-control', 'no-cache').send(body);

@@ -40,3 +40,8 @@ export function defineScripts(redis: Redis | Cluster): void {
     if (!(s.name in redis)) redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
   }
 }
+
+/** Runs a script defined by defineScripts by name: `<command>-<keys>.lua` is `redis[command]`. */
+export function runScript(redis: Redis | Cluster, name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.call(redis, ...keys, ...args);
+}

@@ -1,17 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
+import { CHROMIUM, hasChromium, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { GRAYS, liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
 import { projectRoot } from '../../../../shared/paths.js';
 
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts', 'screens');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const VIEWPORTS = [
   { name: 'tv-1080', width: 1920, height: 1080, tv: true },
@@ -200,13 +198,7 @@ if (!hasChromium()) {
       for (const size of [VIEWPORTS[0], VIEWPORTS[3]]) {
         await page.setViewportSize({ width: size.width, height: size.height });
         await settled(page);
-        if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-          return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-        });
-        const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        const grave = await seriousAxeViolations(page);
         t.same(grave, [], `axe: ${name} at ${size.width}×${size.height} has no serious or critical violation`, { violations: grave });
       }
     }

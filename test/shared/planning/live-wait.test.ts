@@ -1,0 +1,84 @@
+import t from 'tap';
+import { expectedWait, exposureOf, LiveWaitModel, modelWait, patienceFrom, REFRESH_MS } from '../../../shared/planning/live-wait.js';
+import type { QueueView } from '../../../shared/queue/queue.js';
+import { StatsStore } from '../../../shared/stats/store.js';
+import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
+import { privateRedis } from '../../helpers/redis.js';
+import { CallPlayer, manualClock, statsDirectory } from '../../helpers/stats.js';
+
+const R = ['U12345', 'F81001', 'F81001.reception'] as const;
+const at = (date: string, bst: string, plusSeconds = 0) => Date.parse(`${date}T${bst}:00+01:00`) + plusSeconds * 1000;
+const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F81001.reception', ...over });
+const near = (t: { ok: (pass: boolean, message: string) => unknown }, got: number, want: number, message: string) => t.ok(Math.abs(got - want) < 0.01, `${message} (${got.toFixed(3)} ≈ ${want})`);
+
+t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async (t) => {
+  // Two people, 120 s a call: one call finishes every 60 s. Nobody hangs up: three steps of 60 s.
+  t.equal(expectedWait(3, 2, 120, Infinity), 180, 'nobody hangs up: place × handle ÷ people (Erlang C)');
+  t.equal(expectedWait(1, 2, 120, 120), 60, 'next in the queue: nobody ahead to hang up, one call to finish');
+  // Patience 120 s (θ = 1/120): 1/(1/60) + 1/(1/60 + 1/120) + 1/(1/60 + 2/120) = 60 + 40 + 30.
+  t.equal(expectedWait(3, 2, 120, 120), 130, 'callers ahead who hang up move the queue faster');
+  t.equal(expectedWait(3, 1, 120, 1e12) > 359.99, true, 'very patient callers: the wait with nobody hanging up');
+  t.equal(expectedWait(3, 1, 120, 1e12) <= 360, true);
+});
+
+t.test('patience from the counters: all the waiting over the hang-ups, and no figure from too few', async (t) => {
+  const c = emptyCounters();
+  c[FIELD.answeredWaitSum] = 2000;
+  c[FIELD.missedWaitSum] = 1000;
+  c[FIELD.missed] = 10;
+  t.same(exposureOf([c, emptyCounters()]), { waited: 3000, abandons: 10 });
+  t.same(patienceFrom({ waited: 3000, abandons: 10 }), { seconds: 300, abandons: 10 }, '3,000 s waited by everyone, 10 hung up: 300 s');
+  t.same(patienceFrom({ waited: 2000, abandons: 6 }, { waited: 1000, abandons: 4 }), { seconds: 300, abandons: 10 }, 'history and today together');
+  t.same(patienceFrom({ waited: 3000, abandons: 9 }), { seconds: Infinity, abandons: 9 }, 'fewer than 10 hang-ups: no basis, nobody is assumed to hang up');
+});
+
+t.test('what a caller is told: the model, hedged or nothing', async (t) => {
+  const patient = { seconds: Infinity, abandons: 0 };
+  t.same(modelWait(view(), patient), { basis: 'observed', seconds: 180 });
+  t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 130 });
+  t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 360 }, 'half the people, twice the wait');
+  t.same(modelWait(view({ staffOn: 0 }), patient), { basis: 'none' }, 'nobody signed in: no figure');
+  t.same(modelWait(view({ handleSeconds: undefined, handleSamples: 0 }), patient), { basis: 'none' }, 'no call handled: no figure');
+  t.same(modelWait(view({ handleSamples: 3 }), patient), { basis: 'none' }, 'fewer calls finished than two per person: the short ones, no figure');
+  t.same(modelWait(view({ handleSamples: 4 }), patient), { basis: 'hedged', seconds: 180 }, 'two per person but under five: hedged');
+});
+
+t.test('the live model learns patience from the practice’s Mondays and today so far, off the wait loop', async (t) => {
+  const redis = await privateRedis(t);
+  const directory = statsDirectory();
+  const riverside = directory.practice('F81001')!;
+  const player = new CallPlayer(redis.connect());
+  // Monday 24 August: waited 10+20+30 + 20×5 answered, 8×45 + 60 hung up (9 hang-ups).
+  for (const [wait, talk] of [[10, 100], [20, 200], [30, 300]] as const) await player.answered(...R, at('2026-08-24', '08:00'), wait, talk);
+  await player.missed(...R, at('2026-08-24', '08:00'), 60);
+  for (let i = 0; i < 20; i++) await player.answered(...R, at('2026-08-24', '09:00', 30 * i), 5, 150);
+  for (let i = 0; i < 8; i++) await player.missed(...R, at('2026-08-24', '10:00'), 45);
+  // Monday 17 August: 40+40 answered, 30 and 90 hung up.
+  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-17', '08:00'), 40, 180);
+  await player.missed(...R, at('2026-08-17', '08:00'), 30);
+  await player.missed(...R, at('2026-08-17', '08:00'), 90);
+  // Monday 31 August is the summer bank holiday: left out.
+  for (let i = 0; i < 5; i++) await player.missed(...R, at('2026-08-31', '08:00'), 10);
+  // Today, Monday 7 September, so far: two hung up after 50 s.
+  for (let i = 0; i < 2; i++) await player.missed(...R, at('2026-09-07', '08:00'), 50);
+
+  const clock = manualClock(at('2026-09-07', '09:00'));
+  const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), directory: () => directory, clock, log: { warn: () => undefined } as never });
+  t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 180 }, 'before its first read: nobody assumed to hang up');
+  await waits.settle();
+  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.
+  const theta = 13 / 880;
+  const byHand = 60 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
+
+  // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
+  for (let i = 0; i < 6; i++) await player.missed(...R, at('2026-09-07', '08:30'), 10);
+  waits.estimate(riverside, view());
+  await waits.settle();
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'within REFRESH_MS: the cached figure, no read');
+  clock.set(at('2026-09-07', '09:00') + REFRESH_MS);
+  waits.estimate(riverside, view());
+  await waits.settle();
+  const theta2 = 19 / 940;
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 60 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
+});

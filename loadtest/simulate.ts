@@ -75,6 +75,8 @@ export interface RunResult {
   serviceErrors: string[];
   /** Calls whose record could not be found or disagrees with what the caller lived. */
   unaccounted: string[];
+  /** Rings of staff phones nobody answered (the service sets that person away until the roster signs them in again): when the ring started, and whose phone. */
+  missedRings: { at: number; endpoint: string }[];
   /** Every call-back the service holds at the end of the run, as its API lists them. */
   callbacks: CallbackOutcome[];
   /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
@@ -190,10 +192,11 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
     const webhooks: RunResult['webhooks'] = [];
     fake.onWebhook = (w) => webhooks.push(w);
     // Staff phones are client: endpoints; anything else rung is a patient being called back.
+    const missedRings: RunResult['missedRings'] = [];
     fake.behaviourFor = (endpoint) =>
       endpoint.startsWith('client:')
         ? random.chance(scenario.staff.noAnswerRate)
-          ? { answer: 'no-answer' }
+          ? (missedRings.push({ at: Date.now(), endpoint }), { answer: 'no-answer' })
           : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) }
         : random.chance(scenario.callers.callbackMissedRate)
           ? { answer: 'no-answer' }
@@ -357,7 +360,7 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
       });
     }
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop };
   } finally {
     service?.child.kill('SIGTERM');
     await fake.stop();

@@ -21,14 +21,17 @@ import { pastDays, PLANNING_DEFAULTS, weekdayOfDay } from './model.js';
  *
  *   E[W_k] = Σ_{j=0}^{k−1} 1 / (nμ + jθ)
  *
- * With θ = 0 (nobody hangs up) that is k / (nμ), the plain estimate. A call-back holding a place
- * waits the same way: it does not hang up, but its own patience is not in the sum.
+ * The last step, from the head of the queue, is the call in progress finishing: as the estimate
+ * always has, that call is taken to be half done on average (calls vary less than the exponential
+ * the chain assumes), so it counts ½ / (nμ). With θ = 0 (nobody hangs up) the sum is
+ * (k − ½) / (nμ), the plain estimate. A call-back holding a place waits the same way: it does not
+ * hang up, but its own patience is not in the sum.
  */
 export function expectedWait(position: number, servers: number, handleSeconds: number, patienceSeconds: number): number {
   const serviceRate = servers / handleSeconds;
   const theta = Number.isFinite(patienceSeconds) ? 1 / patienceSeconds : 0;
-  let seconds = 0;
-  for (let j = 0; j < position; j++) seconds += 1 / (serviceRate + j * theta);
+  let seconds = position >= 1 ? 0.5 / serviceRate : 0;
+  for (let j = 1; j < position; j++) seconds += 1 / (serviceRate + j * theta);
   return seconds;
 }
 
@@ -71,13 +74,13 @@ export function patienceFrom(...parts: Exposure[]): Patience {
 
 /**
  * The estimate for a view, given the practice's patience. A team's first calls ever (a new
- * practice, or a new team) say nothing about time until each person answering has finished about
- * two: the calls finished first are the short ones, so the average would promise too short a wait.
+ * practice, or a new team) say nothing about time until there have been as many as people
+ * answering: the calls finished first are the short ones, so the average would promise too short a wait.
  * After that, hedged until CONFIDENT_AFTER_SAMPLES calls. (The team's average is kept from day
  * to day, so this is a first-morning matter.)
  */
 export function modelWait(view: QueueView, patience: Patience): WaitEstimate {
-  if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < 2 * view.staffOn) return { basis: 'none' };
+  if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < view.staffOn) return { basis: 'none' };
   const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.seconds);
   return { basis: view.handleSamples < CONFIDENT_AFTER_SAMPLES ? 'hedged' : 'observed', seconds };
 }

@@ -12,13 +12,13 @@ const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', p
 const near = (t: { ok: (pass: boolean, message: string) => unknown }, got: number, want: number, message: string) => t.ok(Math.abs(got - want) < 0.01, `${message} (${got.toFixed(3)} ≈ ${want})`);
 
 t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async (t) => {
-  // Two people, 120 s a call: one call finishes every 60 s. Nobody hangs up: three steps of 60 s.
-  t.equal(expectedWait(3, 2, 120, Infinity), 180, 'nobody hangs up: place × handle ÷ people (Erlang C)');
-  t.equal(expectedWait(1, 2, 120, 120), 60, 'next in the queue: nobody ahead to hang up, one call to finish');
-  // Patience 120 s (θ = 1/120): 1/(1/60) + 1/(1/60 + 1/120) + 1/(1/60 + 2/120) = 60 + 40 + 30.
-  t.equal(expectedWait(3, 2, 120, 120), 130, 'callers ahead who hang up move the queue faster');
-  t.equal(expectedWait(3, 1, 120, 1e12) > 359.99, true, 'very patient callers: the wait with nobody hanging up');
-  t.equal(expectedWait(3, 1, 120, 1e12) <= 360, true);
+  // Two people, 120 s a call: one call finishes every 60 s; the one in progress is half done.
+  t.equal(expectedWait(3, 2, 120, Infinity), 150, 'nobody hangs up: (place − ½) × handle ÷ people');
+  t.equal(expectedWait(1, 2, 120, 120), 30, 'next in the queue: nobody ahead to hang up, half a call to finish');
+  // Patience 120 s (θ = 1/120): ½/(1/60) + 1/(1/60 + 1/120) + 1/(1/60 + 2/120) = 30 + 40 + 30.
+  t.equal(expectedWait(3, 2, 120, 120), 100, 'callers ahead who hang up move the queue faster');
+  t.ok(expectedWait(3, 1, 120, 1e12) > 299.99 && expectedWait(3, 1, 120, 1e12) <= 300, 'very patient callers: the wait with nobody hanging up');
+  t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
 });
 
 t.test('patience from the counters: all the waiting over the hang-ups, and no figure from too few', async (t) => {
@@ -34,13 +34,13 @@ t.test('patience from the counters: all the waiting over the hang-ups, and no fi
 
 t.test('what a caller is told: the model, hedged or nothing', async (t) => {
   const patient = { seconds: Infinity, abandons: 0 };
-  t.same(modelWait(view(), patient), { basis: 'observed', seconds: 180 });
-  t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 130 });
-  t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 360 }, 'half the people, twice the wait');
+  t.same(modelWait(view(), patient), { basis: 'observed', seconds: 150 });
+  t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 100 });
+  t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 300 }, 'half the people, twice the wait');
   t.same(modelWait(view({ staffOn: 0 }), patient), { basis: 'none' }, 'nobody signed in: no figure');
   t.same(modelWait(view({ handleSeconds: undefined, handleSamples: 0 }), patient), { basis: 'none' }, 'no call handled: no figure');
-  t.same(modelWait(view({ handleSamples: 3 }), patient), { basis: 'none' }, 'fewer calls finished than two per person: the short ones, no figure');
-  t.same(modelWait(view({ handleSamples: 4 }), patient), { basis: 'hedged', seconds: 180 }, 'two per person but under five: hedged');
+  t.same(modelWait(view({ handleSamples: 1 }), patient), { basis: 'none' }, 'fewer calls finished than people answering: the short ones, no figure');
+  t.same(modelWait(view({ handleSamples: 2 }), patient), { basis: 'hedged', seconds: 150 }, 'one per person but under five: hedged');
 });
 
 t.test('the live model learns patience from the practice’s Mondays and today so far, off the wait loop', async (t) => {
@@ -64,11 +64,11 @@ t.test('the live model learns patience from the practice’s Mondays and today s
 
   const clock = manualClock(at('2026-09-07', '09:00'));
   const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), directory: () => directory, clock, log: { warn: () => undefined } as never });
-  t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 180 }, 'before its first read: nobody assumed to hang up');
+  t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
   await waits.settle();
   // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.
   const theta = 13 / 880;
-  const byHand = 60 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
+  const byHand = 30 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
   near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
 
   // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
@@ -80,5 +80,5 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   waits.estimate(riverside, view());
   await waits.settle();
   const theta2 = 19 / 940;
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 60 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
 });

@@ -173,6 +173,7 @@ export function planText(report: PlanReport): string {
   const table = [['time', 'calls', 'needed', 'erlang C', 'rostered', 'in target %', 'hang up %', 'mean wait s'], ...report.intervals.filter((i) => i.open || i.calls > 0).map((i) => [`${i.start}-${i.end}`, String(i.calls), String(i.staffNeeded), String(i.staffNeededErlangC), String(i.rostered), String(i.predicted.answeredWithinTargetPct), String(i.predicted.abandonPct), String(i.predicted.meanWaitSeconds)])];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   for (const r of table) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const u of report.units ?? []) lines.push(`pool ${u.name} (${u.id}): ${u.day.staffHoursNeeded} staff-hours needed, ${u.day.staffHoursRostered} rostered; ${u.day.calls} calls`);
   lines.push('', `the day: ${report.day.calls} calls, ${report.day.answeredWithinTargetPct ?? '-'}% answered within target, ${report.day.abandonPct ?? '-'}% hanging up; ${report.day.staffHoursNeeded} staff-hours needed, ${report.day.staffHoursRostered} rostered`);
   for (const c of report.changes) lines.push(`to meet the target: ${c.sentence}`);
   for (const c of report.spare) lines.push(`could spare: ${c.sentence}`);

@@ -24,12 +24,14 @@ import { pastDays, PLANNING_DEFAULTS, weekdayOfDay } from './model.js';
  * The last step, from the head of the queue, is the call in progress finishing: as the estimate
  * always has, that call is taken to be half done on average (calls vary less than the exponential
  * the chain assumes), so it counts ½ / (nμ). With θ = 0 (nobody hangs up) the sum is
- * (k − ½) / (nμ), the plain estimate. A call-back holding a place waits the same way: it does not
- * hang up, but its own patience is not in the sum.
+ * (k − ½) / (nμ), the plain estimate. A call-back holding a place waits the same way (its own
+ * patience is not in the sum), but the call-backs ahead of anyone do not hang up: with a share
+ * `callbackShare` of the queue call-backs, only (1 − share)·j of the j ahead can, so θ is scaled by it.
  */
-export function expectedWait(position: number, servers: number, handleSeconds: number, patienceSeconds: number): number {
+export function expectedWait(position: number, servers: number, handleSeconds: number, patienceSeconds: number, callbackShare = 0): number {
   const serviceRate = servers / handleSeconds;
-  const theta = Number.isFinite(patienceSeconds) ? 1 / patienceSeconds : 0;
+  // Call-backs holding places ahead never hang up: only the callers among those ahead do.
+  const theta = Number.isFinite(patienceSeconds) ? (1 - callbackShare) / patienceSeconds : 0;
   let seconds = position >= 1 ? 0.5 / serviceRate : 0;
   for (let j = 1; j < position; j++) seconds += 1 / (serviceRate + j * theta);
   return seconds;
@@ -42,6 +44,8 @@ export interface Patience {
   /** Mean seconds callers wait before hanging up; Infinity while too few have hung up to say. */
   seconds: number;
   abandons: number;
+  /** Call-backs asked for today and not yet made: places in the queue nobody will give up. */
+  openCallbacks?: number;
 }
 
 /** Seconds everyone waited and how many hung up, over counter sets (intervals of days). */
@@ -81,7 +85,8 @@ export function patienceFrom(...parts: Exposure[]): Patience {
  */
 export function modelWait(view: QueueView, patience: Patience): WaitEstimate {
   if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < view.staffOn) return { basis: 'none' };
-  const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.seconds);
+  const callbackShare = Math.min(1, (patience.openCallbacks ?? 0) / Math.max(1, view.waiting));
+  const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.seconds, callbackShare);
   return { basis: view.handleSamples < CONFIDENT_AFTER_SAMPLES ? 'hedged' : 'observed', seconds };
 }
 
@@ -138,6 +143,8 @@ export class LiveWaitModel implements WaitEstimator {
       const read = await Promise.all(days.map((day) => this.deps.store.intervals(practice, day)));
       entry.history = { day: today, exposure: exposureOf(read.flat()) };
     }
-    entry.patience = patienceFrom(entry.history.exposure, exposureOf(await this.deps.store.intervals(practice, today)));
+    const todaySoFar = await this.deps.store.intervals(practice, today);
+    const asked = todaySoFar.reduce((a, c) => a + c[FIELD.callBackRequested]! - c[FIELD.callBackMade]!, 0);
+    entry.patience = { ...patienceFrom(entry.history.exposure, exposureOf(todaySoFar)), openCallbacks: Math.max(0, asked) };
   }
 }

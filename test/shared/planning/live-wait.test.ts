@@ -19,6 +19,8 @@ t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async 
   t.equal(expectedWait(3, 2, 120, 120), 100, 'callers ahead who hang up move the queue faster');
   t.ok(expectedWait(3, 1, 120, 1e12) > 299.99 && expectedWait(3, 1, 120, 1e12) <= 300, 'very patient callers: the wait with nobody hanging up');
   t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
+  // Half the queue call-backs, which never hang up: θ halves, 30 + 1/(1/60 + 1/240) + 1/(1/60 + 2/240) = 30 + 48 + 40.
+  t.equal(expectedWait(3, 2, 120, 120, 0.5), 118, 'call-backs ahead do not hang up');
 });
 
 t.test('patience from the counters: all the waiting over the hang-ups, and no figure from too few', async (t) => {
@@ -36,6 +38,7 @@ t.test('what a caller is told: the model, hedged or nothing', async (t) => {
   const patient = { seconds: Infinity, abandons: 0 };
   t.same(modelWait(view(), patient), { basis: 'observed', seconds: 150 });
   t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 100 });
+  t.same(modelWait(view(), { seconds: 120, abandons: 20, openCallbacks: 5 }), { basis: 'observed', seconds: 150 }, 'the whole queue call-backs: nobody ahead hangs up');
   t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 300 }, 'half the people, twice the wait');
   t.same(modelWait(view({ staffOn: 0 }), patient), { basis: 'none' }, 'nobody signed in: no figure');
   t.same(modelWait(view({ handleSeconds: undefined, handleSamples: 0 }), patient), { basis: 'none' }, 'no call handled: no figure');

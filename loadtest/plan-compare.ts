@@ -23,6 +23,8 @@ export interface IntervalComparison {
   /** Predicted − simulated, percentage points; null when nobody was answered. */
   differencePp: number | null;
   carriedDifferencePp: number | null;
+  /** Talk as recorded + answer delay + wrap-up, seconds (the same every quarter hour). */
+  handleSeconds: number;
   /** Ten or more arrivals: an interval whose figures mean something. */
   busy: boolean;
 }
@@ -84,7 +86,9 @@ function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number
  *   call-backs (ringing, the patient picking up or not, talk, wrap-up) and the time someone was
  *   away after an unanswered ring (the service sets them away; the simulated receptionist comes
  *   back at the next roster change), as a fractional number of people;
- * - handle time: the scenario's mean talk, staff answer delay and wrap-up; patience: its callers' mean.
+ * - handle time: the talk the service recorded for these calls (on a busy machine a compressed run's
+ *   calls last longer than the scenario draws: timers fire late), the staff answer delay and wrap-up;
+ *   patience: the scenario's callers' mean.
  * Figures are per practice: the practices of a scenario are alike.
  */
 export function comparePlan(run: RunResult): IntervalComparison[] {
@@ -92,7 +96,7 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
   const receptionDigits = new Set(Object.entries(s.practices.menu?.options ?? {}).filter(([, team]) => team === 'reception').map(([d]) => d));
   const reception = run.attempts.filter((a) => !a.engaged && a.record && (!s.practices.menu || receptionDigits.has(a.menuChoice ?? '')));
-  const handleSeconds = mean(s.staff.handle) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
+  const handleSeconds = talkAsLived(reception, s) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.ceil((run.arrivalMinutes * 60) / QUARTER);
   const byQuarter = Array.from({ length: quarters }, (_, q) => reception.filter((a) => Math.floor(simSeconds(a.placedAt) / QUARTER) === q));
@@ -115,6 +119,7 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
       start: hhmm(q),
       arrivals: joined,
       staff: round1(staffIn(s, q)),
+      handleSeconds: round1(handleSeconds),
       answering: round1(answering[q]!),
       simulated: { answeredWithinTargetPct: simulatedPct, abandonPct: joined ? round1((outcome('abandoned').length / joined) * 100) : null },
       predicted: { answeredWithinTargetPct: predictedPct, abandonPct: round1(prediction.abandonProbability * 100) },
@@ -124,6 +129,12 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
       busy: joined / run.practices >= 10,
     };
   });
+}
+
+/** Mean talk of the answered calls as the service recorded it; the scenario's mean when none was. */
+function talkAsLived(calls: RunResult['attempts'], s: Scenario): number {
+  const talk = calls.filter((a) => a.record!.outcome === 'answered' && a.record!.talkSeconds !== undefined).map((a) => Number(a.record!.talkSeconds));
+  return talk.length ? talk.reduce((x, y) => x + y, 0) / talk.length : mean(s.staff.handle);
 }
 
 /** Patients pick up a call-back after about this long (simulate.ts), or ring out after this (the service's patient ring). */
@@ -171,7 +182,7 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), the scenario's mean handle time (${round1(mean(s.staff.handle) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds)} s: talk, staff answer delay, wrap-up), its callers' mean patience (${round1(mean(s.callers.patience))} s), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
+    `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' mean patience (${round1(mean(s.callers.patience))} s), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way); "carried" runs the same model through the morning, so the queue one quarter hour leaves is where the next starts (as the roster planner does).',
     '',

@@ -53,7 +53,7 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
 
 t.test('like with like: call-back work and time away after an unanswered ring take people off the queue', async (t) => {
   const attempts = [
-    ...Array.from({ length: 12 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })),
+    ...Array.from({ length: 12 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })).map((a, i) => ({ ...a, record: { ...a.record, talkSeconds: i < 6 ? 100 : 140 } })),
     // Asked for a call-back at 100 s: counted once, as the call-back's work, not as a caller in the queue.
     attempt(90, { outcome: 'callback-requested', sid: 'CB1', callbackRequested: { at: (100 * 1000) / SPEED } }),
   ];
@@ -64,7 +64,9 @@ t.test('like with like: call-back work and time away after an unanswered ring ta
   const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, attempts, callbacks, missedRings } as unknown as RunResult;
   const [first] = comparePlan(run);
   t.equal(first!.arrivals, 12, 'the caller who took a call-back is not a queued arrival');
-  const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  // Talk as the service recorded it (6 × 100 s and 6 × 140 s), not the scenario's draw.
+  const handle = 120 + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  t.equal(first!.handleSeconds, Math.round(handle * 10) / 10);
   const pickUp = 8 * Math.exp(0.4 ** 2 / 2);
   // Call-back: the staff member is rung, the patient picks up, they talk and wrap up: handle + pick-up.
   // Away: 80 s to 900 s = 820 s. The other team's missed ring (x1) is not reception's.

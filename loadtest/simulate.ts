@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
-import { londonWallClock } from '../shared/london-time.js';
+import { londonMidnight, londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
 import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
@@ -148,12 +148,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const redisServer = await startPrivateRedis({ dir });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   try {
-    // Past weeks first, into the same Redis, each on a clock set that many weeks back: the service learns from them as from a practice's own history.
-    for (let week = opts.historyWeeks ?? 0; week >= 1; week--) {
+    // Past weeks first, into the same Redis, each on a clock set that many weeks back: the service
+    // learns from them as from a practice's own history. Every morning then opens at 08:00 London
+    // today (less the weeks), so last week's quarter hours are this week's.
+    const weeks = opts.historyWeeks ?? 0;
+    const eight = weeks > 0 ? londonMidnight(londonWallClock(Date.now()).date) + 8 * 3_600_000 : undefined;
+    for (let week = weeks; week >= 1; week--) {
       (opts.log ?? (() => undefined))(`history: the same morning ${week} week(s) earlier`);
-      await play(scenario, { ...opts, log: undefined }, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, Date.now() - week * WEEK_MS, week);
+      await play(scenario, { ...opts, log: undefined }, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight! - week * WEEK_MS, week);
     }
-    return await play(scenario, opts, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile });
+    return await play(scenario, opts, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight);
   } finally {
     redis.disconnect();
     redisServer.child.kill('SIGKILL');
@@ -179,8 +183,9 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let service: { child: ChildProcess; output: string[] } | undefined;
-  // The service's clock reads this (or later) from its start.
+  // The service's clock reads `since` when it starts (at about `serviceUpAt`), then runs at `speed`.
   const since = clockStart ?? Date.now();
+  const serviceUpAt = Date.now();
   try {
     service = await startService(
       { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: store.redisUrl, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv },
@@ -350,7 +355,8 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
     const processes = sampler.stop();
     const redisCommands = countsSince(before, await redisCommandCounts(redis));
 
-    const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
+    // The service's clock: `since` when it started, running at `speed`.
+    const unaccounted = await checkRecords(url, practices, attempts, speed, since + (startedAt - serviceUpAt) * speed, endedAt - startedAt);
     const callbacks = await readCallbacks(url, practices, since);
     // A past week's call-backs still to be made would hold places in the next morning's queues: they are cancelled, as staff would by then.
     if (clockStart !== undefined) {
@@ -407,9 +413,9 @@ async function readCallbacks(url: string, practices: SimPractice[], since: numbe
  * Reads every practice's call records back through the practice API and matches them to the
  * calls placed: each call must have exactly one record whose outcome is what the caller lived.
  */
-async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, startedAt: number, endedAt: number): Promise<string[]> {
-  // The service's clock started about when the run did; read every London day the run covered on it.
-  const dates = [...new Set([startedAt, startedAt + (endedAt - startedAt) * speed].map((ms) => londonWallClock(ms).date))];
+async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, clockAtStart: number, realMs: number): Promise<string[]> {
+  // Every London day the run covered on the service's clock.
+  const dates = [...new Set([clockAtStart, clockAtStart + realMs * speed].map((ms) => londonWallClock(ms).date))];
   const records = new Map<string, Record<string, unknown>>();
   await inBatches(practices, 20, async (p) => {
     for (const date of dates) {

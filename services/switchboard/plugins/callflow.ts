@@ -38,7 +38,7 @@ export interface CallFlowPluginOptions {
 export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
   const queue = new CallQueue(opts.redis, opts.keyPrefix);
   const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log, opts.redisOutage);
-  const waits = new LiveWaitModel({ store: new StatsStore(opts.redis, opts.directory, opts.keyPrefix), directory: opts.directory, clock: opts.clock, log: app.log });
+  const waits = new LiveWaitModel({ store: new StatsStore(opts.redis, opts.directory, opts.keyPrefix), queue, directory: opts.directory, clock: opts.clock, log: app.log });
   const flow = new CallFlow({
     scheduler,
     queue,

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { expectedWait, exposureOf, LiveWaitModel, modelWait, patienceFrom, REFRESH_MS } from '../../../shared/planning/live-wait.js';
+import { dueToSignIn, expectedWait, exposureOf, LiveWaitModel, modelWait, patienceFrom, REFRESH_MS } from '../../../shared/planning/live-wait.js';
 import type { QueueView } from '../../../shared/queue/queue.js';
 import { StatsStore } from '../../../shared/stats/store.js';
 import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
@@ -21,6 +21,20 @@ t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async 
   t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
   // Half the queue call-backs, which never hang up: θ halves, 30 + 1/(1/60 + 1/240) + 1/(1/60 + 2/240) = 30 + 48 + 40.
   t.equal(expectedWait(3, 2, 120, 120, 0.5), 118, 'call-backs ahead do not hang up');
+});
+
+t.test('people due to sign in: last week’s people per quarter hour, only more', async (t) => {
+  // Two people, 120 s calls, twice as many from 60 s on: 60 s (one in 60) to move up from 3rd to 2nd,
+  // then one in 30: 30 s to first, and half a call, 15 s.
+  t.equal(expectedWait(3, 2, 120, Infinity, 0, (elapsed) => (elapsed >= 60 ? 2 : 1)), 105);
+  const roster = new Array<number>(96).fill(0);
+  [roster[32], roster[33], roster[34]] = [4, 6, 3]; // 08:00 4 people, 08:15 6, 08:30 3
+  const factor = dueToSignIn(roster, at('2026-09-07', '08:10'));
+  t.equal(factor(0), 1, 'now: the people signed in');
+  t.equal(factor(299), 1, 'still before 08:15');
+  t.equal(factor(300), 1.5, 'from 08:15: six where last week had four');
+  t.equal(factor(20 * 60), 1, 'a dip at 08:30 is not taken as people leaving');
+  t.equal(dueToSignIn(new Array<number>(96).fill(0), at('2026-09-07', '08:10'))(600), 1, 'no calls last week: nobody assumed');
 });
 
 t.test('patience from the counters: all the waiting over the hang-ups, and no figure from too few', async (t) => {
@@ -66,7 +80,7 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   for (let i = 0; i < 2; i++) await player.missed(...R, at('2026-09-07', '08:00'), 50);
 
   const clock = manualClock(at('2026-09-07', '09:00'));
-  const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), directory: () => directory, clock, log: { warn: () => undefined } as never });
+  const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), queue: player.queue, directory: () => directory, clock, log: { warn: () => undefined } as never });
   t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
   await waits.settle();
   // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.

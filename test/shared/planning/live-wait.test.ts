@@ -4,10 +4,8 @@ import type { QueueView } from '../../../shared/queue/queue.js';
 import { StatsStore } from '../../../shared/stats/store.js';
 import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
 import { privateRedis } from '../../helpers/redis.js';
-import { CallPlayer, manualClock, statsDirectory } from '../../helpers/stats.js';
+import { at, CallPlayer, manualClock, playMondayHistory, R, statsDirectory } from '../../helpers/stats.js';
 
-const R = ['U12345', 'F81001', 'F81001.reception'] as const;
-const at = (date: string, bst: string, plusSeconds = 0) => Date.parse(`${date}T${bst}:00+01:00`) + plusSeconds * 1000;
 const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F81001.reception', ...over });
 const near = (t: { ok: (pass: boolean, message: string) => unknown }, got: number, want: number, message: string) => t.ok(Math.abs(got - want) < 0.01, `${message} (${got.toFixed(3)} ≈ ${want})`);
 
@@ -65,17 +63,8 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   const directory = statsDirectory();
   const riverside = directory.practice('F81001')!;
   const player = new CallPlayer(redis.connect());
-  // Monday 24 August: waited 10+20+30 + 20×5 answered, 8×45 + 60 hung up (9 hang-ups).
-  for (const [wait, talk] of [[10, 100], [20, 200], [30, 300]] as const) await player.answered(...R, at('2026-08-24', '08:00'), wait, talk);
-  await player.missed(...R, at('2026-08-24', '08:00'), 60);
-  for (let i = 0; i < 20; i++) await player.answered(...R, at('2026-08-24', '09:00', 30 * i), 5, 150);
-  for (let i = 0; i < 8; i++) await player.missed(...R, at('2026-08-24', '10:00'), 45);
-  // Monday 17 August: 40+40 answered, 30 and 90 hung up.
-  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-17', '08:00'), 40, 180);
-  await player.missed(...R, at('2026-08-17', '08:00'), 30);
-  await player.missed(...R, at('2026-08-17', '08:00'), 90);
-  // Monday 31 August is the summer bank holiday: left out.
-  for (let i = 0; i < 5; i++) await player.missed(...R, at('2026-08-31', '08:00'), 10);
+  // A known month of Mondays: answered waits 10 + 20 + 30 + 20 × 5 and 2 × 40, hung up 60 + 8 × 45 and 30 + 90 (11 hang-ups); the bank holiday left out.
+  await playMondayHistory(player);
   // Today, Monday 7 September, so far: two hung up after 50 s.
   for (let i = 0; i < 2; i++) await player.missed(...R, at('2026-09-07', '08:00'), 50);
 

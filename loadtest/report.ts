@@ -20,7 +20,8 @@ export interface Figures {
     /** Simulated seconds from ringing to being put through, answered calls. */
     wait: { p50: number; p90: number; max: number };
     withinTargetPercent: number;
-    announced: { samples: number; medianAbsError: number; p90AbsError: number };
+    /** The first wait each answered caller was told against the wait they then had. */
+    announced: Accuracy;
     /** Call-backs: taken by callers, then made (patient answered), failed, or still open when the run stopped. */
     callbacks: {
       requested: number;
@@ -29,8 +30,8 @@ export interface Figures {
       open: number;
       /** Simulated seconds from the request to the patient answering, call-backs made. */
       timeToCallBack: { p50: number; p90: number; max: number };
-      /** |promised − actual| for call-backs made whose caller was told a figure. */
-      promise: { samples: number; medianAbsError: number; p90AbsError: number };
+      /** Promised against actual, call-backs made whose caller was told a figure. */
+      promise: Accuracy;
     };
     /** Per menu choice: calls, answered, and their waits (simulated seconds). */
     menu: { digits: string; calls: number; answered: number; p50: number; p90: number }[];
@@ -50,6 +51,33 @@ export interface Figures {
     topCommands: [string, number][];
     processes: { name: string; cpuMean: number; cpuPeak: number; rssPeakMb: number }[];
     errors: { webhookFailures: number; callErrors: number; serviceErrorLines: number; liveCallUpdateFailures: number };
+  };
+}
+
+/**
+ * How far figures told to callers were from what then happened (seconds): absolute errors, and each
+ * caller's error as a share of their own actual time (the target: median ≤ 25%, p90 ≤ 50%).
+ */
+export interface Accuracy {
+  samples: number;
+  medianAbsError: number;
+  p90AbsError: number;
+  medianActual: number;
+  medianRelativeErrorPct: number;
+  p90RelativeErrorPct: number;
+}
+
+export function accuracy(pairs: { told: number; actual: number }[]): Accuracy {
+  const errors = pairs.map((p) => Math.abs(p.told - p.actual));
+  // A wait of under a second is a second: the share stays finite.
+  const relative = pairs.map((p) => (100 * Math.abs(p.told - p.actual)) / Math.max(1, p.actual));
+  return {
+    samples: pairs.length,
+    medianAbsError: round(quantile(errors, 0.5), 0),
+    p90AbsError: round(quantile(errors, 0.9), 0),
+    medianActual: round(quantile(pairs.map((p) => p.actual), 0.5), 0),
+    medianRelativeErrorPct: round(quantile(relative, 0.5), 0),
+    p90RelativeErrorPct: round(quantile(relative, 0.9), 0),
   };
 }
 
@@ -77,7 +105,7 @@ function callbackFigures(r: RunResult): { figures: Figures['callers']['callbacks
   const times = made.map(simulated);
   const promise = requested.flatMap((a) => {
     const c = byOrigin.get(`twilio:${a.sid}`);
-    return c?.status === 'completed' && c.answeredAt && a.callbackRequested!.promisedSeconds !== undefined ? [Math.abs(a.callbackRequested!.promisedSeconds - simulated(c))] : [];
+    return c?.status === 'completed' && c.answeredAt && a.callbackRequested!.promisedSeconds !== undefined ? [{ told: a.callbackRequested!.promisedSeconds, actual: simulated(c) }] : [];
   });
   return {
     figures: {
@@ -86,7 +114,7 @@ function callbackFigures(r: RunResult): { figures: Figures['callers']['callbacks
       failed: r.callbacks.filter((c) => c.status === 'failed').length,
       open: r.callbacks.filter((c) => c.status === 'pending' || c.status === 'in-progress').length,
       timeToCallBack: { p50: round(quantile(times, 0.5), 0), p90: round(quantile(times, 0.9), 0), max: round(maximum(times), 0) },
-      promise: { samples: promise.length, medianAbsError: round(quantile(promise, 0.5), 0), p90AbsError: round(quantile(promise, 0.9), 0) },
+      promise: accuracy(promise),
     },
     madeFor: requested.filter((a) => byOrigin.get(`twilio:${a.sid}`)?.status === 'completed').map((a) => a.from),
   };
@@ -96,7 +124,7 @@ export function figures(r: RunResult): Figures {
   const secs = (realMs: number) => (realMs * r.speed) / 1000;
   const answered = r.attempts.filter((a) => a.bridgedAt !== undefined);
   const waits = answered.map((a) => secs(a.bridgedAt! - a.placedAt));
-  const announced = answered.filter((a) => a.announcedWait).map((a) => Math.abs(a.announcedWait!.seconds - secs(a.bridgedAt! - a.announcedWait!.at)));
+  const announced = answered.filter((a) => a.announcedWait).map((a) => ({ told: a.announcedWait!.seconds, actual: secs(a.bridgedAt! - a.announcedWait!.at) }));
   const people = new Set(r.attempts.map((a) => a.from));
   const callbacks = callbackFigures(r);
   const served = new Set([...answered.map((a) => a.from), ...callbacks.madeFor]);
@@ -125,7 +153,7 @@ export function figures(r: RunResult): Figures {
       peopleServedPercent: pct(served.size, people.size),
       wait: { p50: round(quantile(waits, 0.5), 0), p90: round(quantile(waits, 0.9), 0), max: round(maximum(waits), 0) },
       withinTargetPercent: pct(waits.filter((w) => w < r.scenario.targetWaitSeconds).length, waits.length),
-      announced: { samples: announced.length, medianAbsError: round(quantile(announced, 0.5), 0), p90AbsError: round(quantile(announced, 0.9), 0) },
+      announced: accuracy(announced),
       callbacks: callbacks.figures,
       menu: [...new Set(r.attempts.map((a) => a.menuChoice).filter((d) => d !== undefined))].sort().map((digits) => {
         const calls = r.attempts.filter((a) => a.menuChoice === digits);
@@ -221,8 +249,8 @@ ${runLine(r)}
 | answered within ${r.scenario.targetWaitSeconds / 60} minutes (NHS CBT "answered after waiting under 2 minutes", of answered calls) | ${c.withinTargetPercent}% |
 | call-backs requested / made / failed / still open when the run stopped | ${c.callbacks.requested} / ${c.callbacks.made} / ${c.callbacks.failed} / ${c.callbacks.open} |
 | time from asking to being called back, p50 / p90 / max (call-backs made) | ${c.callbacks.timeToCallBack.p50} s / ${c.callbacks.timeToCallBack.p90} s / ${c.callbacks.timeToCallBack.max} s |
-| promised call-back time vs actual, median / p90 absolute error (${c.callbacks.promise.samples} call-backs made to callers told a figure) | ${c.callbacks.promise.medianAbsError} s / ${c.callbacks.promise.p90AbsError} s |
-| announced wait vs actual, median / p90 absolute error (${c.announced.samples} answered callers who were told a figure) | ${c.announced.medianAbsError} s / ${c.announced.p90AbsError} s |
+| promised call-back time vs actual (${c.callbacks.promise.samples} call-backs made to callers told a figure; median actual ${c.callbacks.promise.medianActual} s): absolute error median / p90; each caller's error as % of their own actual time, median / p90 (target ≤ 25% / ≤ 50%) | ${c.callbacks.promise.medianAbsError} s / ${c.callbacks.promise.p90AbsError} s; **${c.callbacks.promise.medianRelativeErrorPct}% / ${c.callbacks.promise.p90RelativeErrorPct}%** |
+| announced wait vs actual (${c.announced.samples} answered callers who were told a figure; median actual ${c.announced.medianActual} s): absolute error median / p90; each caller's error as % of their own actual wait, median / p90 (target ≤ 25% / ≤ 50%) | ${c.announced.medianAbsError} s / ${c.announced.p90AbsError} s; **${c.announced.medianRelativeErrorPct}% / ${c.announced.p90RelativeErrorPct}%** |
 
 ${c.menu.length ? `### By menu choice
 
@@ -241,8 +269,10 @@ ${table(['pressed', 'calls', 'answered by staff', 'wait p50', 'wait p90'], c.men
   ${r.scenario.practices.roster.map((s) => `${s.staff} staff from minute ${s.fromMinute}`).join(', ')} and a median handle time of
   ${r.scenario.staff.handle.medianSeconds} s plus ${r.scenario.practices.wrapUpSeconds} s wrap-up, each practice can answer about ${Math.round((3600 / (r.scenario.staff.handle.medianSeconds * 1.13 + r.scenario.practices.wrapUpSeconds)) * Math.max(...r.scenario.practices.roster.map((s) => s.staff)))} calls an hour at full strength, so the burst at opening queues.
 - The announced wait is the first figure each caller heard ("about N minutes"; "less than a minute"
-  counts as 30 s), compared with how long they then actually waited. Early callers hear no figure
-  until the team has handled calls, so they are not in the sample.
+  counts as 30 s), compared with how long they then actually waited; only callers who were then
+  answered are in the sample. Early callers hear no figure until the team has handled calls, so
+  they are not in it either. The figure comes from the queueing model (docs/planning.md): place in
+  the queue, staff signed in, the team's handle time, and callers ahead who will hang up.
 - ${r.scenario.practices.menu ? `Callers hear the practice's menu ("${r.scenario.practices.menu.prompt}") and press ${r.scenario.callers.keypad.map((k) => `${k.digits} (${Math.round(k.share * 100)}%)`).join(', ')}.` : 'There is no menu: callers go straight to the reception queue.'}
   ${(r.scenario.practices.extraTeams ?? []).map((t) => `"${t.name}" has ${t.staff} staff ${t.pcnWide ? 'for the whole PCN' : 'in each practice'}, signed in throughout.`).join(' ')}
 - Call-backs are offered once a caller's estimated wait passes 2 minutes (the default

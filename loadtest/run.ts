@@ -6,15 +6,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -30,12 +30,15 @@ async function main() {
       practices: num('practices', values.practices),
       minutes: num('minutes', values.minutes),
       drainMinutes: values.drain === '0' ? 0 : num('drain', values.drain),
+      historyWeeks: values.history === undefined ? undefined : num('history', values.history),
       log: (line) => console.log(line),
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);
     const f = figures(result);
     console.log(`\ncallers: ${f.callers.calls} calls, ${f.callers.engaged} engaged, ${f.callers.abandonedPercent}% abandoned, wait p50/p90 ${f.callers.wait.p50}/${f.callers.wait.p90} s, ${f.callers.lost} lost, ${f.callers.recordsMissingOrWrong} without a record`);
+    const told = (a: typeof f.callers.announced) => `median ${a.medianAbsError} s (${a.medianRelativeErrorPct}%), p90 ${a.p90AbsError} s (${a.p90RelativeErrorPct}%) of ${a.samples}`;
+    console.log(`announced wait error: ${told(f.callers.announced)}; call-back promise error: ${told(f.callers.callbacks.promise)} (each caller's error as % of their own actual time)`);
     console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms (service's own p99 ≤ ${f.machine.service.p99AtMostMs} ms), ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
     console.log(`reports: ${callers}\n         ${machine}`);
     if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);

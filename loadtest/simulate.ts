@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
-import { londonWallClock } from '../shared/london-time.js';
+import { londonMidnight, londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
 import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Only the first N minutes of the arrival curve. */
   minutes?: number;
   drainMinutes?: number;
+  /** Play the same morning this many weeks earlier first (same Redis), so the service has a history to learn from; default 0. */
+  historyWeeks?: number;
   /** Extra environment for the service process (e.g. LOG_LEVEL). */
   serviceEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -73,6 +75,8 @@ export interface RunResult {
   serviceErrors: string[];
   /** Calls whose record could not be found or disagrees with what the caller lived. */
   unaccounted: string[];
+  /** Rings of staff phones nobody answered (the service sets that person away until the roster signs them in again): when the ring started, and whose phone. */
+  missedRings: { at: number; endpoint: string }[];
   /** Every call-back the service holds at the end of the run, as its API lists them. */
   callbacks: CallbackOutcome[];
   /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
@@ -137,19 +141,41 @@ async function startService(env: Record<string, string>, port: number): Promise<
  * service's own call records.
  */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
-  const log = opts.log ?? (() => undefined);
-  const speed = opts.speed ?? scenario.speed;
-  const timeScale = 1000 / speed; // real ms per simulated second
-  const arrivalMinutes = Math.min(opts.minutes ?? scenario.arrivalMinutes, scenario.arrivalMinutes);
-  const drainMinutes = opts.drainMinutes ?? scenario.drainMinutes;
-  const random = new Random(scenario.seed);
-  const { yaml, practices } = scenarioDirectory(scenario, opts.practices);
-
+  const { yaml } = scenarioDirectory(scenario, opts.practices);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-load-'));
   const directoryFile = join(dir, 'directory.yaml');
   writeFileSync(directoryFile, yaml);
   const redisServer = await startPrivateRedis({ dir });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  try {
+    // Past weeks first, into the same Redis, each on a clock set that many weeks back: the service
+    // learns from them as from a practice's own history. Every morning then opens at 08:00 London
+    // today (less the weeks), so last week's quarter hours are this week's.
+    const weeks = opts.historyWeeks ?? 0;
+    const eight = weeks > 0 ? londonMidnight(londonWallClock(Date.now()).date) + 8 * 3_600_000 : undefined;
+    for (let week = weeks; week >= 1; week--) {
+      (opts.log ?? (() => undefined))(`history: the same morning ${week} week(s) earlier`);
+      await play(scenario, { ...opts, log: undefined }, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight! - week * WEEK_MS, week);
+    }
+    return await play(scenario, opts, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight);
+  } finally {
+    redis.disconnect();
+    redisServer.child.kill('SIGKILL');
+  }
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** One morning against a fresh service process on `redis`; `clockStart`: the service's clock starts there (a past week), `seedOffset` draws that week's own callers. */
+async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: string; redisPid: number; redis: Redis; directoryFile: string }, clockStart?: number, seedOffset = 0): Promise<RunResult> {
+  const log = opts.log ?? (() => undefined);
+  const speed = opts.speed ?? scenario.speed;
+  const timeScale = 1000 / speed; // real ms per simulated second
+  const arrivalMinutes = Math.min(opts.minutes ?? scenario.arrivalMinutes, scenario.arrivalMinutes);
+  const drainMinutes = opts.drainMinutes ?? scenario.drainMinutes;
+  const random = new Random(scenario.seed + seedOffset);
+  const { practices } = scenarioDirectory(scenario, opts.practices);
+  const { redis, directoryFile } = store;
   const fake = await new FakeTwilio().start();
   fake.timeScale = timeScale;
   fake.durationScale = timeScale;
@@ -157,9 +183,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let service: { child: ChildProcess; output: string[] } | undefined;
+  // The service's clock reads `since` when it starts (at about `serviceUpAt`), then runs at `speed`.
+  const since = clockStart ?? Date.now();
+  const serviceUpAt = Date.now();
   try {
     service = await startService(
-      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...opts.serviceEnv },
+      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: store.redisUrl, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv },
       port,
     );
     for (const p of practices) fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${url}/v1/twilio/voice`, statusCallback: `${url}/v1/twilio/status` });
@@ -168,10 +197,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const webhooks: RunResult['webhooks'] = [];
     fake.onWebhook = (w) => webhooks.push(w);
     // Staff phones are client: endpoints; anything else rung is a patient being called back.
+    const missedRings: RunResult['missedRings'] = [];
     fake.behaviourFor = (endpoint) =>
       endpoint.startsWith('client:')
         ? random.chance(scenario.staff.noAnswerRate)
-          ? { answer: 'no-answer' }
+          ? (missedRings.push({ at: Date.now(), endpoint }), { answer: 'no-answer' })
           : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) }
         : random.chance(scenario.callers.callbackMissedRate)
           ? { answer: 'no-answer' }
@@ -273,7 +303,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
     const before = await redisCommandCounts(redis);
-    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: store.redisPid }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
     await readServiceMetrics(url); // starts the service's event-loop gauges afresh for the run
     const startedAt = Date.now() + 500;
     const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -306,7 +336,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking, ${attempts.length} calls so far`);
       if (Date.now() >= deadline) break;
       if (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0 && fake.outbound.every((c) => c.over)) {
-        if ((await readCallbacks(url, practices)).every((c) => !OPEN_CALLBACK.has(c.status))) break; // nobody is left to ring back
+        if ((await readCallbacks(url, practices, since)).every((c) => !OPEN_CALLBACK.has(c.status))) break; // nobody is left to ring back
       }
     }
     // Whoever is still waiting is hung up: the run is over, not their patience.
@@ -325,15 +355,23 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const processes = sampler.stop();
     const redisCommands = countsSince(before, await redisCommandCounts(redis));
 
-    const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
-    const callbacks = await readCallbacks(url, practices);
+    // The service's clock: `since` when it started, running at `speed`.
+    const unaccounted = await checkRecords(url, practices, attempts, speed, since + (startedAt - serviceUpAt) * speed, endedAt - startedAt);
+    const callbacks = await readCallbacks(url, practices, since);
+    // A past week's call-backs still to be made would hold places in the next morning's queues: they are cancelled, as staff would by then.
+    if (clockStart !== undefined) {
+      await inBatches(callbacks.filter((c) => OPEN_CALLBACK.has(c.status)), 20, async (c) => {
+        const practice = practices.find((p) => c.id.startsWith(`${p.ods}-`));
+        if (practice) await fetch(`${url}/v1/callbacks/${c.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${practice.token}` } });
+      });
+    }
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
+    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop };
   } finally {
     service?.child.kill('SIGTERM');
     await fake.stop();
-    redis.disconnect();
-    redisServer.child.kill('SIGKILL');
+    // The next morning's service must not meet this one's still draining.
+    if (service && service.child.exitCode === null) await new Promise((r) => service!.child.once('exit', r));
   }
 }
 
@@ -361,12 +399,12 @@ async function readServiceMetrics(url: string): Promise<{ latency: RunResult['se
 /** Call-backs still to be made (or being made). */
 const OPEN_CALLBACK = new Set(['pending', 'in-progress']);
 
-/** Every practice's call-backs, as staff see them (the list covers the last week, so one read is enough). */
-async function readCallbacks(url: string, practices: SimPractice[]): Promise<CallbackOutcome[]> {
+/** Every practice's call-backs requested since `since` (this morning's, not a past week's), as staff see them (the list covers the last week, so one read is enough). */
+async function readCallbacks(url: string, practices: SimPractice[], since: number): Promise<CallbackOutcome[]> {
   const all: CallbackOutcome[] = [];
   await inBatches(practices, 20, async (p) => {
     const res = await fetch(`${url}/v1/practices/${p.ods}/callbacks`, { headers: { authorization: `Bearer ${p.token}` } });
-    all.push(...(((await res.json()) as { callbacks?: CallbackOutcome[] }).callbacks ?? []));
+    all.push(...(((await res.json()) as { callbacks?: CallbackOutcome[] }).callbacks ?? []).filter((c) => Date.parse(c.requestedAt) >= since));
   });
   return all;
 }
@@ -375,9 +413,9 @@ async function readCallbacks(url: string, practices: SimPractice[]): Promise<Cal
  * Reads every practice's call records back through the practice API and matches them to the
  * calls placed: each call must have exactly one record whose outcome is what the caller lived.
  */
-async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, startedAt: number, endedAt: number): Promise<string[]> {
-  // The service's clock started about when the run did; read every London day the run covered on it.
-  const dates = [...new Set([startedAt, startedAt + (endedAt - startedAt) * speed].map((ms) => londonWallClock(ms).date))];
+async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, clockAtStart: number, realMs: number): Promise<string[]> {
+  // Every London day the run covered on the service's clock.
+  const dates = [...new Set([clockAtStart, clockAtStart + realMs * speed].map((ms) => londonWallClock(ms).date))];
   const records = new Map<string, Record<string, unknown>>();
   await inBatches(practices, 20, async (p) => {
     for (const date of dates) {

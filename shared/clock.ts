@@ -9,11 +9,12 @@ export interface Clock {
   realDelay(ms: number): number;
 }
 
-export function createClock(speed = 1, epoch = Date.now()): Clock {
+/** `start`: what the clock reads at `epoch` (a simulation of an earlier day); by default the real time then. */
+export function createClock(speed = 1, epoch = Date.now(), start = epoch): Clock {
   if (!(speed > 0)) throw new Error(`clock speed must be a positive number, got ${speed}`);
-  if (speed === 1) return { now: () => Date.now(), realDelay: (ms) => ms };
+  if (speed === 1 && start === epoch) return { now: () => Date.now(), realDelay: (ms) => ms };
   return {
-    now: () => epoch + (Date.now() - epoch) * speed,
+    now: () => start + (Date.now() - epoch) * speed,
     realDelay: (ms) => ms / speed,
   };
 }

@@ -71,7 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(callflow, {
     redis: opts.redis,
     keyPrefix: config.keyPrefix,
-    clock: opts.clock ?? createClock(config.clockSpeed),
+    clock: opts.clock ?? createClock(config.clockSpeed, Date.now(), config.clockStart),
     directory: opts.directory,
     sweepIntervalMs: config.sweepIntervalMs,
     redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),

@@ -20,6 +20,8 @@ export interface Config {
   keyPrefix: string;
   logLevel: string;
   clockSpeed: number;
+  /** Simulation only: the instant (ms) the clock starts at; undefined: now. */
+  clockStart?: number;
   sweepIntervalMs: number;
   /** Statistics counts from 1 to this minus one are shown as '*' outside the practice itself; 0: none. */
   statsSuppressBelow: number;
@@ -62,6 +64,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const speedRaw = env.CLOCK_SPEED ?? '1';
   const clockSpeed = Number(speedRaw);
   if (!(clockSpeed > 0 && clockSpeed <= 3600)) problems.push(`CLOCK_SPEED=${speedRaw}: must be a number above 0 and at most 3600`);
+  const clockStart = env.CLOCK_START === undefined ? undefined : Date.parse(env.CLOCK_START);
+  if (clockStart !== undefined && !Number.isFinite(clockStart)) problems.push(`CLOCK_START=${env.CLOCK_START}: must be a date and time such as 2026-11-30T08:00:00Z`);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: must be one of fatal, error, warn, info, debug, trace, silent`);
   const trustRaw = (env.TRUST_PROXY ?? 'true').trim();
@@ -89,6 +93,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix,
     logLevel,
     clockSpeed,
+    clockStart,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 100, 60_000),
     statsSuppressBelow: int('STATS_SUPPRESS_BELOW', 5, 0, 100),
     liveCoalesceMs: int('LIVE_COALESCE_MS', 250, 0, 5000),

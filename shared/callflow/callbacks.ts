@@ -8,7 +8,6 @@ import type { Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, QueueView } from '../queue/queue.js';
 import { reportCounting } from '../reports/retention.js';
 import { callbackPrompts as say } from './callback-prompts.js';
-import { estimateWait } from './estimate.js';
 import type { CallFlowDeps, InboundCall } from './flow.js';
 import type { Instruction, Prompt } from './instructions.js';
 import { callIdOf } from './ports.js';
@@ -57,7 +56,7 @@ export class CallbackFlow {
   /** Whether this waiting caller is offered a call-back now; whateverTheWait (a reasonable adjustment): even before the wait is long. */
   offerable(call: InboundCall, view: QueueView, whateverTheWait = false): boolean {
     const team = this.directory.teamByKey(view.team)?.team;
-    const estimate = estimateWait(view);
+    const estimate = this.deps.waits.estimate(call.practice, view);
     return (
       !!team?.callback &&
       this.canCallBack(call.practice) &&
@@ -108,7 +107,7 @@ export class CallbackFlow {
     if (request.result === 'stale') return this.backToQueue(call);
     this.deps.log.info({ callId, callbackId: request.callbackId, caller: maskNumber(pending), position: request.position }, 'call-back requested');
     const view = await this.deps.queue.position(shard, `cb:${request.callbackId}`, this.now());
-    const estimate = estimateWait(view);
+    const estimate = this.deps.waits.estimate(call.practice, view);
     const closing = this.closingTime(call.practice);
     if (closing !== undefined && call.practice.callbackAtClosing === 'flag') {
       await this.schedule({ type: 'closing', practice: call.practice.ods, callbackId: request.callbackId }, closing.at, `closing-${request.callbackId}`);

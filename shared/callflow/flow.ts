@@ -6,11 +6,10 @@ import type { CallerAdjustments } from '../patients/lookup.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { reportCounting } from '../reports/retention.js';
-import { estimateWait } from './estimate.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
 import { CallbackFlow, retentionMs } from './callbacks.js';
 import type { Instruction, Prompt } from './instructions.js';
-import { callIdOf, type LiveCall, type LiveCallControl } from './ports.js';
+import { callIdOf, type LiveCall, type LiveCallControl, type WaitEstimator } from './ports.js';
 import { prompts } from './prompts.js';
 import { menuAt, overflowOffers, practiceOpening, priorityLineOf, teamOpen } from './routing.js';
 
@@ -22,6 +21,8 @@ export interface CallFlowDeps {
   /** The live-call API of a provider kind. */
   liveCalls: (provider: string) => LiveCallControl;
   scheduler: CallbackScheduler;
+  /** The wait callers are told and call-backs are promised (shared/planning/live-wait.ts). */
+  waits: WaitEstimator;
   log: Log;
   /** Who is calling, and the reasonable adjustments that follow (shared/patients); absent: none. */
   callers?: CallerAdjustments;
@@ -353,7 +354,7 @@ export class CallFlow {
   /** Position and wait, then hold; with a call-back offer when the wait is long enough. */
   private announceAndHold(call: InboundCall, view: QueueView, callbackAtOnce = false): Instruction[] {
     const { practice } = call;
-    const announcement: Instruction = { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(estimateWait(view))}` };
+    const announcement: Instruction = { verb: 'say', text: `${prompts.position(view.position)} ${prompts.wait(this.deps.waits.estimate(practice, view))}` };
     const [hold, loop] = this.holdThenWait(practice) as [Prompt, Instruction];
     if (this.callbacks.offerable(call, view, callbackAtOnce)) return this.callbacks.offer(practice, [announcement as Prompt, hold]);
     return [announcement, hold, loop];

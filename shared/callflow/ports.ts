@@ -1,4 +1,6 @@
 import type { Practice } from '../directory/types.js';
+import type { QueueView } from '../queue/queue.js';
+import type { WaitEstimate } from './estimate.js';
 import type { Instruction, OutboundCall } from './instructions.js';
 
 /** A live call as its provider knows it. */
@@ -30,6 +32,15 @@ export interface LiveCallControl {
   placeCall?(practice: Practice, call: OutboundCall): Promise<string>;
   /** Whether placeCall can call from this practice's account (it may need settings the practice lacks); absent: always. */
   canPlaceCall?(practice: Practice): boolean;
+}
+
+/**
+ * How long a caller (or a call-back holding a place) at this place in the queue can expect to wait:
+ * what they are told, and the time a call-back is promised. Answered from memory, never a round
+ * trip: it is asked on every turn of the wait loop.
+ */
+export interface WaitEstimator {
+  estimate(practice: Practice, view: QueueView): WaitEstimate;
 }
 
 export function callIdOf(provider: string, providerCallId: string): string {

@@ -14,9 +14,10 @@ const intervalOf = (ms: number, day: number) => Math.floor((ms + londonOffsetMs(
 /**
  * Last week's roster as the call records show it: per interval, the people who were on a call
  * (or in wrap-up after one) at some moment of it. Presence is not kept historically, so this is a
- * lower bound: someone signed in who took no call in an interval is not counted.
+ * lower bound: someone signed in who took no call in an interval is not counted. `teamKeys`: only
+ * calls queued for these teams.
  */
-export async function observedRoster(queue: CallQueue, directory: Directory, practices: readonly Practice[], weekday: WeekDay, now: number): Promise<{ date: string; staff: Roster }> {
+export async function observedRoster(queue: CallQueue, directory: Directory, practices: readonly Practice[], weekday: WeekDay, now: number, teamKeys?: readonly string[]): Promise<{ date: string; staff: Roster }> {
   const [day] = pastDays(weekday, 1, now);
   const date = dateOf(day!);
   const from = londonMidnight(date);
@@ -26,7 +27,8 @@ export async function observedRoster(queue: CallQueue, directory: Directory, pra
     const records = await queue.records(directory.shard(practice), practice.ods, from, from + 2 * DAY_MS);
     for (const r of records) {
       const answeredAt = Number(r.answeredAt);
-      if (!r.staff || !answeredAt) continue;
+      // Only the calls of one staff pool's teams, when asked for one (shared/planning/units.ts).
+      if (!r.staff || !answeredAt || (teamKeys && !teamKeys.includes(r.team ?? ''))) continue;
       const freeAt = Number(r.endedAt) + practice.wrapUpSeconds * 1000;
       const first = Math.max(0, intervalOf(answeredAt, day!));
       const last = Math.min(INTERVALS_PER_DAY - 1, intervalOf(freeAt - 1, day!));

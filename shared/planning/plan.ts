@@ -196,3 +196,60 @@ export function parseRoster(input: string | { from: string; to: string; staff: n
   }
   return roster;
 }
+
+/** One staff pool's plan inside a PCN's (shared/planning/units.ts). */
+export interface UnitPlan extends Plan {
+  id: string;
+  name: string;
+  kind: 'practice' | 'pcn-team';
+}
+
+/**
+ * A PCN's plan as the sum of its staff pools' own plans: people and calls add up per quarter hour;
+ * the predicted shares are the pools' weighted by their calls (answered within target by the calls
+ * answered); a quarter hour meets the target only where every pool does. Changes are the pools', named.
+ */
+export function sumPlans(units: UnitPlan[], weekday: WeekDay, target: ServiceTarget): Plan {
+  const starts = [...new Set(units.flatMap((u) => u.intervals.map((i) => i.start)))].sort();
+  const intervals = starts.map((start): PlanInterval => {
+    const rows = units.flatMap((u) => u.intervals.filter((i) => i.start === start));
+    const calls = rows.reduce((a, r) => a + r.calls, 0);
+    const answered = rows.reduce((a, r) => a + r.calls * (1 - r.predicted.abandonPct / 100), 0);
+    const weighted = (pick: (r: PlanInterval) => number, by: (r: PlanInterval) => number, total: number, empty: number) => (total > 0 ? rows.reduce((a, r) => a + pick(r) * by(r), 0) / total : empty);
+    const sum = (pick: (r: PlanInterval) => number) => rows.reduce((a, r) => a + pick(r), 0);
+    return {
+      start,
+      end: rows[0]!.end,
+      open: rows.some((r) => r.open),
+      calls: round1(calls),
+      handleSeconds: Math.round(weighted((r) => r.handleSeconds, (r) => r.calls, calls, rows[0]!.handleSeconds)),
+      staffNeeded: sum((r) => r.staffNeeded),
+      staffNeededErlangC: sum((r) => r.staffNeededErlangC),
+      rostered: sum((r) => r.rostered),
+      predicted: {
+        answeredWithinTargetPct: round1(weighted((r) => r.predicted.answeredWithinTargetPct, (r) => r.calls * (1 - r.predicted.abandonPct / 100), answered, 100)),
+        abandonPct: round1(weighted((r) => r.predicted.abandonPct, (r) => r.calls, calls, 0)),
+        meanWaitSeconds: Math.round(weighted((r) => r.predicted.meanWaitSeconds, (r) => r.calls, calls, 0)),
+        meetsTarget: rows.every((r) => r.predicted.meetsTarget),
+      },
+    };
+  });
+  const named = (u: UnitPlan, c: RosterChange): RosterChange => ({ ...c, sentence: `${u.name}: ${c.sentence}` });
+  const dayCalls = units.reduce((a, u) => a + u.day.calls, 0);
+  const dayAnswered = units.reduce((a, u) => a + (u.day.abandonPct === null ? 0 : u.day.calls * (1 - u.day.abandonPct / 100)), 0);
+  return {
+    weekday,
+    target,
+    rosterSource: units[0]?.rosterSource ?? 'needed',
+    intervals,
+    changes: units.flatMap((u) => u.changes.map((c) => named(u, c))),
+    spare: units.flatMap((u) => u.spare.map((c) => named(u, c))),
+    day: {
+      calls: round1(dayCalls),
+      answeredWithinTargetPct: dayAnswered > 0 ? round1(units.reduce((a, u) => a + (u.day.answeredWithinTargetPct ?? 0) * (u.day.abandonPct === null ? 0 : u.day.calls * (1 - u.day.abandonPct / 100)), 0) / dayAnswered) : null,
+      abandonPct: dayCalls > 0 ? round1(units.reduce((a, u) => a + (u.day.abandonPct ?? 0) * u.day.calls, 0) / dayCalls) : null,
+      staffHoursNeeded: units.reduce((a, u) => a + u.day.staffHoursNeeded, 0),
+      staffHoursRostered: units.reduce((a, u) => a + u.day.staffHoursRostered, 0),
+    },
+  };
+}

@@ -4,9 +4,11 @@ import type { Directory } from '../directory/directory.js';
 import type { WeekDay } from '../directory/types.js';
 import type { CallQueue } from '../queue/queue.js';
 import type { StatsStore } from '../stats/store.js';
-import { learnDemand, WEEKDAYS, type DemandModel } from './model.js';
+import { learnDemand, pastDays, WEEKDAYS, type DemandModel } from './model.js';
+import { dateOf } from '../stats/layout.js';
 import { observedRoster } from './observed.js';
-import { parseRoster, planDay, targetFor, type Plan, type Roster } from './plan.js';
+import { parseRoster, planDay, sumPlans, targetFor, type Plan, type Roster, type UnitPlan } from './plan.js';
+import { pcnUnits, unitModel, unitSplits } from './units.js';
 
 /** What the planner is asked: a weekday, how far back to learn, a roster (or last week's) and the target. */
 export interface PlanRequest {
@@ -29,6 +31,8 @@ export interface PlanDeps {
 
 export interface PlanReport extends Plan {
   scope: string;
+  /** A PCN's staff pools (each practice, each PCN-wide team), each planned on its own; the plan above is their sum. */
+  units?: UnitPlan[];
   weeks: number;
   roster: { source: Plan['rosterSource']; date?: string };
   model: {
@@ -74,19 +78,30 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
   const target = targetFor(answerWithin, { serviceLevel: percent('serviceLevel', request.serviceLevelPct, 0.8, 99.9), maxAbandon: percent('maxAbandon', request.maxAbandonPct, 0.05, 100) });
   let roster: { staff: Roster; source: 'given' | 'observed' } | undefined;
   let rosterDate: string | undefined;
-  if (request.roster === 'observed') {
-    const observed = await observedRoster(deps.queue, deps.directory, scope.practices, request.weekday, deps.now);
-    roster = { staff: observed.staff, source: 'observed' };
-    rosterDate = observed.date;
-  } else if (request.roster !== undefined) {
-    roster = { staff: parseRoster(request.roster), source: 'given' };
+  let units: UnitPlan[] | undefined;
+  let plan: Plan;
+  if (scope.kind === 'pcn') {
+    if (request.roster !== undefined && request.roster !== 'observed') throw new RangeError('a roster is for one staff pool: try it on a practice (/v1/practices/:ods/plan); a PCN’s plan adds up its practices’ and PCN-wide teams’ own plans (roster=observed: each as its call records show it)');
+    units = await pcnUnitPlans(deps, scope, model, request, target);
+    plan = sumPlans(units, request.weekday, target);
+    model.notes.push(`Planned as ${units.length} staff pools, each with its own people: ${units.map((u) => u.name).join(', ')}. Calls are split between them by the teams callers queued for, hour by hour, as the call records show.`);
+    if (request.roster === 'observed') rosterDate = pastDays(request.weekday, 1, deps.now).map(dateOf)[0];
+  } else {
+    if (request.roster === 'observed') {
+      const observed = await observedRoster(deps.queue, deps.directory, scope.practices, request.weekday, deps.now);
+      roster = { staff: observed.staff, source: 'observed' };
+      rosterDate = observed.date;
+    } else if (request.roster !== undefined) {
+      roster = { staff: parseRoster(request.roster), source: 'given' };
+    }
+    plan = planDay(model, target, roster);
   }
-  const plan = planDay(model, target, roster);
-  if (roster?.source === 'observed') model.notes.push(`The roster is ${rosterDate}'s, as its call records show it: the people on a call or wrapping up in each quarter hour. Anyone signed in who took no call then is not counted, so it can be short.`);
+  if (request.roster === 'observed') model.notes.push(`The roster is ${rosterDate}'s, as its call records show it: the people on a call or wrapping up in each quarter hour. Anyone signed in who took no call then is not counted, so it can be short.`);
   return {
     scope: scopeName,
     weeks: model.weeks,
     ...plan,
+    ...(units ? { units } : {}),
     roster: { source: plan.rosterSource, ...(rosterDate ? { date: rosterDate } : {}) },
     model: {
       historyBasis: model.historyBasis,
@@ -100,6 +115,27 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
       notes: model.notes,
     },
   };
+}
+
+/** Each staff pool of a PCN planned on its own: a practice's calls to its own teams, a PCN-wide team's from every practice. */
+async function pcnUnitPlans(deps: PlanDeps, scope: StatsScope, combined: DemandModel, request: PlanRequest, target: Plan['target']): Promise<UnitPlan[]> {
+  const units = pcnUnits(deps.directory, scope.code, scope.practices);
+  const practices = await Promise.all(
+    scope.practices.map(async (p) => {
+      const model = await learnDemand(deps.store, deps.directory, [p], { weekday: request.weekday, weeks: request.weeks, now: deps.now });
+      return { ods: p.ods, practice: p, model, splits: await unitSplits(deps.queue, deps.directory, p, model.history[0]!.daysUsed, units) };
+    }),
+  );
+  return Promise.all(
+    units.map(async (unit): Promise<UnitPlan> => {
+      const own = practices.find((p) => p.ods === unit.id);
+      const model = unitModel(own?.model ?? combined, unit, practices);
+      const roster = request.roster === 'observed'
+        ? { staff: (await observedRoster(deps.queue, deps.directory, own ? [own.practice] : scope.practices, request.weekday, deps.now, unit.teamKeys)).staff, source: 'observed' as const }
+        : undefined;
+      return { id: unit.id, name: unit.name, kind: unit.kind, ...planDay(model, target, roster) };
+    }),
+  );
 }
 
 export function serviceLevelsOnly(report: PlanReport): ServiceLevelReport {
@@ -137,6 +173,7 @@ export function planText(report: PlanReport): string {
   const table = [['time', 'calls', 'needed', 'erlang C', 'rostered', 'in target %', 'hang up %', 'mean wait s'], ...report.intervals.filter((i) => i.open || i.calls > 0).map((i) => [`${i.start}-${i.end}`, String(i.calls), String(i.staffNeeded), String(i.staffNeededErlangC), String(i.rostered), String(i.predicted.answeredWithinTargetPct), String(i.predicted.abandonPct), String(i.predicted.meanWaitSeconds)])];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   for (const r of table) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const u of report.units ?? []) lines.push(`pool ${u.name} (${u.id}): ${u.day.staffHoursNeeded} staff-hours needed, ${u.day.staffHoursRostered} rostered; ${u.day.calls} calls`);
   lines.push('', `the day: ${report.day.calls} calls, ${report.day.answeredWithinTargetPct ?? '-'}% answered within target, ${report.day.abandonPct ?? '-'}% hanging up; ${report.day.staffHoursNeeded} staff-hours needed, ${report.day.staffHoursRostered} rostered`);
   for (const c of report.changes) lines.push(`to meet the target: ${c.sentence}`);
   for (const c of report.spare) lines.push(`could spare: ${c.sentence}`);

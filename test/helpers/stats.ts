@@ -64,3 +64,24 @@ export class CallPlayer {
     if (twice && (await this.queue.endCall(shard, callId, practice, RETENTION_MS, 1000, at + 500)).result !== 'duplicate') throw new Error(`repeat end of ${callId} was not a duplicate`);
   }
 }
+
+export const R = ['U12345', 'F81001', 'F81001.reception'] as const;
+/** London 08:00 BST on a summer date is 07:00 UTC. */
+export const at = (date: string, bst: string, plusSeconds = 0) => Date.parse(`${date}T${bst}:00+01:00`) + plusSeconds * 1000;
+
+/** A known month of Mondays at Riverside (F81001; wrap-up 1 s): counted by hand below. */
+export async function playMondayHistory(player: CallPlayer) {
+  // Monday 24 August 2026
+  for (const [wait, talk] of [[10, 100], [20, 200], [30, 300]] as const) await player.answered(...R, at('2026-08-24', '08:00'), wait, talk);
+  await player.missed(...R, at('2026-08-24', '08:00'), 60);
+  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-24', '08:15'), 0, 120);
+  for (let i = 0; i < 20; i++) await player.answered(...R, at('2026-08-24', '09:00', 30 * i), 5, 150);
+  for (let i = 0; i < 8; i++) await player.missed(...R, at('2026-08-24', '10:00'), 45);
+  // Monday 17 August 2026
+  for (let i = 0; i < 2; i++) await player.answered(...R, at('2026-08-17', '08:00'), 40, 180);
+  await player.missed(...R, at('2026-08-17', '08:00'), 30);
+  await player.missed(...R, at('2026-08-17', '08:00'), 90);
+  // Monday 31 August 2026 is the summer bank holiday: its calls must not count.
+  for (let i = 0; i < 5; i++) await player.missed(...R, at('2026-08-31', '08:00'), 10);
+  // Monday 10 August 2026: no calls at all (closed, or before Switchboard).
+}

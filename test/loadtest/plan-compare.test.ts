@@ -26,13 +26,14 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
     attempt(140, { outcome: 'answered', wait: 999, menuChoice: '2' }),
     attempt(150, { engaged: true }),
   ];
-  const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 30, startedAt: 0, attempts } as unknown as RunResult;
+  const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 30, startedAt: 0, attempts, callbacks: [], missedRings: [] } as unknown as RunResult;
   const rows = comparePlan(run);
   t.equal(rows.length, 2);
   const [first, second] = rows;
   t.equal(first!.start, '08:00');
   t.equal(first!.arrivals, 12);
   t.equal(first!.staff, 4, 'four receptionists from opening');
+  t.equal(first!.answering, 4, 'no call-backs made, nobody away: all four answer the queue');
   t.same(first!.simulated, { answeredWithinTargetPct: 80, abandonPct: 16.7 }, '8 of 10 answered within target; 2 of 12 hung up');
   const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
   const prediction = erlangA({ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4 });
@@ -44,8 +45,35 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.equal(second!.simulated.answeredWithinTargetPct, null);
   t.equal(second!.busy, false);
   const md = comparisonMarkdown(run, rows);
-  t.match(md, /\| 08:00 \| 12 \| 4 \| 80 \|/);
-  t.match(md, /within 5 percentage points: steady \d of 1, carried \d of 1/);
+  t.match(md, /\| 08:00 \| 12 \| 4 \| 4 \| 80 \|/);
+  t.match(md, /within 5 percentage points, steady \d of 1, carried \d of 1; % hung up within 5 points \(carried\) \d of 1/);
   const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 6, seconds: 900 }]);
   t.equal(first!.carried.answeredWithinTargetPct, Math.round(carried[0]!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the morning starts empty');
+});
+
+t.test('like with like: call-back work and time away after an unanswered ring take people off the queue', async (t) => {
+  const attempts = [
+    ...Array.from({ length: 12 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })).map((a, i) => ({ ...a, record: { ...a.record, talkSeconds: i < 6 ? 100 : 140 } })),
+    // Asked for a call-back at 100 s: counted once, as the call-back's work, not as a caller in the queue.
+    attempt(90, { outcome: 'callback-requested', sid: 'CB1', callbackRequested: { at: (100 * 1000) / SPEED } }),
+  ];
+  // The call-back was answered by the patient 200 s after the request (simulated seconds), at the first attempt.
+  const callbacks = [{ id: 'P1-x', status: 'completed', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: '2026-12-07T08:03:20.000Z', originCallId: 'twilio:CB1' }];
+  // A receptionist's phone rang out at 60 s: away from 80 s (20 s ring) until the roster signs people in again at 15 minutes.
+  const missedRings = [{ at: (60 * 1000) / SPEED, endpoint: 'client:P1-r1' }, { at: (70 * 1000) / SPEED, endpoint: 'client:P1-x1' }];
+  const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, attempts, callbacks, missedRings } as unknown as RunResult;
+  const [first] = comparePlan(run);
+  t.equal(first!.arrivals, 12, 'the caller who took a call-back is not a queued arrival');
+  // Talk as the service recorded it (6 × 100 s and 6 × 140 s), not the scenario's draw.
+  const handle = 120 + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  t.equal(first!.handleSeconds, Math.round(handle * 10) / 10);
+  const pickUp = 8 * Math.exp(0.4 ** 2 / 2);
+  // Call-back: the staff member is rung, the patient picks up, they talk and wrap up: handle + pick-up.
+  // Away: 80 s to 900 s = 820 s. The other team's missed ring (x1) is not reception's.
+  const answering = 4 - (handle + pickUp + 820) / 900;
+  t.equal(first!.answering, Math.round(answering * 10) / 10, `4 − (${(handle + pickUp).toFixed(1)} + 820) ÷ 900 people`);
+  const at = (n: number) => erlangA({ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: n }).serviceLevel(120);
+  const w = answering - 2;
+  t.equal(first!.predicted.answeredWithinTargetPct, Math.round((at(2) * (1 - w) + at(3) * w) * 1000) / 10, 'between two and three people, in proportion');
+  t.equal(first!.simulated.abandonPct, 0, 'of the 12 who joined, nobody hung up');
 });

@@ -7,7 +7,9 @@ import { CallFlow } from '../../../shared/callflow/flow.js';
 import type { LiveCallControl } from '../../../shared/callflow/ports.js';
 import type { Directory } from '../../../shared/directory/directory.js';
 import type { CallerAdjustments } from '../../../shared/patients/lookup.js';
+import { LiveWaitModel } from '../../../shared/planning/live-wait.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
+import { StatsStore } from '../../../shared/stats/store.js';
 import type { RedisOutageLog } from '../../../shared/redis-outage-log.js';
 
 declare module 'fastify' {
@@ -36,9 +38,11 @@ export interface CallFlowPluginOptions {
 export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPluginOptions) {
   const queue = new CallQueue(opts.redis, opts.keyPrefix);
   const scheduler = new CallbackScheduler(opts.redis, opts.keyPrefix, opts.clock, app.log, opts.redisOutage);
+  const waits = new LiveWaitModel({ store: new StatsStore(opts.redis, opts.directory, opts.keyPrefix), queue, directory: opts.directory, clock: opts.clock, log: app.log });
   const flow = new CallFlow({
     scheduler,
     queue,
+    waits,
     clock: opts.clock,
     directory: opts.directory,
     log: app.log,
@@ -76,6 +80,7 @@ export default fp(async function callflow(app: FastifyInstance, opts: CallFlowPl
     await sweeping;
     await scheduler.close();
     await flow.settle();
+    await waits.settle();
     await opts.redis.quit().catch(() => opts.redis.disconnect());
   });
 }, { name: 'callflow' });

@@ -62,7 +62,10 @@ function render(r) {
     const m = r.model;
     const days = m.history.map((h) => `${h.daysUsed.length} ${DAY_NAMES[r.weekday]}${h.daysUsed.length === 1 ? '' : 's'}${r.scope.startsWith('pcn') ? ` at ${h.practice}` : ''}`).join(', ');
     $('#model').textContent = `Learnt from ${days} of the last ${r.weeks} weeks. Calls take ${clock(m.talkSeconds)} on average plus ${m.wrapUpSeconds} s wrap-up${m.talkBasis === 'default' ? ' (a stated default)' : ''}; callers wait ${clock(m.patienceSeconds)} on average before hanging up${m.patienceBasis === 'default' ? ' (a stated default)' : ''}. Target: ${Math.round(r.target.serviceLevel * 100)}% of answered calls within ${clock(r.target.answerWithinSeconds)}, fewer than ${Math.round(r.target.maxAbandon * 100)}% hanging up. Roster: ${r.roster.source === 'observed' ? `last ${DAY_NAMES[r.weekday]} (${r.roster.date}), from its calls` : r.roster.source === 'given' ? 'yours' : 'the people needed'}.`;
-    $('#notes').replaceChildren(...m.notes.map((n) => el('li', {}, n)));
+    // A PCN is planned per staff pool: a roster is tried on one pool (a practice's plan), not the sum.
+    const pooled = Array.isArray(r.units);
+    $('#notes').replaceChildren(...m.notes.map((n) => el('li', {}, n)), ...(pooled ? [el('li', {}, 'To try a roster, open a practice’s plan: each staff pool is planned with its own people.')] : []));
+    $('#recalculate').disabled = pooled;
     const changes = r.changes.length ? r.changes.map((c) => el('li', {}, c.sentence[0].toUpperCase() + c.sentence.slice(1))) : [el('li', {}, r.roster.source === 'needed' ? 'The people needed meet the target.' : 'This roster meets the target in every quarter hour.')];
     $('#changes').replaceChildren(...changes, ...r.spare.map((c) => el('li', { class: 'spare' }, `Could spare: ${c.sentence}`)));
     renderEditor(r);
@@ -73,7 +76,7 @@ function render(r) {
 
 function renderEditor(r) {
   const rows = r.intervals.map((i) => {
-    const input = el('input', { type: 'number', min: '0', max: '500', step: '1', value: String(i.rostered), 'data-start': i.start, 'data-end': i.end, 'aria-label': `people rostered ${i.start}–${i.end}` });
+    const input = el('input', { type: 'number', min: '0', max: '500', step: '1', value: String(i.rostered), 'data-start': i.start, 'data-end': i.end, 'aria-label': `people rostered ${i.start}–${i.end}`, ...(r.units ? { disabled: '' } : {}) });
     return el('tr', { class: i.predicted.meetsTarget ? '' : 'short' },
       el('td', {}, `${i.start}–${i.end}`), el('td', {}, String(i.calls)), el('td', {}, String(i.staffNeeded)), el('td', {}, input),
       el('td', {}, `${i.predicted.answeredWithinTargetPct}%`), el('td', {}, `${i.predicted.abandonPct}%`), el('td', {}, clock(i.predicted.meanWaitSeconds)));

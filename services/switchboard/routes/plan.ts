@@ -32,6 +32,14 @@ const predicted = { type: 'object', properties: { answeredWithinTargetPct: { typ
 const change = { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, change: { type: 'integer' }, sentence: { type: 'string' } } };
 const target = { type: 'object', properties: { answerWithinSeconds: { type: 'number' }, serviceLevel: { type: 'number' }, maxAbandon: { type: 'number' } } };
 const roster = { type: 'object', properties: { source: { type: 'string', enum: ['given', 'observed', 'needed'] }, date: { type: 'string' } } };
+const intervals = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { start: { type: 'string' }, end: { type: 'string' }, open: { type: 'boolean' }, calls: { type: 'number' }, handleSeconds: { type: 'number' }, staffNeeded: { type: 'integer' }, staffNeededErlangC: { type: 'integer' }, rostered: { type: 'integer' }, predicted },
+  },
+};
+const day = { type: 'object', properties: { calls: { type: 'number' }, answeredWithinTargetPct: { type: ['number', 'null'] }, abandonPct: { type: ['number', 'null'] }, staffHoursNeeded: { type: 'number' }, staffHoursRostered: { type: 'number' } } };
 const response = {
   200: {
     type: 'object',
@@ -56,16 +64,15 @@ const response = {
           notes: { type: 'array', items: { type: 'string' } },
         },
       },
-      intervals: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { start: { type: 'string' }, end: { type: 'string' }, open: { type: 'boolean' }, calls: { type: 'number' }, handleSeconds: { type: 'number' }, staffNeeded: { type: 'integer' }, staffNeededErlangC: { type: 'integer' }, rostered: { type: 'integer' }, predicted },
-        },
-      },
+      intervals,
       changes: { type: 'array', items: change },
       spare: { type: 'array', items: change },
-      day: { type: 'object', properties: { calls: { type: 'number' }, answeredWithinTargetPct: { type: ['number', 'null'] }, abandonPct: { type: ['number', 'null'] }, staffHoursNeeded: { type: 'number' }, staffHoursRostered: { type: 'number' } } },
+      day,
+      units: {
+        type: 'array',
+        description: 'a PCN’s staff pools (each practice, each PCN-wide team), each planned with its own people; the plan above is their sum',
+        items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string', enum: ['practice', 'pcn-team'] }, intervals, changes: { type: 'array', items: change }, spare: { type: 'array', items: change }, day } },
+      },
     },
   },
 };

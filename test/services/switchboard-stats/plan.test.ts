@@ -39,9 +39,16 @@ t.test('switchboard-stats plan: the plan for a practice or a PCN from the termin
   t.match(lines[0], /^start,end,calls,handle_s,staff_needed/);
   t.match(lines[1], /^08:00,08:15,12,181,\d+,\d+,1,/);
 
-  run = cli('plan', 'U12345', '--weekday', weekday, '--weeks', '1', '--roster', '08:00-08:15=1');
+  run = cli('plan', 'U12345', '--weekday', weekday, '--weeks', '1');
   t.equal(run.status, 0, run.stderr);
   t.match(run.stdout, /^pcn:U12345/);
+  t.match(run.stdout, /pool Riverside Surgery \(F81001\): \d+(\.\d+)? staff-hours needed/, 'each staff pool of the PCN');
+  t.match(run.stdout, /pool Grays Health Centre \(F81002\)/);
+  run = cli('plan', 'U12345', '--weekday', weekday, '--weeks', '1', '--roster', '08:00-08:15=1');
+  t.equal(run.status, 2, 'a typed roster is for one pool, not a whole PCN');
+  t.match(run.stderr, /a roster is for one staff pool/);
+  run = cli('plan', 'F81001', '--weekday', weekday, '--weeks', '1', '--roster', '08:00-08:15=1');
+  t.equal(run.status, 0, run.stderr);
   t.match(run.stdout, new RegExp(`to meet the target: \\w+ more (person|people) 08:00–08:15 on `));
 
   run = cli('plan', 'F81001', '--weekday', 'someday');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ConfigError, configFromEnv } from '../../../services/switchboard/config.js';
+import { createClock } from '../../../shared/clock.js';
 import { projectRoot } from '../../../shared/paths.js';
 
 const root = projectRoot();
@@ -54,4 +55,16 @@ t.test('JAMBONZ_API_BASE: no default (jambonz is self-hosted), checked as a URL 
   t.equal(configFromEnv({ JAMBONZ_API_BASE: 'https://jambonz.example.nhs.uk/api/' }).jambonzApiBase, 'https://jambonz.example.nhs.uk/api', 'a trailing slash is dropped');
   t.throws(() => configFromEnv({ JAMBONZ_API_BASE: 'ftp://jambonz.example' }), new ConfigError('invalid configuration:\n  JAMBONZ_API_BASE=ftp://jambonz.example: must be a http: or https: URL'));
   t.throws(() => configFromEnv({ JAMBONZ_API_BASE: 'jambonz' }), { message: /JAMBONZ_API_BASE=jambonz: is not a URL/ });
+});
+
+t.test('CLOCK_START: a simulation clock that starts at a given instant', async (t) => {
+  t.equal(configFromEnv({}).clockStart, undefined, 'by default the clock reads now');
+  t.equal(configFromEnv({ CLOCK_START: '2026-11-30T08:00:00Z' }).clockStart, Date.parse('2026-11-30T08:00:00Z'));
+  t.throws(() => configFromEnv({ CLOCK_START: 'last monday' }), /CLOCK_START=last monday: must be a date and time/);
+  // A clock a week back reads a week back (the real time since its start added, at speed 1).
+  const weekAgo = Date.now() - 7 * 86_400_000;
+  const before = Date.now();
+  const clock = createClock(1, before, weekAgo);
+  t.ok(clock.now() - weekAgo <= Date.now() - before, 'no further on than the real time since it started');
+  t.ok(clock.now() < before, 'a week behind the real clock');
 });

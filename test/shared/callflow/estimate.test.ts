@@ -1,16 +1,6 @@
 import t from 'tap';
-import { estimateWait, roundedMinutes } from '../../../shared/callflow/estimate.js';
+import { roundedMinutes } from '../../../shared/callflow/estimate.js';
 import { prompts } from '../../../shared/callflow/prompts.js';
-
-const view = (over: Partial<Parameters<typeof estimateWait>[0]>) => ({ state: 'queued' as const, position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F1.reception', ...over });
-
-t.test('the estimate comes from observed handling and the staff serving the queue', async (t) => {
-  t.same(estimateWait(view({})), { basis: 'observed', seconds: 150 }, '(3 − ½) × 120 s ÷ 2 staff');
-  t.same(estimateWait(view({ staffOn: 1 })), { basis: 'observed', seconds: 300 }, 'half the staff, twice the wait');
-  t.same(estimateWait(view({ handleSamples: 2 })), { basis: 'hedged', seconds: 150 }, 'few calls handled yet: hedged');
-  t.same(estimateWait(view({ staffOn: 0 })), { basis: 'none' }, 'nobody signed in: no basis');
-  t.same(estimateWait(view({ handleSeconds: undefined, handleSamples: 0 })), { basis: 'none' }, 'no calls handled: no basis');
-});
 
 t.test('what the caller hears', async (t) => {
   t.equal(prompts.position(3), 'You are number 3 in the queue.');

@@ -79,6 +79,17 @@ if (!hasChromium()) {
     await page.selectOption('#weekday', 'tue');
     await page.waitForFunction(() => /No Tuesdays in the last 4 weeks/.test(document.querySelector('#notes')?.textContent ?? ''));
 
+    // A PCN is planned per staff pool: the sum is shown, and a roster is tried on a practice's plan.
+    await page.click('#signout');
+    await page.goto(`${sb.url}/plan?weekday=mon`);
+    await page.fill('#signin input[name=token]', 'thurrock-pcn-token');
+    await page.click('#signin button');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Up to date');
+    t.match(await page.locator('#notes').innerText(), /Planned as 2 staff pools, each with its own people: Riverside Surgery, Grays Health Centre/);
+    t.match(await page.locator('#notes').innerText(), /To try a roster, open a practice’s plan/);
+    t.equal(await page.locator('#recalculate').isDisabled(), true, 'no what-if for the sum of the pools');
+    t.equal(await page.locator('#editor tbody tr').nth(0).locator('input').isDisabled(), true);
+
     // The ICB sees predicted service levels only: no staffing, no editor.
     await page.click('#signout');
     await page.goto(`${sb.url}/plan?practice=F81001&weekday=mon`);

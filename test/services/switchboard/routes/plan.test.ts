@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { parseDirectory } from '../../../../shared/directory/load.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { CallPlayer, manualClock, statsDirectory } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
@@ -86,7 +88,7 @@ t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) 
   res = await plan('/v1/pcns/U12345/plan?weekday=mon', 'thurrock-pcn-token');
   t.equal(res.status, 200, res.text);
   t.equal(res.json().scope, 'pcn:U12345');
-  t.equal(res.json().intervals.find((i: any) => i.start === '08:00').calls, 24, 'the PCN team: its practices’ calls together');
+  t.equal(res.json().intervals.find((i: any) => i.start === '08:00').calls, 24, 'the PCN: its practices’ calls added up');
   t.equal((await plan('/v1/pcns/U12345/plan', 'riverside-practice-token')).status, 403, 'a practice token does not plan the PCN');
   t.equal((await plan('/v1/pcns/NOPE1/plan', 'thurrock-pcn-token')).status, 404);
 
@@ -118,4 +120,44 @@ t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) 
   t.equal(res.status, 400);
   t.match(res.json().detail, /unknown field rota/);
   t.equal((await plan('/v1/practices/NOPE1/plan')).status, 404);
+});
+
+t.test('a PCN is planned per staff pool: each practice and each PCN-wide team with its own people, summed', async (t) => {
+  // The same PCN with a medicines team answering both practices' callers.
+  const withTeam = parseDirectory(readFileSync(new URL('../../../fixtures/stats-directory.yaml', import.meta.url), 'utf8').replace('{ code: U12345, name: Thurrock Riverside PCN }', '{ code: U12345, name: Thurrock Riverside PCN, teams: [{ id: medicines, name: PCN medicines team }] }'), 'stats-directory');
+  const redis = await privateRedis(t);
+  const clock = manualClock(Date.parse('2026-12-06T20:00:00Z'));
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: withTeam, clock, env: { SWEEP_INTERVAL_MS: '60000' } });
+  const player = new CallPlayer(redis.connect());
+  // Each Monday 08:00–08:15: Riverside 20 for its reception and 8 for the medicines team; Grays 12 and 4.
+  for (const date of ['2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']) {
+    for (const [ods, team, n] of [['F81001', 'F81001.reception', 20], ['F81001', 'U12345.medicines', 8], ['F81002', 'F81002.reception', 12], ['F81002', 'U12345.medicines', 4]] as const) {
+      for (let i = 0; i < n; i++) await player.answered('U12345', ods, team, at(date, '08:00', 30 * i), 20, 200);
+    }
+  }
+  const plan = (path: string, init?: Parameters<typeof call>[2]) => call(`${sb.url}${path}`, 'thurrock-pcn-token', init);
+  const res = await plan('/v1/pcns/U12345/plan?weekday=mon');
+  t.equal(res.status, 200, res.text);
+  const body = res.json();
+  const eight = (rows: any[]) => rows.find((i: any) => i.start === '08:00');
+  t.same(body.units.map((u: any) => [u.id, u.kind, eight(u.intervals).calls]), [['F81001', 'practice', 20], ['F81002', 'practice', 12], ['U12345.medicines', 'pcn-team', 12]], 'each pool’s calls, from the teams its callers queued for');
+  t.equal(eight(body.intervals).calls, 44, 'the PCN: all of them');
+  t.equal(eight(body.intervals).staffNeeded, body.units.reduce((a: number, u: any) => a + eight(u.intervals).staffNeeded, 0), 'people needed: the pools’ added up');
+  const riverside = eight(body.units[0].intervals);
+  t.ok(riverside.staffNeeded > (20 * riverside.handleSeconds) / 900, `Riverside’s reception needs ${riverside.staffNeeded} for its own 20 calls of ${riverside.handleSeconds} s`);
+  t.ok(body.units.every((u: any) => eight(u.intervals).staffNeeded > 0), 'every pool has people of its own at 08:00');
+  t.match(body.model.notes.join(' '), /3 staff pools, each with its own people: Riverside Surgery, Grays Health Centre, PCN medicines team/);
+
+  const observed = await plan('/v1/pcns/U12345/plan?weekday=mon&roster=observed');
+  t.equal(observed.status, 200, observed.text);
+  const medicines = observed.json().units[2];
+  t.ok(eight(medicines.intervals).rostered > 0, `the medicines team’s own people last Monday at 08:00: ${eight(medicines.intervals).rostered}`);
+  t.equal(eight(observed.json().intervals).rostered, observed.json().units.reduce((a: number, u: any) => a + eight(u.intervals).rostered, 0));
+
+  const given = await plan(`/v1/pcns/U12345/plan?weekday=mon&roster=${encodeURIComponent('08:00-09:00=9')}`);
+  t.equal(given.status, 400, 'a typed roster is for one pool, not a whole PCN');
+  t.match(given.json().detail, /a roster is for one staff pool/);
+  const icb = await call(`${sb.url}/v1/pcns/U12345/plan?weekday=mon`, 'mse-icb-token');
+  t.equal(icb.status, 200, icb.text);
+  t.notOk('units' in icb.json(), 'the ICB sees the PCN’s service levels, not its pools');
 });

@@ -1,0 +1,90 @@
+import t from 'tap';
+import { dueToSignIn, expectedWait, exposureOf, LiveWaitModel, modelWait, patienceFrom, REFRESH_MS } from '../../../shared/planning/live-wait.js';
+import type { QueueView } from '../../../shared/queue/queue.js';
+import { StatsStore } from '../../../shared/stats/store.js';
+import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
+import { privateRedis } from '../../helpers/redis.js';
+import { at, CallPlayer, manualClock, playMondayHistory, R, statsDirectory } from '../../helpers/stats.js';
+
+const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F81001.reception', ...over });
+const near = (t: { ok: (pass: boolean, message: string) => unknown }, got: number, want: number, message: string) => t.ok(Math.abs(got - want) < 0.01, `${message} (${got.toFixed(3)} ≈ ${want})`);
+
+t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async (t) => {
+  // Two people, 120 s a call: one call finishes every 60 s; the one in progress is half done.
+  t.equal(expectedWait(3, 2, 120, Infinity), 150, 'nobody hangs up: (place − ½) × handle ÷ people');
+  t.equal(expectedWait(1, 2, 120, 120), 30, 'next in the queue: nobody ahead to hang up, half a call to finish');
+  // Patience 120 s (θ = 1/120): ½/(1/60) + 1/(1/60 + 1/120) + 1/(1/60 + 2/120) = 30 + 40 + 30.
+  t.equal(expectedWait(3, 2, 120, 120), 100, 'callers ahead who hang up move the queue faster');
+  t.ok(expectedWait(3, 1, 120, 1e12) > 299.99 && expectedWait(3, 1, 120, 1e12) <= 300, 'very patient callers: the wait with nobody hanging up');
+  t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
+  // Half the queue call-backs, which never hang up: θ halves, 30 + 1/(1/60 + 1/240) + 1/(1/60 + 2/240) = 30 + 48 + 40.
+  t.equal(expectedWait(3, 2, 120, 120, 0.5), 118, 'call-backs ahead do not hang up');
+});
+
+t.test('people due to sign in: last week’s people per quarter hour, only more', async (t) => {
+  // Two people, 120 s calls, twice as many from 60 s on: 60 s (one in 60) to move up from 3rd to 2nd,
+  // then one in 30: 30 s to first, and half a call, 15 s.
+  t.equal(expectedWait(3, 2, 120, Infinity, 0, (elapsed) => (elapsed >= 60 ? 2 : 1)), 105);
+  const roster = new Array<number>(96).fill(0);
+  [roster[32], roster[33], roster[34]] = [4, 6, 3]; // 08:00 4 people, 08:15 6, 08:30 3
+  const factor = dueToSignIn(roster, at('2026-09-07', '08:10'));
+  t.equal(factor(0), 1, 'now: the people signed in');
+  t.equal(factor(299), 1, 'still before 08:15');
+  t.equal(factor(300), 1.5, 'from 08:15: six where last week had four');
+  t.equal(factor(20 * 60), 1, 'a dip at 08:30 is not taken as people leaving');
+  t.equal(dueToSignIn(new Array<number>(96).fill(0), at('2026-09-07', '08:10'))(600), 1, 'no calls last week: nobody assumed');
+});
+
+t.test('patience from the counters: all the waiting over the hang-ups, and no figure from too few', async (t) => {
+  const c = emptyCounters();
+  c[FIELD.answeredWaitSum] = 2000;
+  c[FIELD.missedWaitSum] = 1000;
+  c[FIELD.missed] = 10;
+  t.same(exposureOf([c, emptyCounters()]), { waited: 3000, abandons: 10 });
+  t.same(patienceFrom({ waited: 3000, abandons: 10 }), { seconds: 300, abandons: 10 }, '3,000 s waited by everyone, 10 hung up: 300 s');
+  t.same(patienceFrom({ waited: 2000, abandons: 6 }, { waited: 1000, abandons: 4 }), { seconds: 300, abandons: 10 }, 'history and today together');
+  t.same(patienceFrom({ waited: 3000, abandons: 9 }), { seconds: Infinity, abandons: 9 }, 'fewer than 10 hang-ups: no basis, nobody is assumed to hang up');
+});
+
+t.test('what a caller is told: the model, hedged or nothing', async (t) => {
+  const patient = { seconds: Infinity, abandons: 0 };
+  t.same(modelWait(view(), patient), { basis: 'observed', seconds: 150 });
+  t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 100 });
+  t.same(modelWait(view(), { seconds: 120, abandons: 20, openCallbacks: 5 }), { basis: 'observed', seconds: 150 }, 'the whole queue call-backs: nobody ahead hangs up');
+  t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 300 }, 'half the people, twice the wait');
+  t.same(modelWait(view({ staffOn: 0 }), patient), { basis: 'none' }, 'nobody signed in: no figure');
+  t.same(modelWait(view({ handleSeconds: undefined, handleSamples: 0 }), patient), { basis: 'none' }, 'no call handled: no figure');
+  t.same(modelWait(view({ handleSamples: 1 }), patient), { basis: 'none' }, 'fewer calls finished than people answering: the short ones, no figure');
+  t.same(modelWait(view({ handleSamples: 2 }), patient), { basis: 'hedged', seconds: 150 }, 'one per person but under five: hedged');
+});
+
+t.test('the live model learns patience from the practice’s Mondays and today so far, off the wait loop', async (t) => {
+  const redis = await privateRedis(t);
+  const directory = statsDirectory();
+  const riverside = directory.practice('F81001')!;
+  const player = new CallPlayer(redis.connect());
+  // A known month of Mondays: answered waits 10 + 20 + 30 + 20 × 5 and 2 × 40, hung up 60 + 8 × 45 and 30 + 90 (11 hang-ups); the bank holiday left out.
+  await playMondayHistory(player);
+  // Today, Monday 7 September, so far: two hung up after 50 s.
+  for (let i = 0; i < 2; i++) await player.missed(...R, at('2026-09-07', '08:00'), 50);
+
+  const clock = manualClock(at('2026-09-07', '09:00'));
+  const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), queue: player.queue, directory: () => directory, clock, log: { warn: () => undefined } as never });
+  t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
+  await waits.settle();
+  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.
+  const theta = 13 / 880;
+  const byHand = 30 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
+
+  // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
+  for (let i = 0; i < 6; i++) await player.missed(...R, at('2026-09-07', '08:30'), 10);
+  waits.estimate(riverside, view());
+  await waits.settle();
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'within REFRESH_MS: the cached figure, no read');
+  clock.set(at('2026-09-07', '09:00') + REFRESH_MS);
+  waits.estimate(riverside, view());
+  await waits.settle();
+  const theta2 = 19 / 940;
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
+});

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../shared/paths.js';
@@ -6,15 +7,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -31,12 +32,15 @@ async function main() {
       minutes: num('minutes', values.minutes),
       drainMinutes: values.drain === '0' ? 0 : num('drain', values.drain),
       log: (line) => console.log(line),
+      profileDir: values.profile,
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);
     const f = figures(result);
     console.log(`\ncallers: ${f.callers.calls} calls, ${f.callers.engaged} engaged, ${f.callers.abandonedPercent}% abandoned, wait p50/p90 ${f.callers.wait.p50}/${f.callers.wait.p90} s, ${f.callers.lost} lost, ${f.callers.recordsMissingOrWrong} without a record`);
     console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms (service's own p99 ≤ ${f.machine.service.p99AtMostMs} ms), ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
+    const sim = f.machine.processes.find((p) => p.name.startsWith('simulator'));
+    console.log(`service CPU ${f.machine.serviceCpuPerWebhookMs} ms per webhook; simulator CPU mean/peak ${sim?.cpuMean}/${sim?.cpuPeak}%, event-loop max ${Math.round(result.eventLoop.simulator.max)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
     console.log(`reports: ${callers}\n         ${machine}`);
     if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);
     for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);

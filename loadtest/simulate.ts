@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import { londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
 import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
+import type { RouteCpu } from './cpu-by-route.js';
 import { countsSince, redisCommandCounts, sampleProcesses, type ProcessUsage } from './machine.js';
 import { Random } from './random.js';
 import type { Scenario, Spread } from './scenario.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   drainMinutes?: number;
   /** Extra environment for the service process (e.g. LOG_LEVEL). */
   serviceEnv?: Record<string, string>;
+  /** Write the service's V8 CPU profile (.cpuprofile) into this directory. */
+  profileDir?: string;
   log?: (line: string) => void;
 }
 
@@ -77,6 +80,8 @@ export interface RunResult {
   callbacks: CallbackOutcome[];
   /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
   serviceLatency: { le: number; share: number }[];
+  /** The service's CPU split by route (loadtest/cpu-by-route.ts), whole run including set-up and teardown. */
+  cpuByRoute: RouteCpu[];
   /** Event-loop delay (ms) over the run, of the service (from its /metrics) and of the simulator: a stalled process delays every webhook it handles. */
   eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
 }
@@ -113,9 +118,9 @@ export function announcedSeconds(text: string): number | undefined {
 /** The call-back confirmation a caller hears before hanging up ("We expect to call you back in about 10 minutes"). */
 const CALLBACK_CONFIRMED = /You have kept your place in the queue\. We expect to call you back/;
 
-async function startService(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; output: string[] }> {
+async function startService(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<{ child: ChildProcess; output: string[] }> {
   const output: string[] = [];
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (d: Buffer) => {
     for (const line of String(d).split('\n')) if (line && output.length < 10_000) output.push(line);
   };
@@ -156,11 +161,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   fake.record = false;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const cpuFile = join(dir, 'cpu-by-route.json');
+  const nodeFlags = ['--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
   let service: { child: ChildProcess; output: string[] } | undefined;
   try {
     service = await startService(
-      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...opts.serviceEnv },
+      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFile, ...opts.serviceEnv },
       port,
+      nodeFlags,
     );
     for (const p of practices) fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${url}/v1/twilio/voice`, statusCallback: `${url}/v1/twilio/status` });
     log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid ${service.child.pid}`);
@@ -275,6 +283,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const before = await redisCommandCounts(redis);
     const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
     await readServiceMetrics(url); // starts the service's event-loop gauges afresh for the run
+    service.child.kill('SIGUSR2'); // and its CPU split (cpu-by-route.ts)
     const startedAt = Date.now() + 500;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -314,6 +323,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const stoppedAt = Date.now();
     loop.disable();
     const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(url);
+    service.child.kill('SIGUSR2');
     const eventLoop = { service: serviceLoop, simulator: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
     for (const t of timers) clearTimeout(t);
     // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
@@ -328,9 +338,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
     const callbacks = await readCallbacks(url, practices);
     const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
+    for (let i = 0; i < 100 && !existsSync(cpuFile); i++) await sleep(50);
+    const cpuByRoute = existsSync(cpuFile) ? (JSON.parse(readFileSync(cpuFile, 'utf8')) as RouteCpu[]) : [];
+    return { cpuByRoute, scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
   } finally {
+    // The CPU profile is written as the service exits.
+    const exited = service && service.child.exitCode === null ? new Promise((r) => service!.child.once('exit', r)) : undefined;
     service?.child.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000)]);
     await fake.stop();
     redis.disconnect();
     redisServer.child.kill('SIGKILL');

@@ -10,7 +10,7 @@ export interface ProcessUsage {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function procCpuAndRss(pid: number): { cpuMs: number; rssMb: number } | undefined {
+export function procCpuAndRss(pid: number): { cpuMs: number; rssMb: number } | undefined {
   try {
     // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -7,15 +7,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' }, processes: { type: 'string' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -33,6 +33,7 @@ async function main() {
       drainMinutes: values.drain === '0' ? 0 : num('drain', values.drain),
       log: (line) => console.log(line),
       profileDir: values.profile,
+      processes: num('processes', values.processes),
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);

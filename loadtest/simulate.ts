@@ -25,6 +25,8 @@ export interface RunOptions {
   serviceEnv?: Record<string, string>;
   /** Write the service's V8 CPU profile (.cpuprofile) into this directory. */
   profileDir?: string;
+  /** Service processes sharing the one Redis (default 1): each PCN's calls ring in at one of them, any may handle them after. */
+  processes?: number;
   log?: (line: string) => void;
 }
 
@@ -80,7 +82,7 @@ export interface RunResult {
   callbacks: CallbackOutcome[];
   /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
   serviceLatency: { le: number; share: number }[];
-  /** The service's CPU split by route (loadtest/cpu-by-route.ts), whole run including set-up and teardown. */
+  /** The service's CPU between the run's start and stop, split by route (loadtest/cpu-by-route.ts), all processes together. */
   cpuByRoute: RouteCpu[];
   /** Event-loop delay (ms) over the run, of the service (from its /metrics) and of the simulator: a stalled process delays every webhook it handles. */
   eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
@@ -159,19 +161,25 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   fake.timeScale = timeScale;
   fake.durationScale = timeScale;
   fake.record = false;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const cpuFile = join(dir, 'cpu-by-route.json');
   const nodeFlags = ['--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
-  let service: { child: ChildProcess; output: string[] } | undefined;
+  const cpuFiles: string[] = [];
+  const services: { child: ChildProcess; output: string[]; url: string }[] = [];
   try {
-    service = await startService(
-      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFile, ...opts.serviceEnv },
-      port,
-      nodeFlags,
-    );
-    for (const p of practices) fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${url}/v1/twilio/voice`, statusCallback: `${url}/v1/twilio/status` });
-    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid ${service.child.pid}`);
+    for (let i = 0; i < (opts.processes ?? 1); i++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      cpuFiles.push(join(dir, `cpu-by-route-${i}.json`));
+      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...opts.serviceEnv };
+      services.push({ ...(await startService(env, port, nodeFlags)), url });
+    }
+    // The staff, practice and records APIs are asked of the first process; any would do.
+    const url = services[0]!.url;
+    const signal = () => services.forEach((s) => s.child.kill('SIGUSR2'));
+    practices.forEach((p, i) => {
+      const at = services[Math.floor(i / scenario.practices.perPcn) % services.length]!.url;
+      fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${at}/v1/twilio/voice`, statusCallback: `${at}/v1/twilio/status` });
+    });
+    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid(s) ${services.map((s) => s.child.pid).join(', ')}`);
 
     const webhooks: RunResult['webhooks'] = [];
     fake.onWebhook = (w) => webhooks.push(w);
@@ -281,9 +289,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
     const before = await redisCommandCounts(redis);
-    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
-    await readServiceMetrics(url); // starts the service's event-loop gauges afresh for the run
-    service.child.kill('SIGUSR2'); // and its CPU split (cpu-by-route.ts)
+    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    await readServiceMetrics(services); // starts the services' event-loop gauges afresh for the run
+    signal(); // and their CPU split (cpu-by-route.ts)
     const startedAt = Date.now() + 500;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -322,8 +330,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     stopping = true;
     const stoppedAt = Date.now();
     loop.disable();
-    const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(url);
-    service.child.kill('SIGUSR2');
+    const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(services);
+    signal();
     const eventLoop = { service: serviceLoop, simulator: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
     for (const t of timers) clearTimeout(t);
     // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
@@ -337,19 +345,32 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
 
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
     const callbacks = await readCallbacks(url, practices);
-    const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    for (let i = 0; i < 100 && !existsSync(cpuFile); i++) await sleep(50);
-    const cpuByRoute = existsSync(cpuFile) ? (JSON.parse(readFileSync(cpuFile, 'utf8')) as RouteCpu[]) : [];
+    const serviceErrors = services.flatMap((s) => s.output.filter((line) => /"level":(50|60)/.test(line)));
+    const cpuByRoute = await readCpuSplits(cpuFiles);
     return { cpuByRoute, scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, callbacks, serviceLatency, eventLoop };
   } finally {
     // The CPU profile is written as the service exits.
-    const exited = service && service.child.exitCode === null ? new Promise((r) => service!.child.once('exit', r)) : undefined;
-    service?.child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
+    const exited = services.filter((s) => s.child.exitCode === null).map((s) => new Promise((r) => s.child.once('exit', r)));
+    for (const s of services) s.child.kill('SIGTERM');
+    await Promise.race([Promise.all(exited), sleep(15_000)]);
     await fake.stop();
     redis.disconnect();
     redisServer.child.kill('SIGKILL');
   }
+}
+
+/** Every process's CPU split (cpu-by-route.ts), added up by route. */
+async function readCpuSplits(files: string[]): Promise<RouteCpu[]> {
+  const byRoute = new Map<string, RouteCpu>();
+  for (const file of files) {
+    for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(50);
+    if (!existsSync(file)) continue;
+    for (const r of JSON.parse(readFileSync(file, 'utf8')) as RouteCpu[]) {
+      const sum = byRoute.get(r.route) ?? { route: r.route, count: 0, cpuMs: 0 };
+      byRoute.set(r.route, { route: r.route, count: sum.count + r.count, cpuMs: sum.cpuMs + r.cpuMs });
+    }
+  }
+  return [...byRoute.values()];
 }
 
 /**
@@ -357,20 +378,22 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
  * every route together): Fastify's time from reading a request to sending its answer. The
  * emulator's figures include its own delays on a shared machine; these do not. And its event-loop delay.
  */
-async function readServiceMetrics(url: string): Promise<{ latency: RunResult['serviceLatency']; eventLoop: { p99: number; max: number } }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run.
-  const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+async function readServiceMetrics(services: { url: string }[]): Promise<{ latency: RunResult['serviceLatency']; eventLoop: { p99: number; max: number } }> {
   const byBound = new Map<number, number>();
-  for (const m of text.matchAll(/^switchboard_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
-    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
-    byBound.set(le, (byBound.get(le) ?? 0) + Number(m[2]));
+  const eventLoop = { p99: 0, max: 0 };
+  for (const { url } of services) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run (the worst process's).
+    const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    eventLoop.p99 = Math.max(eventLoop.p99, gauge('p99'));
+    eventLoop.max = Math.max(eventLoop.max, gauge('max'));
+    for (const m of text.matchAll(/^switchboard_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      byBound.set(le, (byBound.get(le) ?? 0) + Number(m[2]));
+    }
   }
   const total = byBound.get(Infinity) ?? 0;
-  return {
-    latency: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, n]) => ({ le, share: total ? n / total : 0 })),
-    eventLoop: { p99: gauge('p99'), max: gauge('max') },
-  };
+  return { latency: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, n]) => ({ le, share: total ? n / total : 0 })), eventLoop };
 }
 
 /** Call-backs still to be made (or being made). */

@@ -49,11 +49,12 @@ export function sampleProcesses(processes: { name: string; pid: number | 'self' 
   };
 }
 
-/** Calls per Redis command so far (INFO commandstats); subtract two readings for a run's share. */
-export async function redisCommandCounts(redis: Redis): Promise<Map<string, number>> {
-  const info = await redis.info('commandstats');
+/** Calls per Redis command so far (INFO commandstats), all nodes together; subtract two readings for a run's share. */
+export async function redisCommandCounts(nodes: Redis[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1]!, Number(m[2]));
+  for (const info of await Promise.all(nodes.map((n) => n.info('commandstats')))) {
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + Number(m[2]));
+  }
   return counts;
 }
 

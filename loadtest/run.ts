@@ -7,15 +7,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N] [--cluster]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' }, processes: { type: 'string' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--profile DIR] [--processes N] [--cluster]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -34,6 +34,7 @@ async function main() {
       log: (line) => console.log(line),
       profileDir: values.profile,
       processes: num('processes', values.processes),
+      cluster: values.cluster,
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
+import { freePort, startPrivateRedis, startPrivateRedisCluster } from '../scripts/redis.mjs';
 import { londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   profileDir?: string;
   /** Service processes sharing the one Redis (default 1): each PCN's calls ring in at one of them, any may handle them after. */
   processes?: number;
+  /** A private three-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one redis-server. */
+  cluster?: boolean;
   log?: (line: string) => void;
 }
 
@@ -155,8 +157,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-load-'));
   const directoryFile = join(dir, 'directory.yaml');
   writeFileSync(directoryFile, yaml);
-  const redisServer = await startPrivateRedis({ dir });
-  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  const redisNodes = opts.cluster ? (await startPrivateRedisCluster({ dir })).nodes.map((n) => ({ url: `redis://${n.host}:${n.port}`, child: n.child })) : [await startPrivateRedis({ dir })];
+  const redisEnv: Record<string, string> = opts.cluster ? { REDIS_CLUSTER_NODES: redisNodes.map((n) => n.url.slice('redis://'.length)).join(',') } : { REDIS_URL: redisNodes[0]!.url };
+  // One connection per node: INFO commandstats is per node.
+  const nodeClients = redisNodes.map((n) => new Redis(n.url, { maxRetriesPerRequest: 1 }));
   const fake = await new FakeTwilio().start();
   fake.timeScale = timeScale;
   fake.durationScale = timeScale;
@@ -169,7 +173,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       cpuFiles.push(join(dir, `cpu-by-route-${i}.json`));
-      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redisServer.url, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...opts.serviceEnv };
+      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...redisEnv, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...opts.serviceEnv };
       services.push({ ...(await startService(env, port, nodeFlags)), url });
     }
     // The staff, practice and records APIs are asked of the first process; any would do.
@@ -288,8 +292,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       await setPresence(p, roster[0]!.staff);
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
-    const before = await redisCommandCounts(redis);
-    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), { name: 'redis-server', pid: redisServer.child.pid! }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    const before = await redisCommandCounts(nodeClients);
+    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), ...redisNodes.map((n, i) => ({ name: redisNodes.length > 1 ? `redis-server ${i + 1}` : 'redis-server', pid: n.child.pid! })), { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
     await readServiceMetrics(services); // starts the services' event-loop gauges afresh for the run
     signal(); // and their CPU split (cpu-by-route.ts)
     const startedAt = Date.now() + 500;
@@ -341,7 +345,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers
     const endedAt = Date.now();
     const processes = sampler.stop();
-    const redisCommands = countsSince(before, await redisCommandCounts(redis));
+    const redisCommands = countsSince(before, await redisCommandCounts(nodeClients));
 
     const unaccounted = await checkRecords(url, practices, attempts, speed, startedAt, endedAt);
     const callbacks = await readCallbacks(url, practices);
@@ -354,8 +358,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     for (const s of services) s.child.kill('SIGTERM');
     await Promise.race([Promise.all(exited), sleep(15_000)]);
     await fake.stop();
-    redis.disconnect();
-    redisServer.child.kill('SIGKILL');
+    for (const c of nodeClients) c.disconnect();
+    for (const n of redisNodes) n.child.kill('SIGKILL');
   }
 }
 

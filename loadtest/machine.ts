@@ -10,7 +10,7 @@ export interface ProcessUsage {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function procCpuAndRss(pid: number): { cpuMs: number; rssMb: number } | undefined {
+export function procCpuAndRss(pid: number): { cpuMs: number; rssMb: number } | undefined {
   try {
     // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -49,11 +49,12 @@ export function sampleProcesses(processes: { name: string; pid: number | 'self' 
   };
 }
 
-/** Calls per Redis command so far (INFO commandstats); subtract two readings for a run's share. */
-export async function redisCommandCounts(redis: Redis): Promise<Map<string, number>> {
-  const info = await redis.info('commandstats');
+/** Calls per Redis command so far (INFO commandstats), all nodes together; subtract two readings for a run's share. */
+export async function redisCommandCounts(nodes: Redis[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1]!, Number(m[2]));
+  for (const info of await Promise.all(nodes.map((n) => n.info('commandstats')))) {
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + Number(m[2]));
+  }
   return counts;
 }
 

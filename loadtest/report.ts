@@ -50,6 +50,9 @@ export interface Figures {
     scriptCallsPerWebhook: number;
     topCommands: [string, number][];
     processes: { name: string; cpuMean: number; cpuPeak: number; rssPeakMb: number }[];
+    /** The service's CPU per provider webhook during the run (ms), and its split by what the service was doing (cpu-by-route.ts). */
+    serviceCpuPerWebhookMs: number;
+    cpuByRoute: { route: string; count: number; msEach: number; msPerWebhook: number; percent: number }[];
     errors: { webhookFailures: number; callErrors: number; serviceErrorLines: number; liveCallUpdateFailures: number };
   };
 }
@@ -185,6 +188,7 @@ export function figures(r: RunResult): Figures {
         cpuPeak: round(maximum(p.samples.map((s) => s.cpu)), 0),
         rssPeakMb: round(maximum(p.samples.map((s) => s.rssMb)), 0),
       })),
+      ...cpuSplit(r),
       errors: {
         webhookFailures: r.webhooks.filter((w) => w.status < 200 || w.status >= 300).length,
         callErrors: r.attempts.reduce((a, c) => a + c.errors.length, 0),
@@ -194,6 +198,23 @@ export function figures(r: RunResult): Figures {
     },
   };
 }
+
+/** CPU-ms per webhook of the mix, whole and by route: what sizing (processes per practices) is worked from. */
+function cpuSplit(r: RunResult): Pick<Figures['machine'], 'serviceCpuPerWebhookMs' | 'cpuByRoute'> {
+  const total = r.cpuByRoute.reduce((a, x) => a + x.cpuMs, 0);
+  const webhooks = r.cpuByRoute.filter((x) => PROVIDER_WEBHOOK.test(x.route)).reduce((a, x) => a + x.count, 0);
+  return {
+    serviceCpuPerWebhookMs: round(total / Math.max(1, webhooks), 3),
+    cpuByRoute: [...r.cpuByRoute].sort((a, b) => b.cpuMs - a.cpuMs).map((x) => ({
+      route: x.route,
+      count: x.count,
+      msEach: x.count ? round(x.cpuMs / x.count, 3) : NaN,
+      msPerWebhook: round(x.cpuMs / Math.max(1, webhooks), 3),
+      percent: pct(x.cpuMs, total),
+    })),
+  };
+}
+const PROVIDER_WEBHOOK = /^POST \/v1\/(twilio|jambonz)\//;
 
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -330,6 +351,15 @@ ${table(['route', 'requests', 'p50', 'p99', 'max', 'failed'], m.routes.map((x) =
 ${table(['process', 'CPU mean %', 'CPU peak %', 'peak RSS MB'], m.processes.map((p) => [p.name, p.cpuMean, p.cpuPeak, p.rssPeakMb]))}
 
 ![cpu](cpu.svg)
+
+## Service CPU by route
+
+**${m.serviceCpuPerWebhookMs} ms of service CPU per webhook** over the run (all the service's CPU
+between the run's start and stop, divided by the provider webhooks it answered). Split by what was in
+flight (loadtest/cpu-by-route.ts: CPU between two events is shared by the requests in flight then;
+with none in flight it is background work), so per-route figures are approximate, their sum exact.
+
+${table(['route', 'requests', 'CPU ms each', 'CPU ms per webhook of the mix', '% of service CPU'], m.cpuByRoute.map((x) => [x.route, x.count, x.msEach, x.msPerWebhook, x.percent]))}
 
 ## Redis commands during the run (INFO commandstats delta)
 

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../shared/paths.js';
@@ -6,15 +7,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -32,6 +33,9 @@ async function main() {
       drainMinutes: values.drain === '0' ? 0 : num('drain', values.drain),
       historyWeeks: values.history === undefined ? undefined : num('history', values.history),
       log: (line) => console.log(line),
+      profileDir: values.profile,
+      processes: num('processes', values.processes),
+      cluster: values.cluster,
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);
@@ -40,6 +44,8 @@ async function main() {
     const told = (a: typeof f.callers.announced) => `median ${a.medianAbsError} s (${a.medianRelativeErrorPct}%), p90 ${a.p90AbsError} s (${a.p90RelativeErrorPct}%) of ${a.samples}`;
     console.log(`announced wait error: ${told(f.callers.announced)}; call-back promise error: ${told(f.callers.callbacks.promise)} (each caller's error as % of their own actual time)`);
     console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms (service's own p99 ≤ ${f.machine.service.p99AtMostMs} ms), ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
+    const sim = f.machine.processes.find((p) => p.name.startsWith('simulator'));
+    console.log(`service CPU ${f.machine.serviceCpuPerWebhookMs} ms per webhook; simulator CPU mean/peak ${sim?.cpuMean}/${sim?.cpuPeak}%, event-loop max ${Math.round(result.eventLoop.simulator.max)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
     console.log(`reports: ${callers}\n         ${machine}`);
     if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);
     for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);

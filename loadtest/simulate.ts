@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
+import { freePort, startPrivateRedis, startPrivateRedisCluster } from '../scripts/redis.mjs';
 import { londonMidnight, londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
 import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
+import type { RouteCpu } from './cpu-by-route.js';
 import { countsSince, redisCommandCounts, sampleProcesses, type ProcessUsage } from './machine.js';
 import { Random } from './random.js';
 import type { Scenario, Spread } from './scenario.js';
@@ -24,6 +25,12 @@ export interface RunOptions {
   historyWeeks?: number;
   /** Extra environment for the service process (e.g. LOG_LEVEL). */
   serviceEnv?: Record<string, string>;
+  /** Write the service's V8 CPU profile (.cpuprofile) into this directory. */
+  profileDir?: string;
+  /** Service processes sharing the one Redis (default 1): each PCN's calls ring in at one of them, any may handle them after. */
+  processes?: number;
+  /** A private three-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one redis-server. */
+  cluster?: boolean;
   log?: (line: string) => void;
 }
 
@@ -81,6 +88,8 @@ export interface RunResult {
   callbacks: CallbackOutcome[];
   /** The service's own webhook latency histogram when the run stopped: cumulative share of webhooks within each bound (seconds). */
   serviceLatency: { le: number; share: number }[];
+  /** The service's CPU between the run's start and stop, split by route (loadtest/cpu-by-route.ts), all processes together. */
+  cpuByRoute: RouteCpu[];
   /** Event-loop delay (ms) over the run, of the service (from its /metrics) and of the simulator: a stalled process delays every webhook it handles. */
   eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
 }
@@ -117,9 +126,9 @@ export function announcedSeconds(text: string): number | undefined {
 /** The call-back confirmation a caller hears before hanging up ("We expect to call you back in about 10 minutes"). */
 const CALLBACK_CONFIRMED = /You have kept your place in the queue\. We expect to call you back/;
 
-async function startService(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; output: string[] }> {
+async function startService(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<{ child: ChildProcess; output: string[] }> {
   const output: string[] = [];
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (d: Buffer) => {
     for (const line of String(d).split('\n')) if (line && output.length < 10_000) output.push(line);
   };
@@ -145,8 +154,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-load-'));
   const directoryFile = join(dir, 'directory.yaml');
   writeFileSync(directoryFile, yaml);
-  const redisServer = await startPrivateRedis({ dir });
-  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  const redisNodes = opts.cluster ? (await startPrivateRedisCluster({ dir })).nodes.map((n) => ({ url: `redis://${n.host}:${n.port}`, child: n.child })) : [await startPrivateRedis({ dir })];
+  const redisEnv: Record<string, string> = opts.cluster ? { REDIS_CLUSTER_NODES: redisNodes.map((n) => n.url.slice('redis://'.length)).join(',') } : { REDIS_URL: redisNodes[0]!.url };
+  // One connection per node: INFO commandstats is per node.
+  const nodeClients = redisNodes.map((n) => new Redis(n.url, { maxRetriesPerRequest: 1 }));
+  const store: Store = { dir, redisEnv, redisNodes, nodeClients, directoryFile };
   try {
     // Past weeks first, into the same Redis, each on a clock set that many weeks back: the service
     // learns from them as from a practice's own history. Every morning then opens at 08:00 London
@@ -155,19 +167,28 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     const eight = weeks > 0 ? londonMidnight(londonWallClock(Date.now()).date) + 8 * 3_600_000 : undefined;
     for (let week = weeks; week >= 1; week--) {
       (opts.log ?? (() => undefined))(`history: the same morning ${week} week(s) earlier`);
-      await play(scenario, { ...opts, log: undefined }, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight! - week * WEEK_MS, week);
+      await play(scenario, { ...opts, log: undefined, profileDir: undefined }, store, eight! - week * WEEK_MS, week);
     }
-    return await play(scenario, opts, { redisUrl: redisServer.url, redisPid: redisServer.child.pid!, redis, directoryFile }, eight);
+    return await play(scenario, opts, store, eight);
   } finally {
-    redis.disconnect();
-    redisServer.child.kill('SIGKILL');
+    for (const c of nodeClients) c.disconnect();
+    for (const n of redisNodes) n.child.kill('SIGKILL');
   }
+}
+
+/** The Redis a run's mornings share (one server or a cluster's nodes), and the run's folder and directory file. */
+interface Store {
+  dir: string;
+  redisEnv: Record<string, string>;
+  redisNodes: { url: string; child: ChildProcess }[];
+  nodeClients: Redis[];
+  directoryFile: string;
 }
 
 const WEEK_MS = 7 * 86_400_000;
 
 /** One morning against a fresh service process on `redis`; `clockStart`: the service's clock starts there (a past week), `seedOffset` draws that week's own callers. */
-async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: string; redisPid: number; redis: Redis; directoryFile: string }, clockStart?: number, seedOffset = 0): Promise<RunResult> {
+async function play(scenario: Scenario, opts: RunOptions, store: Store, clockStart?: number, seedOffset = 0): Promise<RunResult> {
   const log = opts.log ?? (() => undefined);
   const speed = opts.speed ?? scenario.speed;
   const timeScale = 1000 / speed; // real ms per simulated second
@@ -175,24 +196,33 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
   const drainMinutes = opts.drainMinutes ?? scenario.drainMinutes;
   const random = new Random(scenario.seed + seedOffset);
   const { practices } = scenarioDirectory(scenario, opts.practices);
-  const { redis, directoryFile } = store;
+  const { redisNodes, nodeClients, directoryFile } = store;
   const fake = await new FakeTwilio().start();
   fake.timeScale = timeScale;
   fake.durationScale = timeScale;
   fake.record = false;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let service: { child: ChildProcess; output: string[] } | undefined;
+  const nodeFlags = ['--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
+  const cpuFiles: string[] = [];
+  const services: { child: ChildProcess; output: string[]; url: string }[] = [];
   // The service's clock reads `since` when it starts (at about `serviceUpAt`), then runs at `speed`.
   const since = clockStart ?? Date.now();
   const serviceUpAt = Date.now();
   try {
-    service = await startService(
-      { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: store.redisUrl, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv },
-      port,
-    );
-    for (const p of practices) fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${url}/v1/twilio/voice`, statusCallback: `${url}/v1/twilio/status` });
-    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid ${service.child.pid}`);
+    for (let i = 0; i < (opts.processes ?? 1); i++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      cpuFiles.push(join(store.dir, `cpu-by-route-${seedOffset}-${i}.json`));
+      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...store.redisEnv, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv };
+      services.push({ ...(await startService(env, port, nodeFlags)), url });
+    }
+    // The staff, practice and records APIs are asked of the first process; any would do.
+    const url = services[0]!.url;
+    const signal = () => services.forEach((s) => s.child.kill('SIGUSR2'));
+    practices.forEach((p, i) => {
+      const at = services[Math.floor(i / scenario.practices.perPcn) % services.length]!.url;
+      fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${at}/v1/twilio/voice`, statusCallback: `${at}/v1/twilio/status` });
+    });
+    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid(s) ${services.map((s) => s.child.pid).join(', ')}`);
 
     const webhooks: RunResult['webhooks'] = [];
     fake.onWebhook = (w) => webhooks.push(w);
@@ -302,9 +332,10 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
       await setPresence(p, roster[0]!.staff);
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
-    const before = await redisCommandCounts(redis);
-    const sampler = sampleProcesses([{ name: 'switchboard', pid: service.child.pid! }, { name: 'redis-server', pid: store.redisPid }, { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
-    await readServiceMetrics(url); // starts the service's event-loop gauges afresh for the run
+    const before = await redisCommandCounts(nodeClients);
+    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), ...redisNodes.map((n, i) => ({ name: redisNodes.length > 1 ? `redis-server ${i + 1}` : 'redis-server', pid: n.child.pid! })), { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    await readServiceMetrics(services); // starts the services' event-loop gauges afresh for the run
+    signal(); // and their CPU split (cpu-by-route.ts)
     const startedAt = Date.now() + 500;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -343,7 +374,8 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
     stopping = true;
     const stoppedAt = Date.now();
     loop.disable();
-    const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(url);
+    const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(services);
+    signal();
     const eventLoop = { service: serviceLoop, simulator: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
     for (const t of timers) clearTimeout(t);
     // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
@@ -353,7 +385,7 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
     await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers
     const endedAt = Date.now();
     const processes = sampler.stop();
-    const redisCommands = countsSince(before, await redisCommandCounts(redis));
+    const redisCommands = countsSince(before, await redisCommandCounts(nodeClients));
 
     // The service's clock: `since` when it started, running at `speed`.
     const unaccounted = await checkRecords(url, practices, attempts, speed, since + (startedAt - serviceUpAt) * speed, endedAt - startedAt);
@@ -365,14 +397,30 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
         if (practice) await fetch(`${url}/v1/callbacks/${c.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${practice.token}` } });
       });
     }
-    const serviceErrors = service.output.filter((line) => /"level":(50|60)/.test(line));
-    return { scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop };
+    const serviceErrors = services.flatMap((s) => s.output.filter((line) => /"level":(50|60)/.test(line)));
+    const cpuByRoute = await readCpuSplits(cpuFiles);
+    return { cpuByRoute, scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop };
   } finally {
-    service?.child.kill('SIGTERM');
+    // The next morning's service must not meet this one's still draining; the CPU profile is written as it exits.
+    const exited = services.filter((s) => s.child.exitCode === null).map((s) => new Promise((r) => s.child.once('exit', r)));
+    for (const s of services) s.child.kill('SIGTERM');
     await fake.stop();
-    // The next morning's service must not meet this one's still draining.
-    if (service && service.child.exitCode === null) await new Promise((r) => service!.child.once('exit', r));
+    await Promise.all(exited);
   }
+}
+
+/** Every process's CPU split (cpu-by-route.ts), added up by route. */
+async function readCpuSplits(files: string[]): Promise<RouteCpu[]> {
+  const byRoute = new Map<string, RouteCpu>();
+  for (const file of files) {
+    for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(50);
+    if (!existsSync(file)) continue;
+    for (const r of JSON.parse(readFileSync(file, 'utf8')) as RouteCpu[]) {
+      const sum = byRoute.get(r.route) ?? { route: r.route, count: 0, cpuMs: 0 };
+      byRoute.set(r.route, { route: r.route, count: sum.count + r.count, cpuMs: sum.cpuMs + r.cpuMs });
+    }
+  }
+  return [...byRoute.values()];
 }
 
 /**
@@ -380,20 +428,22 @@ async function play(scenario: Scenario, opts: RunOptions, store: { redisUrl: str
  * every route together): Fastify's time from reading a request to sending its answer. The
  * emulator's figures include its own delays on a shared machine; these do not. And its event-loop delay.
  */
-async function readServiceMetrics(url: string): Promise<{ latency: RunResult['serviceLatency']; eventLoop: { p99: number; max: number } }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run.
-  const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+async function readServiceMetrics(services: { url: string }[]): Promise<{ latency: RunResult['serviceLatency']; eventLoop: { p99: number; max: number } }> {
   const byBound = new Map<number, number>();
-  for (const m of text.matchAll(/^switchboard_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
-    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
-    byBound.set(le, (byBound.get(le) ?? 0) + Number(m[2]));
+  const eventLoop = { p99: 0, max: 0 };
+  for (const { url } of services) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run (the worst process's).
+    const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    eventLoop.p99 = Math.max(eventLoop.p99, gauge('p99'));
+    eventLoop.max = Math.max(eventLoop.max, gauge('max'));
+    for (const m of text.matchAll(/^switchboard_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      byBound.set(le, (byBound.get(le) ?? 0) + Number(m[2]));
+    }
   }
   const total = byBound.get(Infinity) ?? 0;
-  return {
-    latency: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, n]) => ({ le, share: total ? n / total : 0 })),
-    eventLoop: { p99: gauge('p99'), max: gauge('max') },
-  };
+  return { latency: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, n]) => ({ le, share: total ? n / total : 0 })), eventLoop };
 }
 
 /** Call-backs still to be made (or being made). */

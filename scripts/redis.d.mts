@@ -5,3 +5,4 @@ export function hasRedisServer(): boolean;
 export function redisAnswers(url: string): Promise<boolean>;
 export function freePort(): Promise<number>;
 export function startPrivateRedis(opts?: { dir?: string; port?: number; detached?: boolean }): Promise<{ url: string; port: number; dir: string; child: ChildProcess }>;
+export function startPrivateRedisCluster(opts?: { dir?: string; masters?: number }): Promise<{ nodes: { host: string; port: number; child: ChildProcess }[]; env: string }>;

@@ -56,3 +56,37 @@ export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'swit
   child.kill();
   throw new Error(`redis-server did not start on port ${port}`);
 }
+
+/**
+ * A private Redis Cluster: `masters` cluster-enabled redis-servers on free local ports (AOF on),
+ * joined with `redis-cli --cluster create`, returned once every node reports cluster_state:ok.
+ * `env` is the REDIS_CLUSTER_NODES value. The caller stops the nodes (each node's `child`).
+ */
+export async function startPrivateRedisCluster({ dir = mkdtempSync(join(tmpdir(), 'switchboard-cluster-')), masters = 3 } = {}) {
+  const nodes = [];
+  const stop = () => nodes.forEach((n) => n.child.kill('SIGKILL'));
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await freePort();
+      const child = spawn('redis-server', [
+        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfilename', `aof-${port}.aof`,
+        '--appenddirname', `aof-${port}`, '--save', '', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000',
+      ], { stdio: 'ignore' });
+      nodes.push({ host: '127.0.0.1', port, child });
+    }
+    for (const n of nodes) {
+      let up = false;
+      for (let i = 0; i < 100 && !(up = await redisAnswers(`redis://127.0.0.1:${n.port}`)); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!up) throw new Error(`cluster node on port ${n.port} did not start`);
+    }
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    const ok = () => nodes.every((n) => spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok'));
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!ok()) throw new Error('the cluster nodes did not all report cluster_state:ok');
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { nodes, env: nodes.map((n) => `${n.host}:${n.port}`).join(',') };
+}

@@ -11,10 +11,29 @@ const parts = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
 });
 
+const HOUR_MS = 3_600_000;
+/** London's offset from UTC by UTC hour. Clocks change only on the hour (01:00 UTC), so each hour has one offset. */
+const offsetByHour = new Map<number, number>();
+
+/** Asking Intl is slow (webhooks read the time often): once per hour of time asked about, then from the cache. */
+function offsetOfHour(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const p = Object.fromEntries(parts.formatToParts(new Date(hour * HOUR_MS)).map((x) => [x.type, Number(x.value)]));
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - hour * HOUR_MS;
+    if (offsetByHour.size >= 10_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
 /** The London wall-clock reading of an instant. */
 export function londonWallClock(ms: number): { date: string; hour: number; minute: number; second: number } {
-  const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+  const w = new Date(ms + offsetOfHour(ms));
+  return { date: `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}`, hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds() };
 }
 
 /** Milliseconds London is ahead of UTC at an instant (0 in winter, 3,600,000 in summer). */

@@ -115,11 +115,14 @@ export class CallFlow {
     const { practice } = call;
     const shard = this.directory.shard(practice);
     const callId = callIdOf(call.provider, call.providerCallId);
-    const state = await this.deps.queue.begin(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) }, this.now());
+    // The practice's closures come with the call's state: the greeting needs them next.
+    const arrived = await this.deps.queue.arrive(shard, { callId, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) }, this.now());
+    const { state } = arrived;
+    const closures = Closures.fromStored(arrived.closures, this.now());
     const greeting: Instruction = { verb: 'say', text: practice.greeting ?? prompts.greeting(practice.name) };
     // A repeated webhook for a call already past the IVR: where it stands now.
     if (state !== 'ivr') return this.joinQueue(call, this.defaultTeam(practice).key, { intro: [greeting] });
-    const opening = practiceOpening(this.directory, practice, await this.practiceClosures(practice), this.now());
+    const opening = practiceOpening(this.directory, practice, closures, this.now());
     if (!opening.open) {
       await this.deps.queue.markClosed(shard, callId);
       this.deps.log.info({ callId, practice: practice.ods }, 'call while closed');
@@ -128,8 +131,8 @@ export class CallFlow {
     this.deps.callers?.arrived({ callId, practice, from: call.from });
     const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : [])];
     const line = priorityLineOf(practice, call.from, call.to);
-    if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` });
-    if (!practice.menu) return this.toTeam(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined });
+    if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` }, closures);
+    if (!practice.menu) return this.toTeam(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined }, closures);
     return [...intro, this.gather(practice.menu, '', 1)];
   }
 
@@ -168,17 +171,20 @@ export class CallFlow {
     return this.directory.team(practice, practice.menu?.default ?? practice.teams[0]!.id)!;
   }
 
-  /** A team that keeps hours of its own (or has a closure) may be closed while its practice is open. */
-  private async toTeam(call: InboundCall, team: TeamRef, joining: Joining): Promise<Instruction[]> {
-    if (!(await this.openNow(team))) {
+  /**
+   * A team that keeps hours of its own (or has a closure) may be closed while its practice is open.
+   * `closures`: the caller's practice's, when this webhook has already read them.
+   */
+  private async toTeam(call: InboundCall, team: TeamRef, joining: Joining, closures?: Closure[]): Promise<Instruction[]> {
+    if (!(await this.openNow(team, team.practice?.ods === call.practice.ods ? closures : undefined))) {
       await this.deps.queue.markClosed(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId));
       return [...joining.intro, { verb: 'say', text: team.team.closedMessage ?? prompts.teamClosed(team.team.name) }, { verb: 'hangup' }];
     }
     return this.joinQueue(call, team.key, joining);
   }
 
-  private async openNow(team: TeamRef): Promise<boolean> {
-    const closures = team.practice ? await this.practiceClosures(team.practice) : [];
+  private async openNow(team: TeamRef, known?: Closure[]): Promise<boolean> {
+    const closures = team.practice ? (known ?? (await this.practiceClosures(team.practice))) : [];
     return teamOpen(this.directory, team, closures, this.now());
   }
 
@@ -239,18 +245,17 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(call.practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const wrapMs = (staff ? this.directory.staffPractice(staff) : call.practice).wrapUpSeconds * 1000;
-    const result = await this.deps.queue.dialResult(shard, callId, staffId, outcome, talkSeconds, wrapMs, this.now());
+    // Put back in the queue, the caller is paired again in the same step (someone else may be free now) and told their place.
+    const { result, view, pairs } = await this.deps.queue.dialEnded(shard, callId, staffId, outcome, talkSeconds, wrapMs, this.now(), { teams: this.walk(shard, []), leaseMs: this.leaseMs(shard), silentAfterMs: silentAfterMs(call.practice) });
     this.deps.log.info({ callId, staffId, outcome, result }, 'dial ended');
     if (result === 'wrap-up') {
       this.scheduleWrapUpRelease(shard, wrapMs);
       return [{ verb: 'say', text: prompts.goodbye() }, { verb: 'hangup' }];
     }
     if (result === 'requeued') {
-      // Someone else may be free now; only a caller still waiting needs their place read.
-      const own = await this.pairAndConnect(shard, [], callId);
+      const own = await this.connectAll(shard, pairs, callId);
       if (own) return own;
-      const view = await this.deps.queue.position(shard, callId, this.now(), silentAfterMs(call.practice));
-      return [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view)];
+      return [{ verb: 'say', text: prompts.stillWaiting() }, ...this.announceAndHold(call, view!)];
     }
     // Stale: this connect was already settled (its lease ran out and the sweep put the caller back,
     // or it was reported twice). The caller is wherever Redis says: carry on from there, never hang up on a queued caller.

@@ -1,21 +1,20 @@
 /**
  * Live screens learn of queue changes through Redis pub/sub, so every service process pushes the
- * same truth whichever process made the change. After a script that changed a shard's state,
- * CallQueue publishes that shard's key prefix (`sb:{U12345}:`) on `<keyPrefix>changes`; the
- * message is a notice only, and subscribers read the state itself from Redis.
+ * same truth whichever process made the change. A script that changed a shard's state publishes
+ * that shard's key prefix (`sb:{U12345}:`) on `<keyPrefix>changes` as its last step, in the same
+ * round trip (commands/includes/changes.lua); the message is a notice only, and subscribers read
+ * the state itself from Redis.
  */
 export const changesChannel = (keyPrefix: string) => `${keyPrefix}changes`;
 
-/** Scripts that change nothing a screen shows (a caller's position read, when they were last heard from, a number they gave). */
-const READ_ONLY = new Set(['queuePosition', 'silentCalls', 'setPendingCallbackNumber']);
-/** First reply elements of scripts that found nothing to change. */
-const UNCHANGED = new Set(['stale', 'duplicate']);
-
 /**
- * Whether a script's reply means state changed. New scripts publish by default; the periodic
- * sweep's scripts reply with an empty list when there was nothing to do, which must stay silent.
+ * Scripts that change nothing a screen shows: reads (a caller's position, a shard's snapshot for
+ * /metrics), when a caller was last heard from, a number they gave, and the statistics'
+ * upkeep (StatsStore), whose first argument is not a shard's prefix.
  */
-export function scriptChangedState(name: string, reply: unknown[]): boolean {
-  if (READ_ONLY.has(name) || reply.length === 0) return false;
-  return !UNCHANGED.has(String(reply[0]));
+const QUIET = new Set(['queuePosition', 'snapshot', 'silentCalls', 'setPendingCallbackNumber', 'compactStats', 'recountStatsDay', 'purgeRecords', 'countCallBackMade']);
+
+/** Whether a script publishes its changes; new scripts do by default (the sweep's stay silent when idle: empty reply). */
+export function publishesChanges(name: string): boolean {
+  return !QUIET.has(name);
 }

@@ -11,6 +11,8 @@ export interface Closure {
   reason: string;
 }
 
+const notEnded = (all: Closure[], now: number) => all.filter((c) => c.to > now).sort((a, b) => a.from - b.from);
+
 /**
  * Ad-hoc closures of a practice, kept in Redis (`closures:<ods>`, a hash of JSON by id) so every
  * process sees a change at once. Plain reads and writes: no decision depends on two keys at once.
@@ -33,7 +35,12 @@ export class Closures {
     const all = Object.values(await this.queue.redis.hgetall(this.key(shard, ods))).map((v) => JSON.parse(v) as Closure);
     const ended = all.filter((c) => c.to <= now).map((c) => c.id);
     if (ended.length > 0) await this.queue.redis.hdel(this.key(shard, ods), ...ended);
-    return all.filter((c) => c.to > now).sort((a, b) => a.from - b.from);
+    return notEnded(all, now);
+  }
+
+  /** Closures as stored (read alongside something else, e.g. by CallQueue.arrive): those not ended by `now`, soonest first. */
+  static fromStored(values: string[], now: number): Closure[] {
+    return notEnded(values.map((v) => JSON.parse(v) as Closure), now);
   }
 
   async remove(shard: string, ods: string, id: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
 import { statsArgv } from '../stats/layout.js';
-import { changesChannel, scriptChangedState } from './changes.js';
 import { defineScripts } from './commands/index.js';
 
 /** How the reports count a call as it ends: the practice's answer target and how long the figures are kept. */
@@ -99,6 +98,13 @@ export interface CallbackRecord {
   staff?: string;
 }
 
+/** How a staff leg's end left the call (dialResult-1.lua); the view and pairings only when asked to requeue and pair. */
+export interface DialEnd {
+  result: 'wrap-up' | 'requeued' | 'stale';
+  view?: QueueView;
+  pairs: Pairing[];
+}
+
 export interface CallEnd {
   result: 'ended' | 'duplicate';
   outcome: string;
@@ -137,7 +143,7 @@ export class CallQueue {
     return `${this.keyPrefix}{${shard}}:`;
   }
 
-  /** Runs a script; args[0] is always the shard's key prefix, published when state changed (changes.ts). */
+  /** Runs a script; args[0] is always the shard's key prefix, which the script publishes when it changed state (changes.ts). */
   private async run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
     if (!fn) throw new Error(`queue script ${name} is not loaded`);
@@ -151,15 +157,19 @@ export class CallQueue {
       throw err;
     }
     done(false);
-    if (scriptChangedState(name, reply)) void this.redis.publish(changesChannel(this.keyPrefix), String(args[0])).catch(() => undefined);
     return reply;
   }
 
   /** The call exists from its first webhook, in the IVR stage; returns the state it is in. */
   async begin(shard: string, call: Omit<NewCall, 'team'>, now: number): Promise<CallState> {
+    return (await this.arrive(shard, call, now)).state;
+  }
+
+  /** As begin, with the practice's ad-hoc closures as stored (closures.ts), read in the same round trip. */
+  async arrive(shard: string, call: Omit<NewCall, 'team'>, now: number): Promise<{ state: CallState; closures: string[] }> {
     const p = this.prefix(shard);
-    const [state] = await this.run('beginCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.practice, call.from, call.provider, call.providerCallId, call.silentAfterMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS]);
-    return state as CallState;
+    const [state, ...closures] = await this.run('beginCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.practice, call.from, call.provider, call.providerCallId, call.silentAfterMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS]);
+    return { state: state as CallState, closures: closures.map(String) };
   }
 
   /** Queues the caller, then (given `dispatch`) pairs waiting callers with free staff in the same step. */
@@ -219,10 +229,19 @@ export class CallQueue {
   }
 
   /** talkSeconds undefined: the provider does not report it, so it is measured from the recorded answer. */
-  async dialResult(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined, wrapMs: number, now: number): Promise<'wrap-up' | 'requeued' | 'stale'> {
+  async dialResult(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined, wrapMs: number, now: number): Promise<DialEnd['result']> {
+    return (await this.dialEnded(shard, callId, staffId, outcome, talkSeconds, wrapMs, now)).result;
+  }
+
+  /**
+   * As dialResult; given `requeue`, a caller put back is paired in the same step (as dispatch, over
+   * `requeue.teams`) and, when still waiting, heard from: the caller's view comes back with the pairings.
+   */
+  async dialEnded(shard: string, callId: string, staffId: string, outcome: DialOutcome, talkSeconds: number | undefined, wrapMs: number, now: number, requeue?: { teams: string[]; leaseMs: number; silentAfterMs: number }): Promise<DialEnd> {
     const p = this.prefix(shard);
-    const [result] = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds ?? '', wrapMs]);
-    return result as 'wrap-up' | 'requeued' | 'stale';
+    const r = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds ?? '', wrapMs, ...(requeue ? [requeue.leaseMs, requeue.silentAfterMs, ...requeue.teams] : [])]);
+    const result = r[0] as DialEnd['result'];
+    return result === 'requeued' && requeue ? { result, view: toView(r.slice(1, 8)), pairs: toPairings(r.slice(8)) } : { result, pairs: [] };
   }
 
   /** `reports`: how the reports count the call (shared/reports/retention.ts); without it, a 120 s target and the call record's retention. */

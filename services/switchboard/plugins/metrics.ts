@@ -77,14 +77,22 @@ export default fp(async function metrics(app: FastifyInstance) {
     );
   };
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Each route, method and status's series, found once: prom-client otherwise hashes the labels on every observation.
+  const series = new Map<string, { observe: (seconds: number) => void }>();
+  const seriesOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      const provider = PROVIDER_ROUTE.exec(route);
+      found = provider ? webhooks.labels({ provider: provider[1]!, route: provider[2]!, status: String(status) }) : requests.labels({ method, route, status: String(status) });
+      series.set(key, found);
+    }
+    return found;
+  };
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (!route || route === '/metrics') return;
-    const seconds = reply.elapsedTime / 1000;
-    const status = String(reply.statusCode);
-    const provider = PROVIDER_ROUTE.exec(route);
-    if (provider) webhooks.observe({ provider: provider[1]!, route: provider[2]!, status }, seconds);
-    else requests.observe({ method: request.method, route, status }, seconds);
+    if (route && route !== '/metrics') seriesOf(request.method, route, reply.statusCode).observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: metricsResponse } }, async (request, reply) => {

@@ -7,7 +7,9 @@
   lives at most retentionMs.
   KEYS[1] call hash
   ARGV  prefix, now, callId, practice, from, provider, providerCallId, silentAfterMs (0: not listened for), retentionMs
-  Returns {state}: ivr for a new call, else the state the call is already in.
+  Returns {state, closure...}: state ivr for a new call, else the state the call is already in; then
+  the practice's ad-hoc closures as stored (shared/queue/closures.ts), which the greeting needs
+  next: one round trip for both.
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
@@ -19,6 +21,7 @@ if redis.call('EXISTS', callKey) == 0 then
     'providerCallId', ARGV[7], 'arrivedAt', now)
   boundLife(callKey, tonumber(ARGV[9]) or 0)
   if silentAfterMs > 0 then redis.call('ZADD', prefix .. 'heard', now + silentAfterMs, callId) end
-  return {'ivr'}
 end
-return {redis.call('HGET', callKey, 'state')}
+local reply = redis.call('HVALS', prefix .. 'closures:' .. ARGV[4])
+table.insert(reply, 1, redis.call('HGET', callKey, 'state'))
+return reply

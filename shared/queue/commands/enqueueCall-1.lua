@@ -32,8 +32,11 @@ if not state or state == 'ivr' then
   redis.call('ZADD', prefix .. 'q:' .. ARGV[4], seq, callId)
   boundLife(callKey, tonumber(ARGV[13]) or 0)
 end
-heardFrom(prefix, callKey, callId, now, tonumber(ARGV[11]) or 0)
+local joined = redis.call('HMGET', callKey, 'state', 'team')
+heardFrom(prefix, callId, joined[1], now, tonumber(ARGV[11]) or 0)
 local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 14)}, {})
-local view = queueView(prefix, callKey, callId)
+-- Read again: the dispatch may have paired this caller.
+local after = redis.call('HMGET', callKey, 'state', 'team')
+local view = queueView(prefix, callId, after[1], after[2])
 for _, v in ipairs(pairings) do view[#view + 1] = v end
 return view

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis, Cluster } from 'ioredis';
+import { publishesChanges } from '../changes.js';
 
 /**
  * Each atomic queue operation is one Lua file here, named `<command>-<number of keys>.lua` as in
@@ -22,7 +23,7 @@ export function loadScripts(): ScriptSource[] {
     .map((file) => {
       const match = /^(.+)-(\d+)\.lua$/.exec(file);
       if (!match) throw new Error(`queue script ${file} must be named <command>-<keys>.lua`);
-      return { name: match[1]!, numberOfKeys: Number(match[2]), lua: withIncludes(readFileSync(join(dir, file), 'utf8')) };
+      return { name: match[1]!, numberOfKeys: Number(match[2]), lua: withChangeNotice(match[1]!, withIncludes(readFileSync(join(dir, file), 'utf8'))) };
     });
 }
 
@@ -33,6 +34,12 @@ function withIncludes(source: string, included = new Set<string>()): string {
     included.add(name);
     return withIncludes(readFileSync(join(dir, `${name}.lua`), 'utf8'), included);
   });
+}
+
+/** A state-changing script runs as a function whose reply decides its change notice (includes/changes.lua). */
+function withChangeNotice(name: string, lua: string): string {
+  if (!publishesChanges(name)) return lua;
+  return `local function script()\n${lua}\nend\n${withIncludes('-- @include "includes/changes"')}\nlocal reply = script()\npublishChange(ARGV[1], reply)\nreturn reply\n`;
 }
 
 export function defineScripts(redis: Redis | Cluster): void {

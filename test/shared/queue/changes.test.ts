@@ -1,5 +1,5 @@
 import t from 'tap';
-import { changesChannel, scriptChangedState } from '../../../shared/queue/changes.js';
+import { changesChannel, publishesChanges } from '../../../shared/queue/changes.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
 import { privateRedis } from '../../helpers/redis.js';
 import { until } from '../../helpers/poll.js';
@@ -7,14 +7,13 @@ import { until } from '../../helpers/poll.js';
 const SHARD = 'U1';
 const TEAM = 'F1.reception';
 
-t.test('which replies mean a change', async (t) => {
-  t.notOk(scriptChangedState('queuePosition', ['queued', 1]), 'reads never publish');
-  t.notOk(scriptChangedState('sweepShard', []), 'a sweep with nothing to do is silent');
-  t.notOk(scriptChangedState('dialResult', ['stale']));
-  t.notOk(scriptChangedState('endCall', ['duplicate', 'answered', '', '']));
-  t.ok(scriptChangedState('dispatch', ['t:1', 's1']));
-  t.ok(scriptChangedState('endCall', ['ended', 'abandoned', '', '']));
-  t.ok(scriptChangedState('someFutureScript', ['done']), 'new scripts publish by default');
+t.test('which scripts publish', async (t) => {
+  t.notOk(publishesChanges('queuePosition'), 'reads never publish');
+  t.notOk(publishesChanges('snapshot'), 'nor does /metrics\' read of a shard');
+  t.notOk(publishesChanges('compactStats'), 'nor the statistics\' upkeep');
+  t.ok(publishesChanges('dispatch'));
+  t.ok(publishesChanges('endCall'));
+  t.ok(publishesChanges('someFutureScript'), 'new scripts publish by default');
 });
 
 t.test('every state change publishes its shard, and only then', async (t) => {
@@ -39,10 +38,11 @@ t.test('every state change publishes its shard, and only then', async (t) => {
   t.same(notices, ['sb:{U1}:'], 'a caller joining: one notice naming the shard by its key prefix');
 
   await q.position(SHARD, 't:1', 1100);
+  await q.snapshot(SHARD, [TEAM], []);
   await q.sweep(SHARD, [TEAM], 1100, 60_000);
   await q.dispatch(SHARD, [TEAM], 1100, 60_000);
   await settle();
-  t.equal(notices.length, 1, 'reads and an idle sweep publish nothing');
+  t.equal(notices.length, 1, 'reads (a position, a snapshot) and an idle sweep publish nothing');
 
   await q.setPresence(SHARD, 's1', 'available', [TEAM], 1200);
   await q.dispatch(SHARD, [TEAM], 1300, 60_000);

@@ -91,3 +91,25 @@ t.test('joining and pairing are one step: a caller arriving to a free member of 
   t.same((await q.enqueue(SHARD, call(2), 2002, { teams: [TEAM], leaseMs: 60_000 })).position, 1, 'a repeated webhook changes nothing');
   t.same((await q.enqueue(SHARD, call(3), 2003)).pairs, [], 'without teams to dispatch, only queued');
 });
+
+t.test('an unanswered ring puts the caller back, re-pairs them and reads their place in the same step', async (t) => {
+  const redis = await privateRedis(t);
+  const db = redis.connect();
+  const q = new CallQueue(db);
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], 1000);
+  await q.enqueue(SHARD, { ...call(1), silentAfterMs: 120_000 }, 2000);
+  await q.enqueue(SHARD, call(2), 2001);
+  await q.dispatch(SHARD, [TEAM], 3000, 60_000);
+  // Nobody else is free: back at the head, told where they stand, and listened for again.
+  const alone = await q.dialEnded(SHARD, 't:1', 'a', 'no-answer', 0, 0, 23_000, { teams: [TEAM], leaseMs: 60_000, silentAfterMs: 120_000 });
+  t.match(alone, { result: 'requeued', view: { state: 'queued', position: 1, waiting: 2, team: TEAM }, pairs: [] });
+  t.equal(Number(await db.zscore('sb:{U1}:heard', 't:1')), 143_000, 'heard from now');
+  // With someone free, the same step pairs the caller put back first.
+  await q.setPresence(SHARD, 'b', 'available', [TEAM], 24_000);
+  await q.dispatch(SHARD, [TEAM], 24_001, 60_000);
+  await q.setPresence(SHARD, 'c', 'available', [TEAM], 25_000);
+  const paired = await q.dialEnded(SHARD, 't:1', 'b', 'busy', 0, 0, 30_000, { teams: [TEAM], leaseMs: 60_000, silentAfterMs: 120_000 });
+  t.match(paired, { result: 'requeued', view: { state: 'connecting', position: 0 }, pairs: [{ callId: 't:1', staffId: 'c' }] });
+  t.same(await q.dialEnded(SHARD, 't:1', 'b', 'busy', 0, 0, 30_001, { teams: [TEAM], leaseMs: 60_000, silentAfterMs: 120_000 }), { result: 'stale', pairs: [] }, 'a repeat changes nothing');
+  t.equal(await q.dialResult(SHARD, 't:1', 'c', 'no-answer', 0, 0, 31_000), 'requeued', 'without teams: no pairing, the result alone');
+});

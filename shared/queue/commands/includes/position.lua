@@ -1,8 +1,7 @@
 -- What a waiting caller is told: position (1-based), queue length and the estimator's inputs.
-local function queueView(prefix, callKey, callId)
-  local state = redis.call('HGET', callKey, 'state')
+-- `state` and `team` are the call hash's, already read by the caller of this function.
+local function queueView(prefix, callId, state, team)
   if state ~= 'queued' then return {state, 0, 0, '', '0', 0, ''} end
-  local team = redis.call('HGET', callKey, 'team')
   local q = prefix .. 'q:' .. team
   local rank = redis.call('ZRANK', q, callId)
   local teamStats = redis.call('HMGET', prefix .. 'team:' .. team, 'aht', 'samples')
@@ -20,8 +19,8 @@ end
 -- The caller's wait loop was heard from: they count as silent (and their provider is asked whether
 -- the call is over, see silentCalls-1) only once `silentAfterMs` passes without another webhook.
 -- 0: not a caller on the line (a call-back holding a place), nothing to hear from.
-local function heardFrom(prefix, callKey, callId, now, silentAfterMs)
-  if silentAfterMs > 0 and redis.call('HGET', callKey, 'state') == 'queued' then
+local function heardFrom(prefix, callId, state, now, silentAfterMs)
+  if silentAfterMs > 0 and state == 'queued' then
     redis.call('ZADD', prefix .. 'heard', now + silentAfterMs, callId)
   end
 end

@@ -39,15 +39,8 @@ export class CallbackScheduler {
     this.queue.on('error', (err) => this.redisOutage.error(err, 'call-back queue', false));
   }
 
-  /** A connection of the scheduler's own; errors are logged (the connection retries) rather than thrown. */
   private connection(blocking: { maxRetriesPerRequest?: null } = {}): Redis | Cluster {
-    // Not on the webhook path: BullMQ's blocking reads wait far longer than the service's
-    // per-command timeout, and its commands may queue while Redis is briefly away.
-    const options = { ...blocking, commandTimeout: undefined, enableOfflineQueue: true };
-    const cluster = this.redis.isCluster ? (this.redis as Cluster) : undefined;
-    const conn = cluster
-      ? cluster.duplicate(undefined, { redisOptions: { ...cluster.options.redisOptions, ...options } })
-      : (this.redis as Redis).duplicate(options);
+    const conn = bullConnection(this.redis, blocking);
     this.redisOutage.watch(conn, `call-backs ${this.connections.length + 1}`);
     this.connections.push(conn);
     return conn;
@@ -73,17 +66,32 @@ export class CallbackScheduler {
   }
 
   async close(): Promise<void> {
-    // With Redis unreachable every wait on BullMQ would be for ever: each gets two seconds.
-    const within = (work: Promise<unknown>) => Promise.race([work, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    // A connection closed while still starting drops its listeners, then reports the failed start
-    // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
-    await within(this.worker?.waitUntilReady().catch(() => undefined) ?? Promise.resolve());
-    // Forced, so that the worker stops its own timers (lock renewal, stalled-job checks) and its
-    // blocking connection without waiting for Redis: a graceful close waits for Redis, and one that
-    // never finished left those running, keeping the process alive for ever. A job cut short is
-    // run again once its lock lapses, and every handler is idempotent.
-    await within(Promise.all([this.worker?.close(true), this.queue.close()]));
-    // BullMQ leaves connections it was given open.
-    for (const conn of this.connections) conn.disconnect();
+    await closeBull(this.worker, this.queue, this.connections);
   }
+}
+
+/**
+ * A connection of BullMQ's own, like `redis`; errors are logged by the watcher (the connection
+ * retries) rather than thrown. Not on the webhook path: BullMQ's blocking reads wait far longer than
+ * the service's per-command timeout, and its commands may queue while Redis is briefly away.
+ */
+export function bullConnection(redis: Redis | Cluster, blocking: { maxRetriesPerRequest?: null } = {}): Redis | Cluster {
+  const options = { ...blocking, commandTimeout: undefined, enableOfflineQueue: true };
+  const cluster = redis.isCluster ? (redis as Cluster) : undefined;
+  return cluster ? cluster.duplicate(undefined, { redisOptions: { ...cluster.options.redisOptions, ...options } }) : (redis as Redis).duplicate(options);
+}
+
+/** Closes a BullMQ worker and queue without waiting on an unreachable Redis (two seconds each), then their connections. */
+export async function closeBull(worker: Worker | undefined, queue: Queue, connections: (Redis | Cluster)[]): Promise<void> {
+  const within = (work: Promise<unknown>) => Promise.race([work, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  // A connection closed while still starting drops its listeners, then reports the failed start
+  // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
+  await within(worker?.waitUntilReady().catch(() => undefined) ?? Promise.resolve());
+  // Forced, so that the worker stops its own timers (lock renewal, stalled-job checks) and its
+  // blocking connection without waiting for Redis: a graceful close waits for Redis, and one that
+  // never finished left those running, keeping the process alive for ever. A job cut short is
+  // run again once its lock lapses, and every handler is idempotent.
+  await within(Promise.all([worker?.close(true), queue.close()]));
+  // BullMQ leaves connections it was given open.
+  for (const conn of connections) conn.disconnect();
 }

@@ -2,7 +2,8 @@
  * The call-path scenarios every provider adapter must pass, written once against TestProvider:
  * five callers with exact positions, immediate connect, hang-up, wrap-up, no answer, a caller
  * leaving while a phone rings, duplicate and out-of-order webhooks, signatures, two service
- * processes sharing one Redis, and call-backs (offered, kept place, staff rung first, retried).
+ * processes sharing one Redis, call-backs (offered, kept place, staff rung first, retried), and
+ * call recording (recording.ts).
  * Each provider's *.test.ts runs it against its fake.
  */
 import { writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
 import type { ProviderFactory, TestCall } from './provider.js';
 import { until } from '../helpers/poll.js';
+import { recordingConformance } from './recording.js';
 
 /** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account; `extra` adds to Riverside. */
 export function conformanceYaml(riverside: string, grays: string, voice: string, extra = ''): string {
@@ -36,17 +38,19 @@ access:
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]!);
 
-async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock> } = {}) {
+/** `yaml`: a last change to the directory (sign-in, people). */
+export async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock>; yaml?: (yaml: string) => string } = {}) {
   const redis = await privateRedis(t);
   const provider = await makeProvider(t);
-  const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2), provider.voice, opts.extra), 'conformance');
+  const yaml = conformanceYaml(provider.account(1), provider.account(2), provider.voice, opts.extra);
+  const directory = parseDirectory(opts.yaml ? opts.yaml(yaml) : yaml, 'conformance');
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: { ...provider.env, ...opts.env }, clock: opts.clock });
   provider.connect(directory, sb.url);
   const db = redis.connect();
   const queued = () => db.zrange('sb:{U12345}:q:F81001.reception', 0, -1);
   const records = async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[];
   const callbacks = async () => (await sb.api('GET', '/v1/practices/F81001/callbacks', PRACTICE_TOKEN)).body.callbacks as Record<string, unknown>[];
-  return { provider, sb, db, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
+  return { provider, sb, db, redis, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
 }
 
 const PATIENT = '+447700900003';
@@ -55,6 +59,8 @@ const offerHeard = (c: TestCall) => c.heard.some((h) => /To be called back inste
 const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
 
 export function conformance(t: Test, makeProvider: ProviderFactory): void {
+  recordingConformance(t, makeProvider);
+
   t.test('five callers, one member of staff: queue, positions, hang-up, wrap-up, records', async (t) => {
     const { provider, sb, records, id } = await setup(t, makeProvider);
     t.equal((await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' })).status, 200);

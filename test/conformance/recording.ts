@@ -11,7 +11,7 @@ import { reserveIssuer, signInYaml, startOidcProvider, TEST_USERS } from '../hel
 import { until } from '../helpers/poll.js';
 import { ALICE_SIP, PRACTICE_TOKEN, RIVERSIDE } from '../fixtures/directories.js';
 import type { ProviderFactory } from './provider.js';
-import { setup } from './suite.js';
+import { busyMorning, PATIENT, setup } from './suite.js';
 
 const ANNOUNCEMENT = 'Calls to Riverside Surgery are recorded for your care and for training.';
 const RECORDING_ON = `, recording: { mode: answered, announcement: "${ANNOUNCEMENT}", retentionDays: 365 }`;
@@ -134,5 +134,31 @@ export function recordingConformance(t: Test, makeProvider: ProviderFactory): vo
     t.equal((await sb.api('GET', `/v1/practices/F81001/calls/${encodeURIComponent(id(c.sid))}/recording`, PRACTICE_TOKEN)).status, 404, 'no recording indexed');
     t.same(provider.recordings(), [], 'and none started');
     await provider.hangUp(c);
+  });
+
+  t.test('recording: a practice that records call-backs too records each from the moment the patient answers', async (t) => {
+    const { provider, sb, db, callbacks } = await setup(t, makeProvider, { extra: ', recording: { mode: answered-and-callbacks }' });
+    await busyMorning(db);
+    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+    const a = await provider.placeCall('+447700900001', RIVERSIDE);
+    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
+    const b = await provider.placeCall('+447700900002', RIVERSIDE);
+    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
+    await provider.waitFor('caller 3 asked for a call-back and hung up', () => c.over);
+    await provider.hangUp(b);
+    provider.staffHangsUp(a);
+    const staffLeg = await provider.waitFor('Alice rung for the call-back', () => provider.outbound()[0]);
+    await provider.waitFor('the patient bridged to Alice', () => staffLeg.bridged?.endpoint === PATIENT);
+    const recording = await provider.waitFor('the call-back recorded', () => provider.recordings().find((r) => r.callSid === staffLeg.sid));
+    t.ok(recording.startedAt >= staffLeg.bridged!.answeredAt, 'from the moment the patient answered');
+    const [cb] = (await callbacks()) as { id: string }[];
+    const path = `/v1/practices/F81001/calls/${encodeURIComponent(`cb:${cb!.id}`)}/recording`;
+    t.match((await until('indexed', () => sb.api('GET', path, PRACTICE_TOKEN), (r) => r.status === 200)).body, { callId: `cb:${cb!.id}`, status: 'recording' }, 'indexed under the call-back');
+    t.equal((await sb.api('POST', '/v1/staff/alice/recording/pause', PRACTICE_TOKEN)).status, 200, 'and Alice can pause it');
+    t.equal(recording.status, 'paused');
+    provider.staffHangsUp(staffLeg);
+    await provider.waitFor('the staff leg over', () => staffLeg.over);
+    t.match((await until('completed', () => sb.api('GET', path, PRACTICE_TOKEN), (r) => r.body.status === 'completed')).body, { pauses: 1 });
+    t.equal(provider.recordings().length, 2, "two recordings: caller 1's call and the call-back (caller 2 reached nobody)");
   });
 }

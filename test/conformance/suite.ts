@@ -53,10 +53,10 @@ export async function setup(t: Test, makeProvider: ProviderFactory, opts: { extr
   return { provider, sb, db, redis, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
 }
 
-const PATIENT = '+447700900003';
+export const PATIENT = '+447700900003';
 const offerHeard = (c: TestCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
 /** The team has been averaging 200-second calls (talk + wrap-up): number 2 in the queue waits about 300 s. */
-const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
+export const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
 
 export function conformance(t: Test, makeProvider: ProviderFactory): void {
   recordingConformance(t, makeProvider);

@@ -41,7 +41,15 @@ export class RetentionScheduler {
     return conn;
   }
 
-  async start(deleteDue: () => Promise<number>): Promise<void> {
+  start(deleteDue: () => Promise<number>): Promise<void> {
+    this.starting = this.schedule(deleteDue);
+    return this.starting;
+  }
+
+  /** The start under way: closing waits for it, since BullMQ never settles a command on a connection closed under it. */
+  private starting: Promise<void> = Promise.resolve();
+
+  private async schedule(deleteDue: () => Promise<number>): Promise<void> {
     // The same id from every process: one schedule, its interval the latest configured.
     await this.queue.upsertJobScheduler(SCHEDULER, { every: this.everyMs }, { name: SCHEDULER, opts: { removeOnComplete: 100, removeOnFail: 100 } });
     if (this.closed) return;
@@ -55,6 +63,11 @@ export class RetentionScheduler {
 
   async close(): Promise<void> {
     this.closed = true;
+    const within = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await within(this.starting);
+    // A run under way is let finish (its deletions are each one request), so that it does not
+    // outlive the connections it uses; a forced close follows if it takes too long.
+    if (this.worker) await within(this.worker.close());
     await closeBull(this.worker, this.queue, this.connections);
   }
 }

@@ -11,7 +11,7 @@ import { reserveIssuer, signInYaml, startOidcProvider, TEST_USERS } from '../hel
 import { until } from '../helpers/poll.js';
 import { ALICE_SIP, PRACTICE_TOKEN, RIVERSIDE } from '../fixtures/directories.js';
 import type { ProviderFactory } from './provider.js';
-import { busyMorning, PATIENT, setup } from './suite.js';
+import { callbackRequested, PATIENT, setup } from './suite.js';
 
 const ANNOUNCEMENT = 'Calls to Riverside Surgery are recorded for your care and for training.';
 const RECORDING_ON = `, recording: { mode: answered, announcement: "${ANNOUNCEMENT}", retentionDays: 365 }`;
@@ -138,13 +138,7 @@ export function recordingConformance(t: Test, makeProvider: ProviderFactory): vo
 
   t.test('recording: a practice that records call-backs too records each from the moment the patient answers', async (t) => {
     const { provider, sb, db, callbacks } = await setup(t, makeProvider, { extra: ', recording: { mode: answered-and-callbacks }' });
-    await busyMorning(db);
-    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
-    const a = await provider.placeCall('+447700900001', RIVERSIDE);
-    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
-    const b = await provider.placeCall('+447700900002', RIVERSIDE);
-    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
-    await provider.waitFor('caller 3 asked for a call-back and hung up', () => c.over);
+    const { a, b } = await callbackRequested(provider, sb, db);
     await provider.hangUp(b);
     provider.staffHangsUp(a);
     const staffLeg = await provider.waitFor('Alice rung for the call-back', () => provider.outbound()[0]);

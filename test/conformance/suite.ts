@@ -15,7 +15,7 @@ import { privateRedis } from '../helpers/redis.js';
 import { roundRobin, spawnSwitchboard } from '../helpers/processes.js';
 import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
-import type { ProviderFactory, TestCall } from './provider.js';
+import type { ProviderFactory, TestCall, TestProvider } from './provider.js';
 import { until } from '../helpers/poll.js';
 import { recordingConformance } from './recording.js';
 
@@ -56,7 +56,22 @@ export async function setup(t: Test, makeProvider: ProviderFactory, opts: { extr
 export const PATIENT = '+447700900003';
 const offerHeard = (c: TestCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
 /** The team has been averaging 200-second calls (talk + wrap-up): number 2 in the queue waits about 300 s. */
-export const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
+const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
+
+/**
+ * A busy morning: caller 1 with Alice, caller 2 waiting, and the patient, number 2 (about 300 s
+ * away), pressing 1 at the call-back offer, then 1 to confirm the number they are calling from.
+ */
+export async function callbackRequested(provider: TestProvider, sb: Awaited<ReturnType<typeof setup>>['sb'], db: Parameters<typeof busyMorning>[0]) {
+  await busyMorning(db);
+  await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+  const a = await provider.placeCall('+447700900001', RIVERSIDE);
+  await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
+  const b = await provider.placeCall('+447700900002', RIVERSIDE);
+  const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
+  await provider.waitFor('caller 3 told and hung up', () => c.over);
+  return { a, b, c };
+}
 
 export function conformance(t: Test, makeProvider: ProviderFactory): void {
   recordingConformance(t, makeProvider);
@@ -346,14 +361,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
 
   t.test('call-back: offered, keeps the place, rings the staff member first, then the patient', async (t) => {
     const { provider, sb, db, records, callbacks, id } = await setup(t, makeProvider);
-    await busyMorning(db);
-    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
-    const a = await provider.placeCall('+447700900001', RIVERSIDE);
-    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
-    const b = await provider.placeCall('+447700900002', RIVERSIDE);
-    // The caller presses 1 at the offer, then 1 to confirm the number they are calling from.
-    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
-    await provider.waitFor('caller 3 told and hung up', () => c.over);
+    const { a, b, c } = await callbackRequested(provider, sb, db);
     t.same(c.errors, [], 'no errors on the caller\'s call');
     t.notOk(offerHeard(b), 'number 1 (about 100 s to wait) is not offered a call-back');
     t.ok(offerHeard(c), 'number 2 (about 300 s to wait) is offered one');

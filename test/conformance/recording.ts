@@ -16,8 +16,11 @@ import { callbackRequested, PATIENT, setup } from './suite.js';
 const ANNOUNCEMENT = 'Calls to Riverside Surgery are recorded for your care and for training.';
 const RECORDING_ON = `, recording: { mode: answered, announcement: "${ANNOUNCEMENT}", retentionDays: 365 }`;
 const MANAGER = TEST_USERS.manager;
+/** Riverside's practice manager, and Alice, sign in with their NHS identities. */
 const withManager = (issuer: string) => (yaml: string) =>
-  yaml.replace('access:\n', `access:\n  - { identity: ${MANAGER.email.toLowerCase()}, role: practice, practice: F81001 }\n`) + signInYaml(issuer);
+  yaml
+    .replace('access:\n', `access:\n  - { identity: ${MANAGER.email.toLowerCase()}, role: practice, practice: F81001 }\n`)
+    .replace('{ id: alice, name: Alice,', `{ id: alice, name: Alice, identity: ${TEST_USERS.alice.email.toLowerCase()},`) + signInYaml(issuer);
 
 /** Every key and value in a Redis, as text: what a dump of it would show. */
 async function redisText(db: import('ioredis').Redis): Promise<string> {
@@ -82,6 +85,9 @@ export function recordingConformance(t: Test, makeProvider: ProviderFactory): vo
     const audio = `${sb.url}${path}/audio`;
     t.equal((await fetch(audio, { headers: { authorization: `Bearer ${PRACTICE_TOKEN}` } })).status, 403, "the practice's machine token may not play it");
     t.equal((await fetch(audio)).status, 401, 'nor anyone not signed in');
+    const alice = cookieHeader((await signInOverHttp(sb.url, TEST_USERS.alice.login, TEST_USERS.alice.password)).jar, sb.url);
+    t.equal((await fetch(audio, { headers: { cookie: alice } })).status, 403, 'nor Alice, who took the call, signed in as herself');
+    t.equal(recording.plays, 0, 'none of them reached the provider');
     const cookie = cookieHeader((await signInOverHttp(sb.url, MANAGER.login, MANAGER.password, '/reports')).jar, sb.url);
     const played = await fetch(audio, { headers: { cookie } });
     t.equal(played.status, 200, 'the practice manager plays it');
@@ -100,6 +106,11 @@ export function recordingConformance(t: Test, makeProvider: ProviderFactory): vo
     t.equal((await sb.api('PUT', `${path}/hold`, PRACTICE_TOKEN, { held: true })).body.held, true, 'held');
     t.equal((await sb.api('GET', path, PRACTICE_TOKEN)).body.deleteAfter, null, 'not deleted while held');
     t.equal((await sb.api('PUT', `${path}/hold`, PRACTICE_TOKEN, { held: false })).body.held, false, 'released');
+
+    // The provider lost it (deleted in its console): playing says so, and the index marks it.
+    recording.deletes = 1;
+    t.equal((await fetch(audio, { headers: { cookie } })).status, 410, 'a recording the provider no longer has: 410');
+    t.equal((await sb.api('GET', path, PRACTICE_TOKEN)).body.status, 'missing', 'marked missing');
 
     // Nothing of the audio, its URL, a credential or a transcript in Redis, the logs or the statistics.
     const stats = JSON.stringify((await sb.api('GET', '/v1/stats?scope=practice:F81001&granularity=day', PRACTICE_TOKEN)).body);

@@ -29,23 +29,25 @@ export class RetentionScheduler extends BullQueue {
   }
 
   start(deleteDue: () => Promise<number>): Promise<void> {
-    this.starting = this.schedule(deleteDue);
-    return this.starting;
-  }
-
-  private async schedule(deleteDue: () => Promise<number>): Promise<void> {
-    // Connected first: BullMQ's job scheduler awaits the connection where nothing can catch its
-    // failure, so a close while Redis is away would leave an unhandled rejection.
-    await this.queue.waitUntilReady();
-    if (this.closed) return;
-    // The same id from every process: one schedule, its interval the latest configured.
-    await this.queue.upsertJobScheduler(SCHEDULER, { every: this.everyMs }, { name: SCHEDULER, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    if (this.closed) return;
     this.startWorker(async () => {
       const deleted = await deleteDue();
       if (deleted > 0) this.log.info({ deleted }, 'recordings past retention deleted');
     }, 1);
     this.worker!.on('failed', (_job, err) => this.log.warn({ err }, 'recording retention run failed; the next run tries again'));
+    this.starting = this.schedule();
+    return this.starting;
+  }
+
+  private async schedule(): Promise<void> {
+    // Connected first: BullMQ's job scheduler awaits the connection where nothing can catch its
+    // failure, so a close while Redis is away would leave an unhandled rejection.
+    await this.queue.waitUntilReady();
+    if (this.closed) return;
+    // The same id from every process: one schedule, its interval the latest configured. A new
+    // schedule's first run is at the next whole interval (BullMQ would run it at once, while the
+    // process may still be starting); an existing one keeps its times.
+    const every = this.everyMs;
+    await this.queue.upsertJobScheduler(SCHEDULER, { every, startDate: Math.ceil(Date.now() / every) * every }, { name: SCHEDULER, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   override async close(): Promise<void> {

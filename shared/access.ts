@@ -91,3 +91,11 @@ export function maySeeCallerDetails(grant: AccessGrant, handlingStaffId: string 
 export function maySeeStaffFigures(grant: AccessGrant, staff: Staff): boolean {
   return maySetPresence(grant, staff);
 }
+
+/**
+ * May play a practice's call recordings: a practice manager signed in with their own identity.
+ * Never a machine's token (a wallboard, an extract job, read-only or not), nor staff.
+ */
+export function mayPlayRecordings(grant: AccessGrant, practice: Practice): boolean {
+  return grant.kind === 'person' && grant.role === 'practice' && grant.practice === practice.ods && !grant.readOnly;
+}

@@ -112,3 +112,53 @@ export abstract class FakeNetwork<Call extends PhoneCall, NumberConfig> {
     this.numbers.set(number, config);
   }
 }
+
+/** A recording as a fake provider keeps it: when it ran, its pauses, and what was done to it. */
+export class FakeRecording {
+  status: 'in-progress' | 'paused' | 'completed' = 'in-progress';
+  readonly startedAt = Date.now();
+  endedAt?: number;
+  readonly pauses: { at: number; resumedAt?: number; behaviour: string }[] = [];
+  /** Successful deletions (a second DELETE finds nothing: 404, not counted). */
+  deletes = 0;
+  /** Audio requests answered with the audio. */
+  plays = 0;
+
+  constructor(
+    /** The provider's id: Twilio's RE… sid, or jambonz's bucket key. */
+    readonly id: string,
+    /** The call recorded: the caller's (the parent leg), or a call-back's staff leg. */
+    readonly callSid: string,
+    readonly account: string,
+  ) {}
+
+  get deleted(): boolean {
+    return this.deletes > 0;
+  }
+
+  pause(behaviour: string): boolean {
+    if (this.status !== 'in-progress') return false;
+    this.status = 'paused';
+    this.pauses.push({ at: Date.now(), behaviour });
+    return true;
+  }
+
+  resume(): boolean {
+    if (this.status !== 'paused') return false;
+    this.status = 'in-progress';
+    this.pauses.at(-1)!.resumedAt = Date.now();
+    return true;
+  }
+
+  stop(): void {
+    if (this.status === 'completed') return;
+    if (this.status === 'paused') this.pauses.at(-1)!.resumedAt = Date.now();
+    this.status = 'completed';
+    this.endedAt = Date.now();
+  }
+
+  /** Stand-in audio: an MP3 header and bytes that name the recording, so a test can tell which it got. */
+  audio(): Buffer {
+    return Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00'), Buffer.from(`fake audio of ${this.id}`)]);
+  }
+}

@@ -6,6 +6,8 @@
  * API (update a live call with Twiml/Url/Status; 400 code 21220 once a call has ended; place an
  * outbound call, which rings its `To` endpoint with the behaviour set for it; fetch a call, ended
  * ones included, with its `status`). A call's `finalStatusLost` drops its final status callback.
+ * <Dial record> records from the answer (recordingStatusCallback events with the parent's CallSid),
+ * and the Recordings API pauses, resumes, serves and deletes recordings (`recordings`).
  *
  * Time is compressed by `timeScale` (real milliseconds per TwiML second): pauses, ring time-outs and
  * staff talk time use it; the durations reported back (DialCallDuration, CallDuration) use
@@ -18,7 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import twilio from 'twilio';
-import { FakeNetwork, PhoneCall, sleep, staffLegEnds, type EndpointBehaviour } from './phone.js';
+import { FakeNetwork, FakeRecording, PhoneCall, sleep, staffLegEnds, type EndpointBehaviour } from './phone.js';
 
 export type { EndpointBehaviour } from './phone.js';
 
@@ -93,6 +95,8 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
   readonly restRequests: { path: string; params: Record<string, string>; status: number }[] = [];
   /** Calls placed through POST .../Calls.json, in order. */
   readonly outbound: FakeCall[] = [];
+  /** Recordings made by <Dial record>, by sid (kept after deletion, marked). */
+  readonly recordings = new Map<string, FakeRecording>();
   /** Keep `webhooks` and `restRequests` (tests read them); a load run turns this off. */
   record = true;
   /** Told about every signed request, whether or not it is recorded. */
@@ -301,6 +305,7 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
       if (signal.aborted) return { DialCallStatus: 'canceled', DialCallSid: childSid, DialCallDuration: '0' };
       const answeredAt = Date.now();
       call.bridged = { endpoint, childSid, answeredAt };
+      const recording = this.startDialRecording(call, verb);
       const ended = staffLegEnds(call, signal);
       this.onCallEvent?.(call, 'bridged');
       if (behaviour.talkSeconds !== undefined) void sleep(behaviour.talkSeconds * this.timeScale, signal).then(() => call.endStaffLeg?.());
@@ -308,12 +313,94 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
         await this.post(noun.attrs.statusCallback, { CallSid: childSid, ParentCallSid: call.sid, AccountSid: call.number.accountSid, From: call.from, To: endpoint, CallStatus: 'in-progress', Direction: 'outbound-dial', ApiVersion: '2010-04-01' }, call.number.authToken);
       }
       await ended;
+      if (recording) void this.endDialRecording(call, verb, recording);
       return { DialCallStatus: 'completed', DialCallSid: childSid, DialCallDuration: String(this.seconds(answeredAt)) };
     } finally {
       call.dialling = undefined;
       call.bridged = undefined;
       call.endStaffLeg = undefined;
     }
+  }
+
+  /**
+   * <Dial record="record-from-answer-dual">: the recording starts as the dialled party answers,
+   * belongs to the parent call, and its events go to recordingStatusCallback (default event:
+   * completed), each with the parent's CallSid, as Twilio's <Dial> documentation gives them.
+   */
+  private startDialRecording(call: FakeCall, verb: Verb): FakeRecording | undefined {
+    const mode = verb.attrs.record ?? 'do-not-record';
+    if (mode === 'do-not-record' || mode === 'false') return undefined;
+    if (mode !== 'record-from-answer-dual' && mode !== 'record-from-answer' && mode !== 'true') {
+      call.errors.push(`13612: invalid Dial record value ${mode}`);
+      return undefined;
+    }
+    const recording = new FakeRecording(`RE${randomBytes(16).toString('hex')}`, call.sid, call.number.accountSid);
+    this.recordings.set(recording.id, recording);
+    void this.recordingEvent(call, verb, recording, 'in-progress');
+    return recording;
+  }
+
+  private async endDialRecording(call: FakeCall, verb: Verb, recording: FakeRecording): Promise<void> {
+    recording.stop();
+    await this.recordingEvent(call, verb, recording, 'completed');
+  }
+
+  private async recordingEvent(call: FakeCall, verb: Verb, r: FakeRecording, status: 'in-progress' | 'completed'): Promise<void> {
+    const url = verb.attrs.recordingStatusCallback;
+    const events = (verb.attrs.recordingStatusCallbackEvent ?? 'completed').split(/\s+/);
+    if (!url || !events.includes(status)) return;
+    const channels = verb.attrs.record === 'record-from-answer-dual' ? '2' : '1';
+    await this.post(url, {
+      AccountSid: call.number.accountSid,
+      CallSid: call.sid,
+      RecordingSid: r.id,
+      RecordingUrl: `${this.url}/2010-04-01/Accounts/${call.number.accountSid}/Recordings/${r.id}`,
+      RecordingStatus: status,
+      RecordingDuration: status === 'completed' ? String(this.seconds(r.startedAt, r.endedAt)) : '-1',
+      RecordingChannels: channels,
+      RecordingStartTime: new Date(r.startedAt).toUTCString(),
+      RecordingSource: 'DialVerb',
+      RecordingTrack: 'both',
+      ErrorCode: '0',
+    }, call.number.authToken).catch((err: unknown) => call.errors.push(`recording callback: ${String(err)}`));
+  }
+
+  /**
+   * The Recordings API: POST .../Calls/{CallSid}/Recordings/{Sid|Twilio.CURRENT}.json (Status paused,
+   * in-progress or stopped; PauseBehavior skip or silence), GET .../Recordings/{Sid}.mp3|.wav|.json,
+   * DELETE .../Recordings/{Sid}.json (204, then 404). Undefined when the request is not for it.
+   */
+  private recordingsApi(method: string, path: string, account: string, params: Record<string, string>, reply: (status: number, body: unknown) => void, res: ServerResponse): boolean {
+    const update = /^\/2010-04-01\/Accounts\/[^/]+\/Calls\/([^/]+)\/Recordings\/([^/]+)\.json$/.exec(path);
+    const one = /^\/2010-04-01\/Accounts\/[^/]+\/Recordings\/([^/.]+)\.(json|mp3|wav)$/.exec(path);
+    if (!update && !one) return false;
+    const notFound = () => reply(404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
+    if (update && method === 'POST') {
+      const [, callSid, sid] = update;
+      const r = sid === 'Twilio.CURRENT'
+        ? [...this.recordings.values()].find((x) => x.callSid === callSid && x.account === account && x.status !== 'completed')
+        : this.recordings.get(sid!);
+      if (!r || r.callSid !== callSid || r.account !== account || r.status === 'completed') return notFound(), true;
+      const status = params.Status;
+      if (status === 'paused') r.pause(params.PauseBehavior ?? 'silence');
+      else if (status === 'in-progress') r.resume();
+      else if (status === 'stopped') r.stop();
+      else return reply(400, { code: 21217, message: `Invalid Status ${status}`, status: 400 }), true;
+      return reply(200, { sid: r.id, call_sid: r.callSid, account_sid: account, status: r.status }), true;
+    }
+    const r = one ? this.recordings.get(one[1]!) : undefined;
+    if (!one || !r || r.account !== account || r.deleted) return notFound(), true;
+    if (method === 'DELETE' && one[2] === 'json') {
+      r.deletes++;
+      return reply(204, undefined), true;
+    }
+    if (method !== 'GET') return notFound(), true;
+    if (one[2] === 'json') return reply(200, { sid: r.id, call_sid: r.callSid, account_sid: account, status: r.status === 'completed' ? 'completed' : 'processing', channels: 2, source: 'DialVerb', duration: r.endedAt ? String(this.seconds(r.startedAt, r.endedAt)) : null }), true;
+    r.plays++;
+    if (this.record) this.restRequests.push({ path, params, status: 200 });
+    const audio = r.audio();
+    res.writeHead(200, { 'content-type': one[2] === 'mp3' ? 'audio/mpeg' : 'audio/x-wav', 'content-length': audio.length }).end(audio);
+    return true;
   }
 
   /** An outbound call rings its `to` with that endpoint's behaviour; answered, it runs the Url's TwiML. */
@@ -355,8 +442,16 @@ export class FakeTwilio extends FakeNetwork<FakeCall, FakeNumber> {
     const reply = (status: number, body: unknown) => {
       if (this.record) this.restRequests.push({ path: req.url ?? '', params, status });
       this.restStatuses.set(status, (this.restStatuses.get(status) ?? 0) + 1);
+      if (status === 204) return void res.writeHead(204).end();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const accountOf = /^\/2010-04-01\/Accounts\/([^/]+)\//.exec(req.url ?? '')?.[1];
+    if (accountOf && /\/Recordings\//.test(req.url ?? '')) {
+      const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+      const owner = this.accounts.get(accountOf);
+      if (!owner || user !== accountOf || pass !== owner.authToken) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+      if (this.recordingsApi(req.method ?? 'GET', req.url ?? '', accountOf, params, reply, res)) return;
+    }
     const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
     const fetchCall = req.method === 'GET' && m;

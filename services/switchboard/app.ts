@@ -7,7 +7,9 @@ import type { Directory } from '../../shared/directory/directory.js';
 import { CallerLookups } from '../../shared/patients/callers.js';
 import { FhirPatientLookup } from '../../shared/patients/fhir.js';
 import { RedisOutageLog } from '../../shared/redis-outage-log.js';
+import { JambonzRecordings } from '../../shared/providers/jambonz/recordings.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
+import { TwilioRecordings } from '../../shared/providers/twilio/recordings.js';
 import { TwilioLiveCalls } from '../../shared/providers/twilio/rest.js';
 import type { Config } from './config.js';
 import audit from './plugins/audit.js';
@@ -29,6 +31,7 @@ import closureRoutes from './routes/closures.js';
 import directoryRoutes from './routes/directory.js';
 import liveRoutes from './routes/live.js';
 import patientRoutes from './routes/patients.js';
+import recordingRoutes from './routes/recordings.js';
 import pages from './routes/pages.js';
 import planRoutes from './routes/plan.js';
 import practiceRoutes from './routes/practices.js';
@@ -77,6 +80,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     redisOutage: opts.redisOutage ?? new RedisOutageLog(opts.logger, isRedisUnavailable),
     liveCalls: { twilio: new TwilioLiveCalls(config.twilioApiBase, config.publicUrl), jambonz: new JambonzLiveCalls(config.jambonzApiBase, config.publicUrl) },
     callers,
+    recordingControls: { twilio: new TwilioRecordings(config.twilioApiBase), jambonz: new JambonzRecordings(config.jambonzApiBase) },
+    retentionIntervalMs: config.recordingRetentionIntervalMs,
+    audit: auditLog,
   });
   await app.register(authFailures, { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds });
   await app.register(audit, { log: auditLog });
@@ -111,5 +117,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(callbackRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  await app.register(recordingRoutes);
   return app;
 }

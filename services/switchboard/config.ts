@@ -35,6 +35,8 @@ export interface Config {
   trustProxy: boolean | string;
   /** Days audit-log entries are kept. */
   auditRetentionDays: number;
+  /** How often recordings whose retention is over are looked for and deleted at their provider. */
+  recordingRetentionIntervalMs: number;
 }
 
 export const DEMO_DIRECTORY = join(projectRoot(), 'deploy', 'demo-directory.yaml');
@@ -102,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureWindowSeconds: int('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
     trustProxy,
     auditRetentionDays: int('AUDIT_RETENTION_DAYS', 2190, 1, 36500),
+    recordingRetentionIntervalMs: int('RECORDING_RETENTION_INTERVAL_MS', 3_600_000, 100, 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

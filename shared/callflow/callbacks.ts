@@ -180,6 +180,7 @@ export class CallbackFlow {
     const answered = await this.deps.queue.staffAnswered(shard, `cb:${callbackId}`, staffId, this.now());
     const cb = await this.deps.queue.callback(shard, callbackId);
     if (!answered || !cb) return [{ verb: 'say', text: say.staffNotNeeded() }, { verb: 'hangup' }];
+    const record = this.deps.recordings?.dialRecord(practice, `cb:${callbackId}`, 'callback');
     return [
       { verb: 'say', text: say.staffIntro(Math.floor((this.now() - cb.requestedAt) / 60_000)) },
       {
@@ -189,12 +190,15 @@ export class CallbackFlow {
         timeoutSeconds: PATIENT_RING_SECONDS,
         onAnswer: { step: 'callback-answered', callbackId, staffId },
         onEnd: { step: 'callback-result', callbackId, staffId },
+        ...(record ? { record } : {}),
       },
     ];
   }
 
-  async onPatientAnswered(practice: Practice, callbackId: string): Promise<void> {
+  /** `staffLegCallId`: the provider's id of the staff member's call, from which the patient was dialled (what a recording is made on). */
+  async onPatientAnswered(practice: Practice, callbackId: string, staffLegCallId: string): Promise<void> {
     await this.deps.queue.markCallbackAnswered(this.shard(practice), callbackId, this.now());
+    await this.deps.recordings?.answered(practice, `cb:${callbackId}`, staffLegCallId, 'callback');
   }
 
   /**
@@ -232,6 +236,7 @@ export class CallbackFlow {
     } else if (cb?.state === 'talked' || cb?.state === 'talking') {
       const end = await this.deps.queue.endCall(shard, `cb:${callbackId}`, practice.ods, retentionMs(practice), practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
       if (end.staffNext === 'wrap-up') this.host.scheduleWrapUpRelease(shard, practice.wrapUpSeconds * 1000);
+      await this.deps.recordings?.ended(practice, `cb:${callbackId}`);
     }
   }
 

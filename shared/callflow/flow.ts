@@ -3,6 +3,7 @@ import type { Directory, TeamRef } from '../directory/directory.js';
 import type { Menu, MenuAction, Practice, Staff } from '../directory/types.js';
 import { maskNumber, type Log } from '../log.js';
 import type { CallerAdjustments } from '../patients/lookup.js';
+import type { CallRecordings } from '../recording/recordings.js';
 import { Closures, type Closure } from '../queue/closures.js';
 import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { reportCounting } from '../reports/retention.js';
@@ -26,6 +27,8 @@ export interface CallFlowDeps {
   log: Log;
   /** Who is calling, and the reasonable adjustments that follow (shared/patients); absent: none. */
   callers?: CallerAdjustments;
+  /** Call recording (shared/recording); absent: nothing is recorded. */
+  recordings?: CallRecordings;
 }
 
 /** A call as a webhook presents it to the flow: provider-neutral. */
@@ -129,7 +132,7 @@ export class CallFlow {
       return [greeting, { verb: 'say', text: prompts.outOfHours(practice.outOfHoursMessage, opening.reopens) }, { verb: 'hangup' }];
     }
     this.deps.callers?.arrived({ callId, practice, from: call.from });
-    const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : [])];
+    const intro: Instruction[] = [greeting, ...(practice.emergencyPreamble ? [{ verb: 'say', text: practice.emergencyPreamble } as const] : []), ...(this.deps.recordings?.announcement(practice) ?? [])];
     const line = priorityLineOf(practice, call.from, call.to);
     if (line?.team) return this.toTeam(call, this.directory.team(practice, line.team)!, { intro, priority: true, route: `priority:${line.name ?? line.team}` }, closures);
     if (!practice.menu) return this.toTeam(call, this.defaultTeam(practice), { intro, priority: !!line, route: line ? `priority:${line.name ?? 'line'}` : undefined }, closures);
@@ -263,7 +266,8 @@ export class CallFlow {
   }
 
   async staffAnswered(call: InboundCall, staffId: string): Promise<void> {
-    await this.deps.queue.staffAnswered(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId), staffId, this.now());
+    const callId = callIdOf(call.provider, call.providerCallId);
+    if (await this.deps.queue.staffAnswered(this.directory.shard(call.practice), callId, staffId, this.now())) await this.deps.recordings?.answered(call.practice, callId, call.providerCallId, 'call');
   }
 
   /** The caller's call is over, however it ended. */
@@ -276,6 +280,7 @@ export class CallFlow {
     const end = await this.deps.queue.endCall(shard, callId, practice.ods, retentionMs(practice), practice.wrapUpSeconds * 1000, this.now(), reportCounting(practice));
     if (end.result === 'duplicate') return;
     this.deps.log.info({ callId, outcome: end.outcome }, 'call ended');
+    if (end.outcome === 'answered') await this.deps.recordings?.ended(practice, callId);
     const member = staff(end.staffId);
     if (!member) return;
     if (end.staffNext === 'wrap-up') this.scheduleWrapUpRelease(shard, this.directory.staffPractice(member).wrapUpSeconds * 1000);
@@ -372,7 +377,8 @@ export class CallFlow {
     return [hold, { verb: 'redirect', next: { step: 'wait' } }];
   }
 
-  private dialInstructions(practice: Practice, staff: Staff, ringSeconds: number): Instruction[] {
+  private dialInstructions(practice: Practice, staff: Staff, ringSeconds: number, callId: string): Instruction[] {
+    const record = this.deps.recordings?.dialRecord(practice, callId, 'call');
     return [
       { verb: 'say', text: prompts.connecting() },
       {
@@ -381,6 +387,7 @@ export class CallFlow {
         timeoutSeconds: ringSeconds,
         onAnswer: { step: 'staff-answered', staffId: staff.id },
         onEnd: { step: 'dial-result', staffId: staff.id },
+        ...(record ? { record } : {}),
       },
     ];
   }
@@ -437,7 +444,7 @@ export class CallFlow {
       this.deps.log.error({ callId: pair.callId, staffId: pair.staffId }, 'paired call or staff is not in the directory');
       return undefined;
     }
-    return this.dialInstructions(practice, staff, (await this.deps.callers?.ringSeconds(practice, pair.callId)) ?? practice.ringSeconds);
+    return this.dialInstructions(practice, staff, (await this.deps.callers?.ringSeconds(practice, pair.callId)) ?? practice.ringSeconds, pair.callId);
   }
 
   private async connect(shard: string, pair: Pairing, instructions: Instruction[]): Promise<void> {

@@ -23,7 +23,9 @@ export type Step =
   | { step: 'callback-staff'; callbackId: string; staffId: string }
   | { step: 'callback-staff-status'; callbackId: string; staffId: string }
   | { step: 'callback-answered'; callbackId: string; staffId: string }
-  | { step: 'callback-result'; callbackId: string; staffId: string };
+  | { step: 'callback-result'; callbackId: string; staffId: string }
+  /** A recording's progress (started, completed, absent), for the call `callId` (ours: `twilio:CA…`, `cb:<id>`). */
+  | { step: 'recording-status'; callId: string };
 
 /**
  * What a step's webhook URL must carry back, whatever the provider: the practice and the step's own
@@ -42,6 +44,9 @@ export function stepQuery(practiceOds: string, next: Step): URLSearchParams {
     case 'dial-result':
     case 'staff-answered':
       q.set('staff', next.staffId);
+      break;
+    case 'recording-status':
+      q.set('rec', next.callId);
       break;
     case 'callback-staff':
     case 'callback-staff-status':
@@ -71,6 +76,12 @@ export type Instruction =
       onAnswer: Step;
       /** Told when the dialled leg ends, answered or not; its instructions continue the caller's call. */
       onEnd: Step;
+      /**
+       * Record both parties from the answer, one channel each (shared/recording). A provider whose
+       * dial can do this reports to `onStatus`; one that cannot is started through RecordingControl
+       * when the answer is reported.
+       */
+      record?: { onStatus: Step };
     }
   /**
    * Speak `prompt` while listening for up to `numDigits` keypad presses (the caller may press

@@ -107,6 +107,8 @@ function schemaProblems(errors: ErrorObject[]): Problem[] {
       msg = 'a menu option needs exactly one of team, say, menu or transfer';
     } else if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
       msg = describeAlternatives(path);
+    } else if ((e.keyword === 'minimum' || e.keyword === 'maximum') && (e.parentSchema as { description?: string } | undefined)?.description) {
+      msg = `${JSON.stringify(e.data)} is out of range (${(e.parentSchema as { description: string }).description})`;
     } else if (e.keyword === 'pattern') {
       // A schema's own description wins: the same key can mean different things per provider.
       const described = (e.parentSchema as { description?: string } | undefined)?.description;

@@ -87,6 +87,18 @@ const patientLookup = {
     },
   },
 } as const;
+export const DEFAULT_RECORDING_ANNOUNCEMENT = 'Calls to this practice are recorded, for your care and for training.';
+/** Call recording (docs/recording.md): retention from one to six years, as NHS England's telephony specification asks. */
+const recording = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    mode: { enum: ['off', 'answered', 'answered-and-callbacks'], default: 'off' },
+    announcement: { ...spoken, default: DEFAULT_RECORDING_ANNOUNCEMENT },
+    retentionDays: { type: 'integer', minimum: 365, maximum: 2190, default: 2190, description: 'whole days from 365 (one year) to 2190 (six years)' },
+  },
+} as const;
 const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } as const;
 
 export const directorySchema = {
@@ -227,6 +239,7 @@ export const directorySchema = {
           },
           teams: { type: 'array', minItems: 1, items: team },
           patientLookup,
+          recording,
         },
       },
     },

@@ -121,6 +121,19 @@ export interface Practice {
   teams: Team[];
   /** Who is calling, from the practice's clinical system over FHIR (docs/clinical-systems.md); absent: off. */
   patientLookup?: PatientLookupSettings;
+  /** Call recording (docs/recording.md); off unless set. */
+  recording: RecordingPolicy;
+}
+
+/** Which calls are recorded: none, answered calls, or answered calls and call-backs. */
+export type RecordingMode = 'off' | 'answered' | 'answered-and-callbacks';
+
+export interface RecordingPolicy {
+  mode: RecordingMode;
+  /** Spoken to every caller before the queue while recording is on. */
+  announcement: string;
+  /** Days a recording is kept at the provider before it is deleted (NHS: 1 to 6 years). */
+  retentionDays: number;
 }
 
 /** Bearer token, or OAuth 2.0 client credentials (SMART Backend Services). */

@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import type { Directory } from '../../shared/directory/directory.js';
-import type { EndpointBehaviour } from '../../loadtest/emulator/phone.js';
+import type { EndpointBehaviour, FakeRecording } from '../../loadtest/emulator/phone.js';
 
 /** A caller's call on a fake provider network, as the caller experiences it. */
 export interface TestCall {
@@ -12,7 +12,7 @@ export interface TestCall {
   readonly positions: number[];
   readonly over: boolean;
   readonly dialling?: string;
-  readonly bridged?: { endpoint: string };
+  readonly bridged?: { endpoint: string; answeredAt: number };
 }
 
 /** A webhook's answer reduced to what the caller would hear and whether the call ends. */
@@ -84,6 +84,15 @@ export interface TestProvider {
   send(switchboardUrl: string, webhook: Webhook, sid: string, opts?: SendOptions): Promise<Answer>;
   /** A first webhook without a call id. */
   sendWithoutCallId(switchboardUrl: string): Promise<number>;
+  /** Recordings the provider has made, in order (deleted ones too, marked). */
+  recordings(): FakeRecording[];
+  /**
+   * Requests that would tell Switchboard about a recording of call `sid` (F81001's, connected to
+   * Alice), forged in every way this provider's signing allows: each must be refused with 403.
+   * Twilio: its recordingStatusCallback; jambonz (which reports no recordings): the answer that
+   * starts one.
+   */
+  recordingForgeries(switchboardUrl: string, sid: string): { name: string; send: () => Promise<number> }[];
   /** Forgeries particular to this provider's signing scheme, each to be refused with 403. */
   forgeries(switchboardUrl: string, sid: string): { name: string; send: () => Promise<number> }[];
 }

@@ -2,7 +2,8 @@
  * The call-path scenarios every provider adapter must pass, written once against TestProvider:
  * five callers with exact positions, immediate connect, hang-up, wrap-up, no answer, a caller
  * leaving while a phone rings, duplicate and out-of-order webhooks, signatures, two service
- * processes sharing one Redis, and call-backs (offered, kept place, staff rung first, retried).
+ * processes sharing one Redis, call-backs (offered, kept place, staff rung first, retried), and
+ * call recording (recording.ts).
  * Each provider's *.test.ts runs it against its fake.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ import { privateRedis } from '../helpers/redis.js';
 import { roundRobin, spawnSwitchboard } from '../helpers/processes.js';
 import { movableClock, startSwitchboard } from '../helpers/switchboard.js';
 import { ALICE_SIP, BOB_PHONE, PRACTICE_TOKEN, RIVERSIDE, TUESDAY_1000 } from '../fixtures/directories.js';
-import type { ProviderFactory, TestCall } from './provider.js';
+import type { ProviderFactory, TestCall, TestProvider } from './provider.js';
 import { until } from '../helpers/poll.js';
+import { recordingConformance } from './recording.js';
 
 /** Riverside (F81001: Alice and Bob) and Grays (F81002) in one PCN, each on its own account; `extra` adds to Riverside. */
 export function conformanceYaml(riverside: string, grays: string, voice: string, extra = ''): string {
@@ -36,25 +38,44 @@ access:
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]!);
 
-async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock> } = {}) {
+/** `yaml`: a last change to the directory (sign-in, people). */
+export async function setup(t: Test, makeProvider: ProviderFactory, opts: { extra?: string; env?: Record<string, string>; clock?: ReturnType<typeof movableClock>; yaml?: (yaml: string) => string } = {}) {
   const redis = await privateRedis(t);
   const provider = await makeProvider(t);
-  const directory = parseDirectory(conformanceYaml(provider.account(1), provider.account(2), provider.voice, opts.extra), 'conformance');
+  const yaml = conformanceYaml(provider.account(1), provider.account(2), provider.voice, opts.extra);
+  const directory = parseDirectory(opts.yaml ? opts.yaml(yaml) : yaml, 'conformance');
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, env: { ...provider.env, ...opts.env }, clock: opts.clock });
   provider.connect(directory, sb.url);
   const db = redis.connect();
   const queued = () => db.zrange('sb:{U12345}:q:F81001.reception', 0, -1);
   const records = async () => (await sb.api('GET', '/v1/practices/F81001/calls', PRACTICE_TOKEN)).body.calls as Record<string, unknown>[];
   const callbacks = async () => (await sb.api('GET', '/v1/practices/F81001/callbacks', PRACTICE_TOKEN)).body.callbacks as Record<string, unknown>[];
-  return { provider, sb, db, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
+  return { provider, sb, db, redis, queued, records, callbacks, id: (sid: string) => `${provider.kind}:${sid}` };
 }
 
-const PATIENT = '+447700900003';
+export const PATIENT = '+447700900003';
 const offerHeard = (c: TestCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
 /** The team has been averaging 200-second calls (talk + wrap-up): number 2 in the queue waits about 300 s. */
 const busyMorning = (db: { hset: (key: string, ...args: (string | number)[]) => Promise<unknown> }) => db.hset('sb:{U12345}:team:F81001.reception', 'aht', 200, 'samples', 10);
 
+/**
+ * A busy morning: caller 1 with Alice, caller 2 waiting, and the patient, number 2 (about 300 s
+ * away), pressing 1 at the call-back offer, then 1 to confirm the number they are calling from.
+ */
+export async function callbackRequested(provider: TestProvider, sb: Awaited<ReturnType<typeof setup>>['sb'], db: Parameters<typeof busyMorning>[0]) {
+  await busyMorning(db);
+  await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
+  const a = await provider.placeCall('+447700900001', RIVERSIDE);
+  await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
+  const b = await provider.placeCall('+447700900002', RIVERSIDE);
+  const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
+  await provider.waitFor('caller 3 told and hung up', () => c.over);
+  return { a, b, c };
+}
+
 export function conformance(t: Test, makeProvider: ProviderFactory): void {
+  recordingConformance(t, makeProvider);
+
   t.test('five callers, one member of staff: queue, positions, hang-up, wrap-up, records', async (t) => {
     const { provider, sb, records, id } = await setup(t, makeProvider);
     t.equal((await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' })).status, 200);
@@ -352,14 +373,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
 
   t.test('call-back: offered, keeps the place, rings the staff member first, then the patient', async (t) => {
     const { provider, sb, db, records, callbacks, id } = await setup(t, makeProvider);
-    await busyMorning(db);
-    await sb.api('PUT', '/v1/staff/alice/presence', PRACTICE_TOKEN, { state: 'available' });
-    const a = await provider.placeCall('+447700900001', RIVERSIDE);
-    await provider.waitFor('caller 1 bridged to Alice', () => a.bridged?.endpoint === ALICE_SIP);
-    const b = await provider.placeCall('+447700900002', RIVERSIDE);
-    // The caller presses 1 at the offer, then 1 to confirm the number they are calling from.
-    const c = await provider.placeCall(PATIENT, RIVERSIDE, ['1', '1']);
-    await provider.waitFor('caller 3 told and hung up', () => c.over);
+    const { a, b, c } = await callbackRequested(provider, sb, db);
     t.same(c.errors, [], 'no errors on the caller\'s call');
     t.notOk(offerHeard(b), 'number 1 (about 100 s to wait) is not offered a call-back');
     t.ok(offerHeard(c), 'number 2 (about 300 s to wait) is offered one');

@@ -16,12 +16,16 @@
  * requested (with the call's speech `defaults`) and its verbs run. GET of a call returns its
  * information (call_status) while it is kept, 404 otherwise; a call's `finalStatusLost` drops its
  * final call-status webhook.
+ * Cloud recording as the feature server and api-server do it: the update-call `record` action
+ * (start, pause, resume, stop; `type: cloud`, else 400 without a siprecServerURL), the audio
+ * uploaded when the call ends as YYYY/MM/DD/<call_sid>.mp3, and RecentCalls/{sid}/record/{y}/{m}/{d}/{format}
+ * to GET (404 when there is none) and DELETE (204 whether or not the object was there, as S3).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import specifications from '@jambonz/verb-specifications';
 import { jambonzSignatureHeader } from '../../shared/providers/jambonz/signature.js';
-import { FakeNetwork, PhoneCall, sleep, staffLegEnds } from '../../loadtest/emulator/phone.js';
+import { FakeNetwork, FakeRecording, PhoneCall, sleep, staffLegEnds } from '../../loadtest/emulator/phone.js';
 
 export interface FakeApplication {
   accountSid: string;
@@ -101,6 +105,8 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
   readonly restRequests: { path: string; body: Record<string, unknown>; status: number }[] = [];
   /** Calls created through POST /v1/Accounts/{sid}/Calls, in order. */
   readonly outbound: FakeJambonzCall[] = [];
+  /** Cloud recordings by bucket key (kept after deletion, marked). */
+  readonly recordings = new Map<string, FakeRecording>();
 
   /** A caller rings `to`, and will press `keys` at its gathers. Resolves once the call webhook has been answered. */
   async placeCall(from: string, to: string, keys: string[] = []): Promise<FakeJambonzCall> {
@@ -315,6 +321,8 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
 
   private async complete(call: FakeJambonzCall, by: 'caller' | 'jambonz'): Promise<void> {
     if (call.over) return;
+    // The call's recording stops and its upload is finished.
+    for (const r of this.recordings.values()) if (r.callSid === call.sid) r.stop();
     call.status = 'completed';
     call.control.abort();
     if (call.finalStatusLost) return;
@@ -334,6 +342,8 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
       this.restRequests.push({ path: req.url ?? '', body, status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
     };
+    const object = /^\/v1\/Accounts\/([^/]+)\/RecentCalls\/([^/]+)\/record\/(\d{4})\/(\d{2})\/(\d{2})\/(mp3|wav)$/.exec(req.url ?? '');
+    if (object) return this.recordingObject(req.method ?? 'GET', object, req.headers.authorization, reply, res);
     const create = /^\/v1\/Accounts\/([^/]+)\/Calls$/.exec(req.url ?? '');
     if (req.method === 'POST' && create) return this.createCall(create[1]!, req.headers.authorization, body, reply);
     const m = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+)$/.exec(req.url ?? '');
@@ -359,6 +369,7 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
       reply(202);
       return void this.complete(call, 'jambonz');
     }
+    if (body.record) return this.recordAction(call, body.record as Record<string, unknown>, reply);
     if (!body.call_hook) return reply(400, { msg: 'unsupported update' });
     const hook = body.call_hook as Hook;
     if (typeof hook !== 'string' && (typeof hook?.url !== 'string' || !['GET', 'POST', undefined].includes(hook.method))) return reply(400, { msg: 'invalid call_hook' });
@@ -369,6 +380,44 @@ export class FakeJambonz extends FakeNetwork<FakeJambonzCall, FakeApplication> {
     call.control.abort();
     call.control = new AbortController();
     void this.runApplication(call, verbs, call.control.signal);
+  }
+
+  /**
+   * The update-call `record` action (api-server validateUpdateCall, then the feature server's
+   * notifyRecordOptions for `type: cloud`): start uploads to YYYY/MM/DD/<call_sid>.mp3 (today, UTC);
+   * pause, resume and stop act only on a recording under way; 202 either way.
+   */
+  private recordAction(call: FakeJambonzCall, record: Record<string, unknown>, reply: (status: number, json?: unknown) => void): void {
+    const actions = ['startCallRecording', 'stopCallRecording', 'pauseCallRecording', 'resumeCallRecording'];
+    if (!actions.includes(String(record.action))) return reply(400, { msg: 'record requires action property' });
+    if (record.type !== 'cloud' && !record.siprecServerURL) return reply(400, { msg: 'record requires siprecServerURL property when starting recording' });
+    const running = [...this.recordings.values()].find((r) => r.callSid === call.sid && r.status !== 'completed');
+    if (record.action === 'startCallRecording' && !running) {
+      const key = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/${call.sid}.mp3`;
+      this.recordings.set(key, new FakeRecording(key, call.sid, call.app.accountSid));
+    }
+    if (record.action === 'pauseCallRecording') running?.pause(record.silence === true ? 'silence' : 'skip');
+    if (record.action === 'resumeCallRecording') running?.resume();
+    if (record.action === 'stopCallRecording') running?.stop();
+    reply(202);
+  }
+
+  /** GET or DELETE of a recording object, through the api-server's RecentCalls route. */
+  private recordingObject(method: string, m: RegExpExecArray, authorization: string | undefined, reply: (status: number, json?: unknown) => void, res: ServerResponse): void {
+    const [, account, callSid, y, mo, d, format] = m;
+    const owner = [...this.numbers.values()].find((a) => a.accountSid === account);
+    if (!owner || authorization !== `Bearer ${owner.apiKey}`) return reply(401, { msg: 'invalid api key' });
+    const r = this.recordings.get(`${y}/${mo}/${d}/${callSid}.${format}`);
+    const uploaded = r && r.account === account && r.status === 'completed' && !r.deleted;
+    if (method === 'DELETE') {
+      if (uploaded) r.deletes++;
+      return reply(204);
+    }
+    if (method !== 'GET' || !uploaded) return reply(404);
+    r.plays++;
+    this.restRequests.push({ path: m[0], body: {}, status: 200 });
+    const audio = r.audio();
+    res.writeHead(200, { 'content-type': `audio/${format}` }).end(audio);
   }
 
   /** POST /v1/Accounts/{sid}/Calls: validated, answered 201 {sid} once the INVITE is on its way, then rung. */

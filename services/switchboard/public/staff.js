@@ -49,6 +49,11 @@ function render(s) {
     talking.textContent = call.answeredAt ? '' : 'not yet: your phone is ringing';
     $('#caller-callback').textContent = call.callBack ? 'Yes: we rang them back' : 'No';
   }
+  // Pausing the recording (a card number, a disclosure the practice chooses not to keep): only once the caller is talking to you.
+  const onCall = Boolean(call?.answeredAt);
+  if (!onCall) recordingPaused = false;
+  $('#recording-row').hidden = !onCall;
+  if (!onCall) $('#recording-state').textContent = '';
   set('waiting', String(s.live.waiting), level(s.live.waiting, s.thresholds.waitingAmber, s.thresholds.waitingRed));
 
   // Failed call-backs: who, which team, why; ring again (back to the head of the queue) or mark dealt with.
@@ -79,6 +84,23 @@ async function setPresence(state) {
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not change status (${res.status}).`);
 }
 
+let recordingPaused = false;
+
+async function toggleRecording() {
+  const action = recordingPaused ? 'resume' : 'pause';
+  const res = await fetch(`/v1/staff/${encodeURIComponent(me.id)}/recording/${action}`, { method: 'POST', headers: authHeaders(token) });
+  const body = await res.json();
+  if (!res.ok) {
+    $('#recording-state').textContent = body.detail ?? `Could not ${action} the recording (${res.status}).`;
+    return;
+  }
+  recordingPaused = body.status === 'paused';
+  const button = $('#recording-toggle');
+  button.textContent = recordingPaused ? 'Resume recording' : 'Pause recording';
+  button.setAttribute('aria-pressed', String(recordingPaused));
+  $('#recording-state').textContent = recordingPaused ? 'Recording paused: nothing said now is kept.' : 'Recording.';
+}
+
 async function endWrapUp() {
   const res = await fetch(`/v1/staff/${encodeURIComponent(me.id)}/wrap-up/end`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   $('#presence-error').textContent = res.ok ? '' : ((await res.json()).detail ?? `Could not end wrap-up (${res.status}).`);
@@ -88,3 +110,4 @@ const { view, token } = await startScreen({ storage: sessionStorage, key: KEY, c
 useToken(token);
 for (const b of document.querySelectorAll('.presence button')) b.addEventListener('click', () => void setPresence(b.dataset.state));
 $('#end-wrap-up').addEventListener('click', () => void endWrapUp());
+$('#recording-toggle').addEventListener('click', () => void toggleRecording());

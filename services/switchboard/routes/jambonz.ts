@@ -154,7 +154,8 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
   );
   // The patient's leg answered (the dial's confirmHook): always `[]`, so the two are bridged.
   app.post('/callback-answered', { schema: legSchema(verbsResponse), preHandler: leg('callback-answered') }, async (request: Req, reply) => {
-    await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!).catch((err: unknown) => request.log.error({ err }, 'call-back answer not recorded'));
+    // The patient's leg (call_sid) was dialled from the staff member's call (parent_call_sid).
+    await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!, request.body.parent_call_sid ?? request.body.call_sid).catch((err: unknown) => request.log.error({ err }, 'call-back answer not recorded'));
     return reply.send([]);
   });
   // The patient's leg ended (the dial's actionHook, on the staff leg); no talk time: it is measured.

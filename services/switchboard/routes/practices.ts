@@ -27,6 +27,11 @@ const record = {
     route: { type: ['string', 'null'], description: 'how the caller reached the queue, e.g. menu:2 or priority:Care homes' },
     closed: { type: 'boolean', description: 'met a closed practice or team and was not queued' },
     adjusted: { type: 'boolean', description: "handled with the practice's reasonable adjustments (why is not recorded)" },
+    recording: {
+      type: ['object', 'null'],
+      description: 'the call\'s recording, if it was recorded: GET its `recording` path for the rest (docs/recording.md)',
+      properties: { status: { type: 'string' }, pauses: { type: 'integer', description: 'times staff paused it during the call' }, held: { type: 'boolean' }, audio: { type: 'string' } },
+    },
   },
 };
 
@@ -49,6 +54,7 @@ export default async function practiceRoutes(app: FastifyInstance) {
       if (!maySeeCalls(app.directory(), request.grant!, practice)) throw new HttpError(403, `this token may not see calls at ${practice.ods}`);
       const { date, from, to } = londonDayBounds(request.query.date, app.clock.now());
       const rows = await app.queue.records(app.directory().shard(practice), practice.ods, from, to);
+      const recordings = await app.recordings.forCalls(practice, rows.map((r) => r.callId!));
       return {
         practice: practice.ods,
         date,
@@ -70,6 +76,7 @@ export default async function practiceRoutes(app: FastifyInstance) {
           route: r.route || null,
           closed: r.closed === '1',
           adjusted: r.adjusted === '1',
+          recording: recordings.get(r.callId!) ?? null,
         })),
       };
     },

@@ -4,7 +4,7 @@ import type { InboundCall } from '../../../shared/callflow/flow.js';
 import type { Practice } from '../../../shared/directory/types.js';
 import { isValidTwilioSignature } from '../../../shared/providers/twilio/signature.js';
 import { renderTwiml } from '../../../shared/providers/twilio/twiml.js';
-import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields } from '../../../shared/providers/twilio/webhook.js';
+import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields, type TwilioRecordingFields } from '../../../shared/providers/twilio/webhook.js';
 import { HttpError } from '../plugins/errors.js';
 import { holdCallersOnFailure } from './edge.js';
 
@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number; callback?: string; tries?: number } }>;
+type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number; callback?: string; tries?: number; rec?: string } }>;
 
 const body = {
   type: 'object',
@@ -41,8 +41,19 @@ const query = (required: string[] = []) => ({
     attempt: { type: 'integer', minimum: 1 },
     callback: { type: 'string' },
     tries: { type: 'integer', minimum: 1, maximum: 9 },
+    rec: { type: 'string', pattern: '^(twilio:CA[0-9a-fA-F]{32}|cb:[A-Z0-9]+-[0-9a-f]{16})$' },
   },
 });
+const recordingBody = {
+  ...body,
+  required: [...body.required, 'RecordingSid', 'RecordingStatus'],
+  properties: {
+    ...body.properties,
+    RecordingSid: { type: 'string', pattern: '^RE[0-9a-fA-F]{32}$' },
+    RecordingStatus: { type: 'string' },
+    RecordingDuration: { type: 'string', pattern: '^-?[0-9]*$' },
+  },
+};
 const twimlResponse = { 200: { type: 'string', description: 'TwiML' } };
 const empty = { 204: { type: 'null', description: 'No content' } };
 
@@ -109,13 +120,24 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     twiml(request, reply, await app.flow.callbacks.onKeyedNumber(call(request), digits(request), request.query.tries!)),
   );
 
+  // A <Dial record> recording's progress (recordingStatusCallback): CallSid is always the parent leg,
+  // the call recorded. The URL we made names the call it is for, and Twilio signs the URL.
+  app.post('/recording-status', { schema: { body: recordingBody, querystring: query(['practice', 'rec']), response: empty } }, async (request: FastifyRequest<{ Body: TwilioRecordingFields; Querystring: { rec: string } }>, reply) => {
+    const { RecordingStatus: status, RecordingSid, RecordingDuration, CallSid } = request.body;
+    if (status === 'in-progress' || status === 'completed' || status === 'absent') {
+      await app.recordings.providerEvent(request.practice!, request.query.rec, CallSid, { status, recordingId: RecordingSid, ...(RecordingDuration ? { durationSeconds: Number(RecordingDuration) } : {}) });
+    }
+    return reply.status(204).send();
+  });
+
   // Call-back: the outbound legs, staff phone first, then the patient.
   const leg = query(['practice', 'callback', 'staff']);
   app.post('/callback-staff', { schema: { body, querystring: leg, response: twimlResponse } }, async (request: Req, reply) =>
     twiml(request, reply, await app.flow.callbacks.onStaffAnswered(request.practice!, request.query.callback!, request.query.staff!)),
   );
   app.post('/callback-answered', { schema: { body, querystring: leg, response: empty } }, async (request: Req, reply) => {
-    if (request.body.CallStatus === 'in-progress' || request.body.CallStatus === 'answered') await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!);
+    // The patient's leg (CallSid) was dialled from the staff member's call (ParentCallSid).
+    if (request.body.CallStatus === 'in-progress' || request.body.CallStatus === 'answered') await app.flow.callbacks.onPatientAnswered(request.practice!, request.query.callback!, request.body.ParentCallSid ?? request.body.CallSid);
     return reply.status(204).send();
   });
   app.post('/callback-result', { schema: { body, querystring: leg, response: twimlResponse } }, async (request: Req, reply) =>

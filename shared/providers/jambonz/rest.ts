@@ -90,17 +90,22 @@ export class JambonzLiveCalls implements LiveCallControl {
 
   /** A request to the practice account's Calls resource (`path` after .../Calls), with its API key. */
   private request(practice: Practice, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Response> {
-    const { accountSid, apiKey } = jambonzAccount(practice);
-    return fetch(`${this.apiBase}/v1/Accounts/${encodeURIComponent(accountSid)}/Calls${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    return jambonzRequest(this.apiBase, practice, method, `/Calls${path}`, body, this.timeoutMs);
   }
 }
 
-async function apiError(res: Response): Promise<JambonzApiError> {
+/** A request to the practice's account (`path` after /v1/Accounts/{account_sid}), with its API key. */
+export function jambonzRequest(apiBase: string, practice: Practice, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, timeoutMs: number): Promise<Response> {
+  const { accountSid, apiKey } = jambonzAccount(practice);
+  return fetch(`${apiBase}/v1/Accounts/${encodeURIComponent(accountSid)}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+export async function apiError(res: Response): Promise<JambonzApiError> {
   const body = (await res.json().catch(() => ({}))) as { msg?: string; message?: string };
   return new JambonzApiError(res.status, body.msg ?? body.message ?? res.statusText);
 }

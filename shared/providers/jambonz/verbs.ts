@@ -54,6 +54,8 @@ export function renderVerbs(instructions: Instruction[], ctx: { basePath: string
       case 'redirect':
         return { verb: 'redirect', actionHook: url(i.next) };
       case 'dial':
+        // `record` is not rendered: jambonz's dial cannot record from the answer, so the recording is
+        // started through the REST API once the confirmHook reports it (JambonzRecordings).
         return { verb: 'dial', target: [dialTarget(i.endpoint)], ...(i.callerId ? { callerId: i.callerId } : {}), timeout: i.timeoutSeconds, actionHook: url(i.onEnd), confirmHook: url(i.onAnswer) };
       case 'gather': {
         // jambonz nests one prompt in a gather, say or play, and starts its timeout when that ends:

@@ -63,19 +63,24 @@ export class TwilioLiveCalls implements LiveCallControl {
     return FINAL_STATUS.has(body.status) ? 'over' : 'live';
   }
 
-  /** A POST with form fields, or a GET without. */
   private request(practice: Practice, path: string, form?: Record<string, string>): Promise<Response> {
-    const account = practice.provider;
-    if (account.kind !== 'twilio') throw new Error(`practice ${practice.ods} is not on Twilio`);
-    const { accountSid, authToken } = account;
-    return fetch(`${this.apiBase}/2010-04-01/Accounts/${accountSid}/${path}`, {
-      method: form ? 'POST' : 'GET',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(form ? { body: new URLSearchParams(form) } : {}),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    return twilioRequest(this.apiBase, practice, path, { form, timeoutMs: this.timeoutMs });
   }
+}
+
+/** A request to the practice account's REST API (`path` after .../Accounts/{AccountSid}/): a POST with form fields, else GET (or `method`). */
+export function twilioRequest(apiBase: string, practice: Practice, path: string, opts: { form?: Record<string, string>; method?: 'GET' | 'DELETE'; timeoutMs: number }): Promise<Response> {
+  const account = practice.provider;
+  if (account.kind !== 'twilio') throw new Error(`practice ${practice.ods} is not on Twilio`);
+  const { accountSid, authToken } = account;
+  const { form } = opts;
+  return fetch(`${apiBase}/2010-04-01/Accounts/${accountSid}/${path}`, {
+    method: form ? 'POST' : (opts.method ?? 'GET'),
+    headers: {
+      authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(form ? { body: new URLSearchParams(form) } : {}),
+    signal: AbortSignal.timeout(opts.timeoutMs),
+  });
 }

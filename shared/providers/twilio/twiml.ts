@@ -25,7 +25,9 @@ export function renderTwiml(instructions: Instruction[], ctx: { publicUrl: strin
       case 'dial': {
         const answered = `statusCallbackEvent="answered" statusCallback="${url(i.onAnswer)}" statusCallbackMethod="POST"`;
         const callerId = i.callerId ? ` callerId="${escapeXml(i.callerId)}"` : '';
-        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}"${callerId}>${dialNoun(i.endpoint, answered)}</Dial>`;
+        // Both parties from the answer, one channel each; the recording's sid comes with its in-progress event.
+        const record = i.record ? ` record="record-from-answer-dual" recordingStatusCallback="${url(i.record.onStatus)}" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="in-progress completed absent"` : '';
+        return `<Dial action="${url(i.onEnd)}" method="POST" timeout="${i.timeoutSeconds}"${callerId}${record}>${dialNoun(i.endpoint, answered)}</Dial>`;
       }
       case 'gather':
         // actionOnEmptyResult: the flow is asked again when nothing was pressed, to count attempts;

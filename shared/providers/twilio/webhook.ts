@@ -11,6 +11,19 @@ export interface TwilioCallFields {
   DialCallDuration?: string;
   /** Keys pressed in a <Gather>; empty or absent when none were. */
   Digits?: string;
+  /** On a dialled leg's own callbacks: the call it was dialled from. */
+  ParentCallSid?: string;
+}
+
+/**
+ * What Switchboard reads of a recordingStatusCallback (the RecordingUrl that comes with it is
+ * never read or kept: the audio is fetched by sid, with the account's credentials).
+ */
+export interface TwilioRecordingFields extends TwilioCallFields {
+  RecordingSid: string;
+  /** in-progress, completed or absent (the events asked for). */
+  RecordingStatus: string;
+  RecordingDuration?: string;
 }
 
 /** Call statuses after which the caller's call is over. */

@@ -154,6 +154,17 @@ export async function jambonzProvider(t: Test): Promise<TestProvider> {
       const raw = JSON.stringify({ account_sid: ACCOUNTS[1].sid, to: RIVERSIDE, call_status: 'trying' });
       return (await post(`${switchboardUrl}/v1/jambonz/call`, raw, jambonzSignatureHeader(ACCOUNTS[1].secret, raw))).status;
     },
+    recordings: () => [...fake.recordings.values()],
+    recordingForgeries: (switchboardUrl, sid) => {
+      const url = `${switchboardUrl}/v1/jambonz/staff-answered?practice=F81001&staff=alice`;
+      const raw = JSON.stringify(info('c0ffee00-0000-4000-8000-0000000000aa', 1, { ...fieldsFor('wait'), parent_call_sid: sid, direction: 'outbound' }));
+      return [
+        { name: 'an unsigned answer', send: async () => (await post(url, raw, null)).status },
+        { name: 'an answer with a wrong signature', send: async () => (await post(url, raw, `t=${now()},v1=${'0'.repeat(64)}`)).status },
+        { name: "an answer signed with another practice's secret", send: async () => (await post(url, raw, jambonzSignatureHeader(ACCOUNTS[2].secret, raw))).status },
+        { name: 'an answer whose signature is stale', send: async () => (await post(url, raw, jambonzSignatureHeader(ACCOUNTS[1].secret, raw, now() - 301))).status },
+      ];
+    },
     forgeries: (switchboardUrl, sid) => {
       const signedPost = (path: string, body: Record<string, unknown>) => {
         const raw = JSON.stringify(body);

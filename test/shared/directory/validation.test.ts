@@ -56,3 +56,16 @@ t.test('problems are found in two passes: the file\'s shape, then what refers to
   const twoReference = EXAMPLE_YAML.replace('role: staff, staff: alice', 'role: staff, staff: zoe').replace('{ id: reception, name: Reception }', '{ id: reception, name: Reception, hours: { fri: ["08:00-12:00", "11:00-13:00"] } }');
   t.equal(problems(twoReference).length, 2, 'and of the other');
 });
+
+t.test('call recording: off unless set; a mode, the announcement and one to six years of retention, each checked', async (t) => {
+  const withRecording = (recording: string) => EXAMPLE_YAML.replace('wrapUpSeconds: 15', `wrapUpSeconds: 15\n    recording: ${recording}`);
+  const practice = (yaml: string) => parseDirectory(yaml).practices[0]!;
+  t.match(practice(EXAMPLE_YAML).recording, { mode: 'off', retentionDays: 2190 }, 'off, six years, by default');
+  t.match(practice(withRecording('{ mode: answered }')).recording, { mode: 'answered', announcement: /recorded/, retentionDays: 2190 }, 'a default announcement');
+  t.match(practice(withRecording('{ mode: answered-and-callbacks, announcement: "Calls are recorded.", retentionDays: 365 }')).recording, { mode: 'answered-and-callbacks', announcement: 'Calls are recorded.', retentionDays: 365 });
+  t.same(problems(withRecording('{ mode: answered, retentionDays: 364 }')), ['line 12: practices[0].recording.retentionDays: 364 is out of range (whole days from 365 (one year) to 2190 (six years))'], 'less than a year: refused, saying the range');
+  t.same(problems(withRecording('{ mode: answered, retentionDays: 2191 }')), ['line 12: practices[0].recording.retentionDays: 2191 is out of range (whole days from 365 (one year) to 2190 (six years))'], 'more than six years: refused');
+  t.same(problems(withRecording('{ mode: always }')), ['line 12: practices[0].recording.mode: must be one of "off", "answered", "answered-and-callbacks"'], 'an unknown mode');
+  t.same(problems(withRecording('{ mode: answered, announcement: "" }')), ['line 12: practices[0].recording.announcement: must NOT have fewer than 1 characters'], 'an empty announcement');
+  t.same(problems(withRecording('{ mode: answered, keepFor: 30 }')), ['line 12: practices[0].recording: unknown key "keepFor"']);
+});

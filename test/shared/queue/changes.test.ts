@@ -11,6 +11,8 @@ t.test('which scripts publish', async (t) => {
   t.notOk(publishesChanges('queuePosition'), 'reads never publish');
   t.notOk(publishesChanges('snapshot'), 'nor does /metrics\' read of a shard');
   t.notOk(publishesChanges('compactStats'), 'nor the statistics\' upkeep');
+  // Their first argument is not a shard's prefix: a notice would fail the script after its writes.
+  for (const name of ['searchRecords', 'recordingEvent', 'claimDueRecordings', 'recordingDeleted']) t.notOk(publishesChanges(name), `nor ${name} (no screen shows it)`);
   t.ok(publishesChanges('dispatch'));
   t.ok(publishesChanges('endCall'));
   t.ok(publishesChanges('someFutureScript'), 'new scripts publish by default');

@@ -30,8 +30,8 @@ t.test('bodies that are not JSON call information: 400 or 403, with a sentence, 
   t.equal((await post('/v1/jambonz/call', '[]')).status, 400, 'not an object');
   const form = await post('/v1/jambonz/call', `call_sid=a&account_sid=${ACCOUNT}&to=${encodeURIComponent(RIVERSIDE)}`, 'application/x-www-form-urlencoded');
   t.equal(form.status, 403, 'a form post is not something jambonz signed');
-  // (The call-back scheduler's own BullMQ keys, written at start, are not call state.)
-  t.same((await redis.connect().keys('*')).filter((k) => !k.startsWith('sb:{callbacks}')), [], 'nothing was written');
+  // (The call-back and recording-retention schedulers' own BullMQ keys, written at start, are not call state.)
+  t.same((await redis.connect().keys('*')).filter((k) => !k.startsWith('sb:{callbacks}') && !k.startsWith('sb:{recordings}')), [], 'nothing was written');
 });
 
 t.test('when the flow cannot run, a jambonz caller is held and retried, never cut off', async (t) => {

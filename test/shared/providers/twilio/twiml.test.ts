@@ -19,3 +19,12 @@ t.test('a menu renders as <Gather input="dtmf"> that always comes back, a transf
       '<Dial><Number>+441375200000</Number></Dial></Response>',
   );
 });
+
+t.test("a dial's record: both parties from the answer, two channels, its events to the recording-status URL", async (t) => {
+  const practice = pcnDirectory().practice('F81001')!;
+  const dial = { verb: 'dial' as const, endpoint: '+447700900123', timeoutSeconds: 20, onAnswer: { step: 'staff-answered' as const, staffId: 'alice' }, onEnd: { step: 'dial-result' as const, staffId: 'alice' } };
+  const plain = renderTwiml([dial], { publicUrl: 'https://sb.example', practice, providerCallId: 'CA1' });
+  t.notMatch(plain, /record/, 'no record unless asked');
+  const recorded = renderTwiml([{ ...dial, record: { onStatus: { step: 'recording-status', callId: 'twilio:CA1' } } }], { publicUrl: 'https://sb.example', practice, providerCallId: 'CA1' });
+  t.match(recorded, '<Dial action="https://sb.example/v1/twilio/dial-result?practice=F81001&amp;staff=alice" method="POST" timeout="20" record="record-from-answer-dual" recordingStatusCallback="https://sb.example/v1/twilio/recording-status?practice=F81001&amp;rec=twilio%3ACA1" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="in-progress completed absent">');
+});

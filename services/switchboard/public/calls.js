@@ -12,6 +12,7 @@ const cameIn = (iso) => new Date(iso).toLocaleString('en-GB', { timeZone: 'Europ
 
 let token;
 let base;
+let practicePath;
 let offset = 0;
 
 /** The search the form holds, as the API's query; `csv` for every match as a file. */
@@ -37,8 +38,49 @@ function remember() {
 
 /** "••• ••• •123" with the last three digits, read out as "ending 1 2 3". */
 function callerCell(last3) {
-  if (!last3) return el('td', { 'data-value': '' }, 'withheld');
-  return el('td', { 'data-value': last3 }, el('span', { 'aria-hidden': 'true' }, '••• ••• •'), el('span', { class: 'sr-only' }, 'number ending '), last3);
+  if (!last3) return el('td', { 'data-value': '', class: 'caller' }, 'withheld');
+  return el('td', { 'data-value': last3, class: 'caller' }, el('span', { 'aria-hidden': 'true' }, '••• ••• •'), el('span', { class: 'sr-only' }, 'number ending '), last3);
+}
+
+const RECORDING = { recording: 'Being recorded', paused: 'Recording paused', absent: 'Not recorded: the provider made no audio', missing: 'Missing: the provider no longer has it' };
+const times = (n) => (n === 1 ? 'once' : `${n} times`);
+
+/**
+ * The call's recording: a player for a person signed in as themselves (a practice token may not
+ * play recordings: the server answers 403), how often it was paused, and whether it is held.
+ */
+function recordingCell(c) {
+  const r = c.recording;
+  if (!r) return el('td');
+  const cell = el('td', { class: 'recording' });
+  if (r.status !== 'completed') cell.append(el('span', {}, RECORDING[r.status] ?? r.status));
+  else if (token) cell.append(el('span', {}, 'Recorded — sign in with your NHS identity to play'));
+  else {
+    const at = new Date(c.arrivedAt).toLocaleString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+    cell.append(el('audio', { controls: '', preload: 'none', src: `${practicePath}/calls/${encodeURIComponent(c.callId)}/recording/audio`, 'aria-label': `Play the recording of the call at ${at}` }));
+    if (r.durationSeconds !== null) cell.append(el('span', {}, clock(r.durationSeconds)));
+  }
+  if (r.pauses > 0) cell.append(el('span', {}, `Paused ${times(r.pauses)}`));
+  if (r.held) cell.append(el('span', { class: 'held' }, 'Held'));
+  if (!token && ['completed', 'missing'].includes(r.status)) cell.append(holdButton(c));
+  return cell;
+}
+
+/** Hold (a complaint in progress: kept past retention) or release, then the cell as the server now has it. */
+function holdButton(c) {
+  const button = el('button', { type: 'button', 'aria-pressed': String(c.recording.held) }, c.recording.held ? 'Release hold' : 'Hold');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const res = await fetch(`${practicePath}/calls/${encodeURIComponent(c.callId)}/recording/hold`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ held: !c.recording.held }) });
+    if (!res.ok) {
+      button.disabled = false;
+      return setStatus('error', `The hold could not be changed (${res.status}).`);
+    }
+    const view = await res.json();
+    const next = { ...c, recording: { ...c.recording, held: view.held } };
+    button.closest('td').replaceWith(recordingCell(next));
+  });
+  return button;
 }
 
 function row(c) {
@@ -53,6 +95,7 @@ function row(c) {
     el('td', { 'data-value': String(c.waitSeconds) }, clock(c.waitSeconds)),
     el('td', { 'data-value': String(c.talkSeconds) }, clock(c.talkSeconds)),
     callerCell(c.callerLast3),
+    recordingCell(c),
   );
 }
 
@@ -118,7 +161,8 @@ async function start() {
   const info = await who.json();
   const practice = params.get('practice') ?? info.practice;
   if (!practice) return setStatus('error', 'Add ?practice=ODS to the address to choose a practice.');
-  base = `/v1/practices/${encodeURIComponent(practice)}/calls/search`;
+  practicePath = `/v1/practices/${encodeURIComponent(practice)}`;
+  base = `${practicePath}/calls/search`;
   $('#scope-name').textContent = `Find a call · ${practice}`;
   $('#to-reports').href = `/reports?practice=${encodeURIComponent(practice)}`;
   const form = $('#search');

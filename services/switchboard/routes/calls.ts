@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maySearchCalls } from '../../../shared/access.js';
 import { CallSearch, describeSearch, DIGITS, maskedEnding, MAX_SEARCH_DAYS, planSearch, type FoundCall, type SearchQuery } from '../../../shared/calls/search.js';
 import { londonWallClock } from '../../../shared/london-time.js';
+import type { RecordingView } from '../../../shared/recording/recordings.js';
 import { HttpError } from '../plugins/errors.js';
+import { recordingInRow } from './recordings.js';
 import { csvLine, rejectUnknownQuery, wantsCsv } from './stats.js';
 
 type Query = SearchQuery & { limit: number; offset: number; format?: 'json' | 'csv' };
@@ -27,6 +29,7 @@ const found = {
     waitSeconds: { type: 'integer' },
     talkSeconds: { type: 'integer' },
     callerLast3: nullable('string', "the last three digits of the caller's number; null when withheld"),
+    recording: recordingInRow,
   },
 };
 
@@ -77,7 +80,10 @@ const schema = {
   },
 };
 
-const CSV_COLUMNS = ['call_id', 'date', 'time', 'team', 'answered_by', 'outcome', 'wait_s', 'talk_s', 'caller'];
+const CSV_COLUMNS = ['call_id', 'date', 'time', 'team', 'answered_by', 'outcome', 'wait_s', 'talk_s', 'caller', 'recording', 'recording_s', 'recording_pauses', 'recording_held'];
+/** Of a call's recording, what its row shows a manager (the rest is at its `recording` path). */
+const summary = (v: RecordingView | undefined) => (v ? { status: v.status, durationSeconds: v.durationSeconds, pauses: v.pauses, held: v.held } : null);
+const recordingCells = (r: ReturnType<typeof summary>) => (r ? [r.status, r.durationSeconds ?? '', r.pauses, r.held ? 'held' : ''] : ['', '', '', '']);
 const londonDateTime = (ms: number) => {
   const w = londonWallClock(ms);
   return [w.date, [w.hour, w.minute, w.second].map((n) => String(n).padStart(2, '0')).join(':')];
@@ -108,9 +114,12 @@ export default async function callSearchRoutes(app: FastifyInstance) {
     const staffName = new Map(choices.staff.map((s) => [s.staff, s.name]));
     if (csv) {
       reply.header('content-disposition', `attachment; filename="calls-${practice.ods}-${plan.from}-${plan.to}.csv"`);
-      const line = (c: FoundCall) => csvLine([c.callId, ...londonDateTime(c.arrivedAt), teamName.get(c.team) ?? c.team, c.answeredBy ? (staffName.get(c.answeredBy) ?? c.answeredBy) : '', c.outcome, c.waitSeconds, c.talkSeconds, maskedEnding(c.callerLast3)]);
+      const recordings = await app.recordings.forCalls(practice, calls.map((c) => c.callId));
+      const line = (c: FoundCall) => csvLine([c.callId, ...londonDateTime(c.arrivedAt), teamName.get(c.team) ?? c.team, c.answeredBy ? (staffName.get(c.answeredBy) ?? c.answeredBy) : '', c.outcome, c.waitSeconds, c.talkSeconds, maskedEnding(c.callerLast3), ...recordingCells(summary(recordings.get(c.callId)))]);
       return reply.type('text/csv; charset=utf-8').send(csvLine(CSV_COLUMNS) + calls.map(line).join(''));
     }
+    const page = calls.slice(offset, offset + limit);
+    const recordings = await app.recordings.forCalls(practice, page.map((c) => c.callId));
     return {
       practice: practice.ods,
       search: { from: plan.from, to: plan.to, fromTime: plan.fromTime, toTime: plan.toTime, team: plan.team, staff: plan.staff },
@@ -118,13 +127,14 @@ export default async function callSearchRoutes(app: FastifyInstance) {
       total: calls.length,
       offset,
       limit,
-      calls: calls.slice(offset, offset + limit).map((c) => ({
+      calls: page.map((c) => ({
         ...c,
         arrivedAt: iso(c.arrivedAt),
         answeredAt: iso(c.answeredAt),
         endedAt: iso(c.endedAt),
         teamName: teamName.get(c.team) ?? null,
         answeredByName: c.answeredBy ? (staffName.get(c.answeredBy) ?? null) : null,
+        recording: summary(recordings.get(c.callId)),
       })),
       choices,
     };

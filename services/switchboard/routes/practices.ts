@@ -3,6 +3,7 @@ import { maySeeCalls } from '../../../shared/access.js';
 import { maskNumber } from '../../../shared/log.js';
 import { londonDayBounds } from '../../../shared/london-time.js';
 import { HttpError } from '../plugins/errors.js';
+import { recordingInRow } from './recordings.js';
 
 type Route = { Params: { ods: string }; Querystring: { date?: string } };
 type Req = FastifyRequest<Route>;
@@ -27,11 +28,7 @@ const record = {
     route: { type: ['string', 'null'], description: 'how the caller reached the queue, e.g. menu:2 or priority:Care homes' },
     closed: { type: 'boolean', description: 'met a closed practice or team and was not queued' },
     adjusted: { type: 'boolean', description: "handled with the practice's reasonable adjustments (why is not recorded)" },
-    recording: {
-      type: ['object', 'null'],
-      description: 'the call\'s recording, if it was recorded: GET its `recording` path for the rest (docs/recording.md)',
-      properties: { status: { type: 'string' }, pauses: { type: 'integer', description: 'times staff paused it during the call' }, held: { type: 'boolean' }, audio: { type: 'string' } },
-    },
+    recording: { ...recordingInRow, properties: { ...recordingInRow.properties, audio: { type: 'string', description: 'the path that plays it, for a signed-in practice manager' } } },
   },
 };
 

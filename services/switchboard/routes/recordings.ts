@@ -25,6 +25,13 @@ const recording = {
     audio: { type: 'string', description: 'the path that plays it, for a signed-in practice manager' },
   },
 };
+const { status, durationSeconds, pauses, held } = recording.properties;
+/** A call list's row: what a practice manager needs of the call's recording (the rest is at its `recording` path). */
+export const recordingInRow = {
+  type: ['object', 'null'],
+  description: "the call's recording (docs/recording.md); null when the call was not recorded",
+  properties: { status, durationSeconds, pauses, held },
+};
 const callParams = { type: 'object', required: ['ods', 'callId'], properties: { ods: { type: 'string' }, callId: { type: 'string', maxLength: 120 } } };
 const staffParams = { type: 'object', required: ['staffId'], properties: { staffId: { type: 'string' } } };
 

@@ -61,6 +61,7 @@ t.test('the known day: each call as the hand count has it, by arrival', async (t
       callerLast3: c.last4?.slice(1) ?? null,
       teamName: ({ 'F81001.reception': 'Reception', 'U12345.hub': 'Care coordination hub' } as Record<string, string>)[c.team] ?? null,
       answeredByName: c.answeredBy ? ({ alice: 'Alice Adams', bob: 'Bob Brown', carol: 'Carol Clark', hana: 'Hana Hill' } as Record<string, string>)[c.answeredBy] : null,
+      recording: null,
     })),
     'every field of every call',
   );
@@ -149,17 +150,38 @@ t.test('several days, a caller who rang twice, paging and CSV', async (t) => {
   t.equal(
     csv.text,
     [
-      'call_id,date,time,team,answered_by,outcome,wait_s,talk_s,caller',
-      `twilio:CA-day-1,${DAY},08:00:00,Reception,Alice Adams,answered,10,200,••• ••• •001`,
-      `twilio:CA-day-2,${DAY},08:01:00,Reception,Bob Brown,answered,65,95,••• ••• •002`,
-      `twilio:CA-day-3,${DAY},08:05:00,Reception,,abandoned,90,0,••• ••• •003`,
-      `twilio:CA-day-4,${DAY},08:10:00,Reception,Carol Clark,answered,160,400,••• ••• •004`,
-      `twilio:CA-day-5,${DAY},08:20:00,Reception,,callback-requested,70,0,••• ••• •005`,
+      'call_id,date,time,team,answered_by,outcome,wait_s,talk_s,caller,recording,recording_s,recording_pauses,recording_held',
+      `twilio:CA-day-1,${DAY},08:00:00,Reception,Alice Adams,answered,10,200,••• ••• •001,,,,`,
+      `twilio:CA-day-2,${DAY},08:01:00,Reception,Bob Brown,answered,65,95,••• ••• •002,,,,`,
+      `twilio:CA-day-3,${DAY},08:05:00,Reception,,abandoned,90,0,••• ••• •003,,,,`,
+      `twilio:CA-day-4,${DAY},08:10:00,Reception,Carol Clark,answered,160,400,••• ••• •004,,,,`,
+      `twilio:CA-day-5,${DAY},08:20:00,Reception,,callback-requested,70,0,••• ••• •005,,,,`,
       '',
     ].join('\n'),
     'every match (CSV does not page), London times, numbers masked',
   );
-  t.match((await get(`from=${DAY}&fromTime=10:00`, MANAGER, { accept: 'text/csv' })).text, /,ivr,0,0,withheld\n$/, 'Accept: text/csv; a withheld number says so');
+  t.match((await get(`from=${DAY}&fromTime=10:00`, MANAGER, { accept: 'text/csv' })).text, /,ivr,0,0,withheld,,,,\n$/, 'Accept: text/csv; a withheld number says so');
+});
+
+t.test('a recorded call’s row carries its recording (what a manager needs of it); an unrecorded call’s says null', async (t) => {
+  const { get, sb } = await knownDay(t);
+  const practice = sb.app.directory().practice('F81001')!;
+  // The provider reports the recording of C1 (Alice's call) complete; the practice holds it (a complaint).
+  await sb.app.recordings.providerEvent(practice, 'twilio:CA-day-1', 'CA-day-1', { status: 'completed', recordingId: 'RE-day-1', durationSeconds: 199 });
+  await sb.app.recordings.setHeld(practice, 'twilio:CA-day-1', true, 'token:practice:F81001');
+  const res = await get(`from=${DAY}&fromTime=08:00&toTime=08:02`);
+  t.equal(res.status, 200);
+  t.same(
+    res.json().calls.map((c) => [c.callId, c.recording]),
+    [
+      ['twilio:CA-day-1', { status: 'completed', durationSeconds: 199, pauses: 0, held: true }],
+      ['twilio:CA-day-2', null],
+    ],
+    'the recorded call: status, length, pauses, hold; the other: null',
+  );
+  t.notMatch(res.text, /RE-day-1|audio|provider/, 'nothing of the provider in the row (the audio path is the call id’s)');
+  const csv = await get(`from=${DAY}&fromTime=08:00&toTime=08:02&format=csv`);
+  t.match(csv.text, /\n"?twilio:CA-day-1.*•001,completed,199,0,held\n"?twilio:CA-day-2.*•002,,,,\n$/, 'and in the CSV');
 });
 
 t.test('only the practice’s managers may search, and every search is audited without the digits', async (t) => {

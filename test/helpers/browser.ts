@@ -41,3 +41,14 @@ export async function seriousAxeViolations(page: Page): Promise<{ id: string; im
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** A person signs in on a Switchboard page through the NHS sign-in link and the provider's login page, and is sent back to `returnTo`. */
+export async function signInAtProvider(page: Page, at: { issuer: string; sbUrl: string; returnTo: string }, user: { login: string; password: string }): Promise<void> {
+  await page.waitForSelector('#signin-nhs:not([hidden])');
+  await page.click('#signin-nhs');
+  await page.waitForURL(`${at.issuer}/interaction/**`);
+  await page.fill('input[name=login]', user.login);
+  await page.fill('input[name=password]', user.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${at.sbUrl}${at.returnTo}`);
+}

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { BrowserContext, Page } from 'playwright-core';
 import { FakeTwilio } from '../../../fakes/twilio.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../../../helpers/browser.js';
+import { CHROMIUM, hasChromium, launchChromium, signInAtProvider } from '../../../helpers/browser.js';
 import { TestFhirServer } from '../../../helpers/fhir.js';
 import { reserveIssuer, startOidcProvider, TEST_USERS, type TestUser } from '../../../helpers/oidc.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -42,13 +42,7 @@ if (!hasChromium()) {
     /** The staff panel of a person signed in with their own identity at the provider's login page (a browser of their own). */
     const signedIn = async (user: TestUser) => {
       const page = await newPage(await launchChromium(t), '/staff');
-      await page.waitForSelector('#signin-nhs:not([hidden])');
-      await page.click('#signin-nhs');
-      await page.waitForURL(`${at.issuer}/interaction/**`);
-      await page.fill('input[name=login]', user.login);
-      await page.fill('input[name=password]', user.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL(`${sb.url}/staff`);
+      await signInAtProvider(page, { issuer: at.issuer, sbUrl: sb.url, returnTo: '/staff' }, user);
       await live(page);
       return page;
     };

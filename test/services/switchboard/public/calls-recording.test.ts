@@ -3,7 +3,7 @@ import { parseDirectory } from '../../../../shared/directory/load.js';
 import { FakeTwilio } from '../../../fakes/twilio.js';
 import { RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
 import { signInDirectoryYaml } from '../../../fixtures/signin.js';
-import { CHROMIUM, hasChromium, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
+import { CHROMIUM, hasChromium, launchChromium, seriousAxeViolations, signInAtProvider } from '../../../helpers/browser.js';
 import { reserveIssuer, startOidcProvider, TEST_USERS } from '../../../helpers/oidc.js';
 import { until } from '../../../helpers/poll.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -41,13 +41,7 @@ if (!hasChromium()) {
     const page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${sb.url}/calls`);
-    await page.waitForSelector('#signin-nhs:not([hidden])');
-    await page.click('#signin-nhs');
-    await page.waitForURL(`${at.issuer}/interaction/**`);
-    await page.fill('input[name=login]', MANAGER.login);
-    await page.fill('input[name=password]', MANAGER.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${sb.url}/calls`);
+    await signInAtProvider(page, { issuer: at.issuer, sbUrl: sb.url, returnTo: '/calls' }, MANAGER);
     await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Up to date');
 
     const recorded = page.locator(`#results tbody tr[data-call-id="${callId}"] td.recording`);

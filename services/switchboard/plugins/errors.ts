@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { ProviderApiError } from '../../../shared/providers/api-error.js';
 import { isRedisUnavailable } from '../redis.js';
 
 /** An error with the HTTP status and the sentence to show the client. */
@@ -29,7 +30,7 @@ export const problemSchema = {
   },
 } as const;
 
-const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 
 /** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
 export default fp(async function errors(app: FastifyInstance) {
@@ -38,6 +39,11 @@ export default fp(async function errors(app: FastifyInstance) {
       request.log.warn({ err: err.message }, 'redis unavailable; request shed');
       void reply.header('retry-after', '5');
       err = new HttpError(503, 'Switchboard cannot reach its Redis just now; try again in a few seconds') as FastifyError;
+    }
+    if (err instanceof ProviderApiError) {
+      // Said in the provider's words, so staff know it was not their request that was wrong.
+      request.log.warn({ err: err.message }, 'telephony provider refused');
+      err = new HttpError(502, `the telephony provider refused: ${err.message}`) as FastifyError;
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500 && !(err instanceof HttpError)) request.log.error({ err }, 'request failed');

@@ -2,9 +2,10 @@ import type { Instruction, OutboundCall } from '../../callflow/instructions.js';
 import type { LiveCall, LiveCallControl } from '../../callflow/ports.js';
 import type { Practice } from '../../directory/types.js';
 import { connectUrl } from './connect.js';
+import { ProviderApiError } from '../api-error.js';
 import { dialTarget, jambonzAccount, jambonzBasePath, jambonzStepUrl } from './verbs.js';
 
-export class JambonzApiError extends Error {
+export class JambonzApiError extends ProviderApiError {
   constructor(
     readonly status: number,
     message: string,

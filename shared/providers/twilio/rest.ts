@@ -1,3 +1,4 @@
+import { ProviderApiError } from '../api-error.js';
 import type { Instruction, OutboundCall } from '../../callflow/instructions.js';
 import type { Practice } from '../../directory/types.js';
 import type { LiveCall, LiveCallControl } from '../../callflow/ports.js';
@@ -8,7 +9,7 @@ const CALL_GONE = new Set([21220, 20404]);
 /** A call's `status` once it is over (the others: queued, ringing, in-progress). */
 const FINAL_STATUS = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
-export class TwilioApiError extends Error {
+export class TwilioApiError extends ProviderApiError {
   constructor(
     readonly status: number,
     readonly code: number | undefined,

@@ -2,12 +2,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Test } from 'tap';
+import t, { type Test } from 'tap';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasChromium = () => existsSync(CHROMIUM);
+
+/** A real-browser test, or a skip that says loudly why (scripts/test.mjs repeats it at the end of `npm test`). */
+export function browserTest(name: string, fn: (t: Test) => Promise<void>): void {
+  if (hasChromium()) t.test(name, fn);
+  else t.test(`REAL-BROWSER TEST SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, { skip: true }, async () => {});
+}
 
 /** One headless chromium with a throwaway profile, closed and removed when the test ends. */
 export async function launchChromium(t: Test, options: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {

@@ -208,12 +208,13 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
     // Staff rosters: who is signed in from each minute after opening.
     const presenceErrors: string[] = [];
     const presence = async (practice: SimPractice, staffId: string, state: 'available' | 'offline') => {
-      const res = await fetch(`${url}/v1/staff/${staffId}/presence`, {
+      // A service too busy to accept the request is a finding of the run, not the end of it.
+      const status = await fetch(`${url}/v1/staff/${staffId}/presence`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${practice.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ state }),
-      });
-      if (res.status !== 200) presenceErrors.push(`presence ${staffId}: ${res.status}`);
+      }).then((res) => String(res.status), (err: Error) => err.message);
+      if (status !== '200') presenceErrors.push(`presence ${staffId}: ${status}`);
     };
     const setPresence = async (practice: SimPractice, signedIn: number) => {
       await Promise.all(practice.staff.map((s, i) => presence(practice, s.id, i < signedIn ? 'available' : 'offline')));
@@ -255,7 +256,8 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
       if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking`);
       if (Date.now() >= deadline) break;
       if (Date.now() >= arrivalsEndAt && !busy && timers.size === 0) {
-        if ((await readCallbacks(url, practices, since)).every((c) => !OPEN_CALLBACK.has(c.status))) break; // nobody is left to ring back
+        // Nobody is left to ring back (a service too busy to answer is asked again next minute).
+        if ((await readCallbacks(url, practices, since).catch(() => undefined))?.every((c) => !OPEN_CALLBACK.has(c.status))) break;
       }
     }
     const stoppedAt = Date.now();

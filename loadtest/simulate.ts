@@ -318,7 +318,9 @@ async function readServiceMetrics(services: { url: string }[]): Promise<{ latenc
   const byBound = new Map<number, number>();
   const eventLoop = { p99: 0, max: 0 };
   for (const { url } of services) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    // Once more if the first try meets a kept-alive connection the busy service had just closed (ECONNRESET).
+    const read = () => fetch(`${url}/metrics`).then((r) => r.text());
+    const text = await read().catch(read);
     // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run (the worst process's).
     const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
     eventLoop.p99 = Math.max(eventLoop.p99, gauge('p99'));

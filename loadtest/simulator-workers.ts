@@ -22,7 +22,8 @@ interface Worker {
 export class SpreadCallers {
   private readonly workers: Worker[] = [];
   private readonly accountOwner = new Map<string, string>();
-  private readonly agent = new Agent({ keepAlive: true });
+  // Bounded: a swamped 2,000-practice run opened sockets until this process ran out of descriptors.
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private proxy?: Server;
 
   constructor(private readonly count: number) {}
@@ -50,7 +51,9 @@ export class SpreadCallers {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
-      forward.on('error', () => res.writeHead(502).end());
+      forward.on('error', () => !res.headersSent && res.writeHead(502).end());
+      // The service gave up on the request (its time-out): the forwarded one goes too, socket and all.
+      res.on('close', () => !res.writableFinished && forward.destroy());
       req.pipe(forward);
     });
     await new Promise<void>((resolve) => this.proxy!.listen(0, '127.0.0.1', resolve));

@@ -318,8 +318,8 @@ ${table(['pressed', 'calls', 'answered by staff', 'wait p50', 'wait p90'], c.men
 
   const machine = `# ${r.scenario.name}: the machine's view
 
-${runLine(r)} One Switchboard process, one redis-server, and the simulator (callers, staff and the
-Twilio emulator) in a third process, all on 127.0.0.1.
+${runLine(r)} Switchboard, Redis, and the simulator (callers, staff and the Twilio emulator) in
+${r.simulatorWorkers.length ? `${r.simulatorWorkers.length} worker processes, each with its own emulator for a share of the PCNs (the parent forwards the Calls API to them)` : 'one process'}, all on 127.0.0.1.
 
 | measure | value |
 | --- | --- |
@@ -328,7 +328,7 @@ Twilio emulator) in a third process, all on 127.0.0.1.
 | webhooks per second, mean / peak | ${m.webhooksPerSecond.mean} / ${m.webhooksPerSecond.peak} |
 | latency, all webhooks, p50 / p99 / max (measured by the emulator) | ${m.all.p50} / ${m.all.p99} / ${m.all.max} ms |
 | latency as the service measures it (its \`switchboard_webhook_duration_seconds\` histogram): p99 at most / share within 50 ms | ${m.service.p99AtMostMs} ms / ${m.service.within50msPercent}% |
-| event-loop delay p99 / max: service, simulator | ${Math.round(r.eventLoop.service.p99)} / ${Math.round(r.eventLoop.service.max)} ms, ${Math.round(r.eventLoop.simulator.p99)} / ${Math.round(r.eventLoop.simulator.max)} ms |
+| event-loop delay p99 / max: service, simulator | ${Math.round(r.eventLoop.service.p99)} / ${Math.round(r.eventLoop.service.max)} ms, ${Math.round(r.eventLoop.simulator.p99)} / ${Math.round(r.eventLoop.simulator.max)} ms${r.simulatorWorkers.length ? ` (the worst of ${r.simulatorWorkers.length} simulator workers: ${r.simulatorWorkers.map((w) => `${Math.round(w.eventLoop.p99)} / ${Math.round(w.eventLoop.max)}`).join(', ')} ms)` : ''} |
 | Redis commands per webhook (all commands, including those run inside Lua scripts) | ${m.redisCommandsPerWebhook} |
 | Lua script calls (EVALSHA) per webhook | ${m.scriptCallsPerWebhook} |
 | live-call updates (Calls API) by status | ${[...r.liveCallUpdates].map(([s, n]) => `${n} × ${s}`).join(', ') || 'none'} |

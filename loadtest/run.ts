@@ -7,15 +7,15 @@ import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' }, 'simulator-workers': { type: 'string' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -36,6 +36,7 @@ async function main() {
       profileDir: values.profile,
       processes: num('processes', values.processes),
       cluster: values.cluster,
+      simulatorWorkers: num('simulator-workers', values['simulator-workers']),
     });
     const dir = values.out ?? join(projectRoot(), 'loadtest', 'reports', name);
     const [callers, machine] = writeReports(result, dir);
@@ -46,6 +47,10 @@ async function main() {
     console.log(`machine: ${f.machine.webhooks} webhooks, ${f.machine.webhooksPerSecond.mean}/s mean, ${f.machine.webhooksPerSecond.peak}/s peak, p50/p99/max ${f.machine.all.p50}/${f.machine.all.p99}/${f.machine.all.max} ms (service's own p99 ≤ ${f.machine.service.p99AtMostMs} ms), ${f.machine.redisCommandsPerWebhook} Redis commands per webhook, errors ${Object.values(f.machine.errors).join('/')}`);
     const sim = f.machine.processes.find((p) => p.name.startsWith('simulator'));
     console.log(`service CPU ${f.machine.serviceCpuPerWebhookMs} ms per webhook; simulator CPU mean/peak ${sim?.cpuMean}/${sim?.cpuPeak}%, event-loop max ${Math.round(result.eventLoop.simulator.max)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+    result.simulatorWorkers.forEach((w, i) => {
+      const usage = f.machine.processes.find((p) => p.name.startsWith(`simulator worker ${i + 1} `));
+      console.log(`simulator worker ${i + 1} (pid ${w.pid}): CPU mean/peak ${usage?.cpuMean}/${usage?.cpuPeak}%, event-loop p99/max ${Math.round(w.eventLoop.p99)}/${Math.round(w.eventLoop.max)} ms`);
+    });
     console.log(`reports: ${callers}\n         ${machine}`);
     if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);
     for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,13 @@ import { freePort, startPrivateRedis, startPrivateRedisCluster } from '../script
 import { londonMidnight, londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
-import { FakeTwilio, type FakeCall } from './emulator/twilio.js';
+import { CallerSide, inBatches, type CallerResults } from './callers.js';
 import type { RouteCpu } from './cpu-by-route.js';
 import { countsSince, redisCommandCounts, sampleProcesses, type ProcessUsage } from './machine.js';
-import { Random } from './random.js';
-import type { Scenario, Spread } from './scenario.js';
+import type { Scenario } from './scenario.js';
+import { SpreadCallers } from './simulator-workers.js';
+
+export { announcedSeconds } from './callers.js';
 
 /** Overrides for one run, e.g. a real-time slice of the England scenario or a seconds-long smoke run. */
 export interface RunOptions {
@@ -31,6 +32,8 @@ export interface RunOptions {
   processes?: number;
   /** A private three-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one redis-server. */
   cluster?: boolean;
+  /** Worker processes for the simulator (default 0: callers and emulator in this process), each with its own emulator for a share of the PCNs. */
+  simulatorWorkers?: number;
   log?: (line: string) => void;
 }
 
@@ -92,6 +95,8 @@ export interface RunResult {
   cpuByRoute: RouteCpu[];
   /** Event-loop delay (ms) over the run, of the service (from its /metrics) and of the simulator: a stalled process delays every webhook it handles. */
   eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
+  /** With simulator workers: each worker's event-loop delay (ms) over the run (its CPU is in `processes`). */
+  simulatorWorkers: { pid: number; eventLoop: { p99: number; max: number } }[];
 }
 
 /** A call-back as GET /v1/practices/:ods/callbacks shows it. */
@@ -105,26 +110,6 @@ export interface CallbackOutcome {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** How long a patient takes to pick up when rung back. */
-const PATIENT_PICKS_UP: Spread = { medianSeconds: 8, sigma: 0.4 };
-
-/** Runs `fn` over items with at most `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
-/** "The wait is about 5 minutes." → 300; "less than a minute" → 30; no figure → undefined. */
-export function announcedSeconds(text: string): number | undefined {
-  if (/less than a minute/.test(text)) return 30;
-  const m = /about (\d+) minutes?/.exec(text);
-  return m ? Number(m[1]) * 60 : undefined;
-}
-
-/** The call-back confirmation a caller hears before hanging up ("We expect to call you back in about 10 minutes"). */
-const CALLBACK_CONFIRMED = /You have kept your place in the queue\. We expect to call you back/;
 
 async function startService(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<{ child: ChildProcess; output: string[] }> {
   const output: string[] = [];
@@ -194,13 +179,13 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
   const timeScale = 1000 / speed; // real ms per simulated second
   const arrivalMinutes = Math.min(opts.minutes ?? scenario.arrivalMinutes, scenario.arrivalMinutes);
   const drainMinutes = opts.drainMinutes ?? scenario.drainMinutes;
-  const random = new Random(scenario.seed + seedOffset);
   const { practices } = scenarioDirectory(scenario, opts.practices);
   const { redisNodes, nodeClients, directoryFile } = store;
-  const fake = await new FakeTwilio().start();
-  fake.timeScale = timeScale;
-  fake.durationScale = timeScale;
-  fake.record = false;
+  // The callers and the provider emulator: in this process, or spread over worker processes.
+  const spread = (opts.simulatorWorkers ?? 0) > 0 ? new SpreadCallers(opts.simulatorWorkers!) : undefined;
+  const local = spread ? undefined : new CallerSide();
+  const callers = (spread ?? local)!;
+  const apiBase = await callers.start();
   const nodeFlags = ['--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
   const cpuFiles: string[] = [];
   const services: { child: ChildProcess; output: string[]; url: string }[] = [];
@@ -212,115 +197,24 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       cpuFiles.push(join(store.dir, `cpu-by-route-${seedOffset}-${i}.json`));
-      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...store.redisEnv, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: fake.url, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv };
+      const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...store.redisEnv, DIRECTORY_FILE: directoryFile, TWILIO_API_BASE: apiBase, CLOCK_SPEED: String(speed), LOG_LEVEL: 'warn', LOADTEST_CPU_BY_ROUTE: cpuFiles[i]!, ...(clockStart === undefined ? {} : { CLOCK_START: new Date(clockStart).toISOString() }), ...opts.serviceEnv };
       services.push({ ...(await startService(env, port, nodeFlags)), url });
     }
     // The staff, practice and records APIs are asked of the first process; any would do.
     const url = services[0]!.url;
     const signal = () => services.forEach((s) => s.child.kill('SIGUSR2'));
-    practices.forEach((p, i) => {
-      const at = services[Math.floor(i / scenario.practices.perPcn) % services.length]!.url;
-      fake.addNumber(p.number, { accountSid: p.accountSid, authToken: p.authToken, voiceUrl: `${at}/v1/twilio/voice`, statusCallback: `${at}/v1/twilio/status` });
-    });
-    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid(s) ${services.map((s) => s.child.pid).join(', ')}`);
-
-    const webhooks: RunResult['webhooks'] = [];
-    fake.onWebhook = (w) => webhooks.push(w);
-    // Staff phones are client: endpoints; anything else rung is a patient being called back.
-    const missedRings: RunResult['missedRings'] = [];
-    fake.behaviourFor = (endpoint) =>
-      endpoint.startsWith('client:')
-        ? random.chance(scenario.staff.noAnswerRate)
-          ? (missedRings.push({ at: Date.now(), endpoint }), { answer: 'no-answer' })
-          : { answer: 'answer', afterMs: random.seconds(scenario.staff.answerDelay) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) }
-        : random.chance(scenario.callers.callbackMissedRate)
-          ? { answer: 'no-answer' }
-          : { answer: 'answer', afterMs: random.seconds(PATIENT_PICKS_UP) * timeScale, talkSeconds: random.seconds(scenario.staff.handle) };
-
-    const attempts: CallerAttempt[] = [];
-    const bySid = new Map<string, { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }>();
-    let live = 0;
-    fake.onCallEvent = (call, event) => {
-      const entry = bySid.get(call.sid);
-      if (!entry) return;
-      if (event === 'bridged' && entry.attempt.bridgedAt === undefined) {
-        entry.attempt.bridgedAt = Date.now();
-        clearTimeout(entry.patience);
-      }
-      if (event === 'ended') {
-        entry.attempt.endedAt = Date.now();
-        clearTimeout(entry.patience);
-        const i = call.heard.findIndex((h) => announcedSeconds(h) !== undefined);
-        if (i >= 0) entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]! };
-        const confirmed = call.heard.findIndex((h) => CALLBACK_CONFIRMED.test(h));
-        if (confirmed >= 0) entry.attempt.callbackRequested = { at: call.heardAt[confirmed]!, promisedSeconds: announcedSeconds(call.heard[confirmed]!) };
-        entry.attempt.errors.push(...call.errors);
-        entry.attempt.lastHeard = call.heard.at(-1);
-        bySid.delete(call.sid);
-        fake.forget(call);
-        live--;
-      }
-    };
-
-    const timers = new Set<NodeJS.Timeout>();
-    const at = (realMs: number, fn: () => void) => {
-      const t = setTimeout(() => (timers.delete(t), fn()), Math.max(0, realMs - Date.now()));
-      timers.add(t);
-    };
-
-    // Once the run stops, no new calls start; calls already being placed are cut off as they connect.
-    let stopping = false;
-    const placing = new Set<Promise<void>>();
-    const placeAttempt = (practice: SimPractice, from: string, attemptNo: number) => {
-      if (stopping) return;
-      const p = place(practice, from, attemptNo);
-      placing.add(p);
-      void p.finally(() => placing.delete(p));
-    };
-    const place = async (practice: SimPractice, from: string, attemptNo: number) => {
-      const attempt: CallerAttempt = { practice: practice.ods, from, attempt: attemptNo, placedAt: Date.now(), engaged: false, abandoned: false, cutOff: false, errors: [] };
-      attempts.push(attempt);
-      // Keys in the order the caller meets the prompts: the menu, then a call-back offer and its confirmation.
-      const keys: string[] = [];
-      if (scenario.callers.keypad.length > 0) keys.push((attempt.menuChoice = String(random.pick(scenario.callers.keypad).digits)));
-      if (random.chance(scenario.callers.callbackUptake)) keys.push('1', '1');
-      let call: FakeCall;
-      try {
-        call = await fake.placeCall(from, practice.number, keys);
-      } catch (err) {
-        attempt.engaged = true;
-        attempt.errors.push(String(err));
-        return;
-      }
-      attempt.sid = call.sid;
-      if (call.errors.length > 0) attempt.engaged = true;
-      if (call.over) return; // ended at once (engaged): no status to wait for
-      live++;
-      const patience = setTimeout(() => {
-        if (attempt.bridgedAt !== undefined || call.over) return;
-        attempt.abandoned = true;
-        void fake.hangUp(call);
-        if (attemptNo <= scenario.callers.maxRedials && random.chance(scenario.callers.redialProbability)) {
-          at(Date.now() + random.seconds(scenario.callers.redialAfter) * timeScale, () => placeAttempt(practice, from, attemptNo + 1));
-        }
-      }, random.seconds(scenario.callers.patience) * timeScale);
-      bySid.set(call.sid, { attempt, call, patience });
-      if (stopping) cutOff(bySid.get(call.sid)!);
-    };
-    const cutOff = ({ attempt, call, patience }: { attempt: CallerAttempt; call: FakeCall; patience: NodeJS.Timeout }) => {
-      clearTimeout(patience);
-      if (attempt.bridgedAt === undefined) attempt.cutOff = true;
-      return fake.hangUp(call);
-    };
+    log(`${scenario.name}: ${practices.length} practice(s), ${arrivalMinutes} min of arrivals at ${speed}x, service pid(s) ${services.map((s) => s.child.pid).join(', ')}${spread ? `, simulator worker pid(s) ${spread.pids.join(', ')}` : ''}`);
 
     // Staff rosters: who is signed in from each minute after opening.
+    const presenceErrors: string[] = [];
     const presence = async (practice: SimPractice, staffId: string, state: 'available' | 'offline') => {
-      const res = await fetch(`${url}/v1/staff/${staffId}/presence`, {
+      // A service too busy to accept the request is a finding of the run, not the end of it.
+      const status = await fetch(`${url}/v1/staff/${staffId}/presence`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${practice.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ state }),
-      });
-      if (res.status !== 200) attempts[0]?.errors.push(`presence ${staffId}: ${res.status}`);
+      }).then((res) => String(res.status), (err: Error) => err.message);
+      if (status !== '200') presenceErrors.push(`presence ${staffId}: ${status}`);
     };
     const setPresence = async (practice: SimPractice, signedIn: number) => {
       await Promise.all(practice.staff.map((s, i) => presence(practice, s.id, i < signedIn ? 'available' : 'offline')));
@@ -333,25 +227,22 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
       await Promise.all(p.teamStaff.map((s) => presence(p, s.id, 'available')));
     });
     const before = await redisCommandCounts(nodeClients);
-    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), ...redisNodes.map((n, i) => ({ name: redisNodes.length > 1 ? `redis-server ${i + 1}` : 'redis-server', pid: n.child.pid! })), { name: 'simulator (load generator + provider emulator)', pid: 'self' }]);
+    const simulatorProcesses = spread ? [{ name: 'simulator (callers; Calls API forwarding)', pid: 'self' as const }, ...spread.pids.map((pid, i) => ({ name: `simulator worker ${i + 1} (load generator + provider emulator)`, pid }))] : [{ name: 'simulator (load generator + provider emulator)', pid: 'self' as const }];
+    const sampler = sampleProcesses([...services.map((s, i) => ({ name: services.length > 1 ? `switchboard ${i + 1}` : 'switchboard', pid: s.child.pid! })), ...redisNodes.map((n, i) => ({ name: redisNodes.length > 1 ? `redis-server ${i + 1}` : 'redis-server', pid: n.child.pid! })), ...simulatorProcesses]);
     await readServiceMetrics(services); // starts the services' event-loop gauges afresh for the run
     signal(); // and their CPU split (cpu-by-route.ts)
     const startedAt = Date.now() + 500;
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
+    const timers = new Set<NodeJS.Timeout>();
     for (const step of roster.slice(1)) {
-      if (step.fromMinute < arrivalMinutes + drainMinutes) at(startedAt + step.fromMinute * 60 * timeScale, () => void inBatches(practices, 50, (p) => setPresence(p, step.staff)));
-    }
-    let callers = 0;
-    for (const p of practices) {
-      for (let i = 0; i < scenario.arrivals.callsPerPractice; i++) {
-        const minute = random.arrivalMinute(scenario.arrivalMinutes, scenario.arrivals.burstShare, scenario.arrivals.burstMinutes);
-        if (minute >= arrivalMinutes) continue;
-        const from = `+447700${String(callers++).padStart(6, '0')}`;
-        at(startedAt + minute * 60 * timeScale, () => placeAttempt(p, from, 1));
+      if (step.fromMinute < arrivalMinutes + drainMinutes) {
+        const t = setTimeout(() => (timers.delete(t), void inBatches(practices, 50, (p) => setPresence(p, step.staff))), Math.max(0, startedAt + step.fromMinute * 60 * timeScale - Date.now()));
+        timers.add(t);
       }
     }
-    log(`${callers} callers (before redials)`);
+    // Each PCN's calls ring in at one of the service processes.
+    const plan = { scenario, practices: practices.map((practice, i) => ({ practice, serviceUrl: services[Math.floor(i / scenario.practices.perPcn) % services.length]!.url })), seed: scenario.seed + seedOffset, side: 0, timeScale, startedAt, arrivalMinutes };
+    if (spread) spread.begin(plan, scenario.practices.perPcn);
+    else local!.begin(plan);
 
     // Queue length each simulated minute, from the callers' side.
     const queue: RunResult['queue'] = [];
@@ -360,29 +251,24 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
     const deadline = arrivalsEndAt + drainMinutes * minuteMs;
     for (let minute = 0; ; minute++) {
       await sleep(Math.max(0, startedAt + minute * minuteMs - Date.now()));
-      let waiting = 0;
-      let talking = 0;
-      for (const { attempt } of bySid.values()) attempt.bridgedAt === undefined ? waiting++ : talking++;
+      const { waiting, talking, busy } = callers.counts();
       queue.push({ minute, waiting, talking });
-      if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking, ${attempts.length} calls so far`);
+      if (minute % 10 === 0) log(`minute ${minute}: ${waiting} waiting, ${talking} talking`);
       if (Date.now() >= deadline) break;
-      if (Date.now() >= arrivalsEndAt && live === 0 && timers.size === 0 && placing.size === 0 && fake.outbound.every((c) => c.over)) {
-        if ((await readCallbacks(url, practices, since)).every((c) => !OPEN_CALLBACK.has(c.status))) break; // nobody is left to ring back
+      if (Date.now() >= arrivalsEndAt && !busy && timers.size === 0) {
+        // Nobody is left to ring back (a service too busy to answer is asked again next minute).
+        if ((await readCallbacks(url, practices, since).catch(() => undefined))?.every((c) => !OPEN_CALLBACK.has(c.status))) break;
       }
     }
-    // Whoever is still waiting is hung up: the run is over, not their patience.
-    stopping = true;
     const stoppedAt = Date.now();
-    loop.disable();
     const { latency: serviceLatency, eventLoop: serviceLoop } = await readServiceMetrics(services);
     signal();
-    const eventLoop = { service: serviceLoop, simulator: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
     for (const t of timers) clearTimeout(t);
-    // In batches: thousands of simultaneous hang-ups would exhaust the simulator's file descriptors.
-    await inBatches([...bySid.values()], 100, async (entry) => cutOff(entry));
-    await Promise.all([...placing]);
-    for (let i = 0; i < 600 && live > 0; i++) await sleep(50);
-    await sleep(Math.max(300, 3 * timeScale)); // last status webhooks and wrap-up timers
+    // Whoever is still waiting is hung up: the run is over, not their patience.
+    const caller: CallerResults & { perWorker?: RunResult['simulatorWorkers'] } = await callers.stop();
+    const { attempts, webhooks, missedRings } = caller;
+    if (attempts[0]) attempts[0].errors.push(...presenceErrors);
+    const eventLoop = { service: serviceLoop, simulator: caller.eventLoop };
     const endedAt = Date.now();
     const processes = sampler.stop();
     const redisCommands = countsSince(before, await redisCommandCounts(nodeClients));
@@ -399,12 +285,12 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
     }
     const serviceErrors = services.flatMap((s) => s.output.filter((line) => /"level":(50|60)/.test(line)));
     const cpuByRoute = await readCpuSplits(cpuFiles);
-    return { cpuByRoute, scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: fake.restStatuses, redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop };
+    return { cpuByRoute, scenario, speed, practices: practices.length, arrivalMinutes, startedAt, arrivalsEndAt, stoppedAt, endedAt, attempts, queue, webhooks, liveCallUpdates: new Map(caller.liveCallUpdates), redisCommands, processes, serviceErrors, unaccounted, missedRings, callbacks, serviceLatency, eventLoop, simulatorWorkers: caller.perWorker ?? [] };
   } finally {
     // The next morning's service must not meet this one's still draining; the CPU profile is written as it exits.
     const exited = services.filter((s) => s.child.exitCode === null).map((s) => new Promise((r) => s.child.once('exit', r)));
     for (const s of services) s.child.kill('SIGTERM');
-    await fake.stop();
+    await callers.close();
     await Promise.all(exited);
   }
 }
@@ -432,7 +318,9 @@ async function readServiceMetrics(services: { url: string }[]): Promise<{ latenc
   const byBound = new Map<number, number>();
   const eventLoop = { p99: 0, max: 0 };
   for (const { url } of services) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    // Once more if the first try meets a kept-alive connection the busy service had just closed (ECONNRESET).
+    const read = () => fetch(`${url}/metrics`).then((r) => r.text());
+    const text = await read().catch(read);
     // prom-client's event-loop lag gauges cover the time since they were last read: here, the whole run (the worst process's).
     const gauge = (name: string) => Number(new RegExp(`^switchboard_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
     eventLoop.p99 = Math.max(eventLoop.p99, gauge('p99'));

@@ -6,10 +6,11 @@ import type { WaitEstimator } from '../callflow/ports.js';
 import type { Log } from '../log.js';
 import { londonWallClock } from '../london-time.js';
 import type { CallQueue, QueueView } from '../queue/queue.js';
-import { dateOf, FIELD, londonDayNumber } from '../stats/layout.js';
+import { addInto, dateOf, emptyCounters, FIELD, londonDayNumber, type Counters } from '../stats/layout.js';
 import type { StatsStore } from '../stats/store.js';
 import { pastDays, PLANNING_DEFAULTS, weekdayOfDay } from './model.js';
 import { observedRoster } from './observed.js';
+import { exponentialPatience, hazardAt, patienceFromCounters, type PatienceCurve } from './patience.js';
 import type { Roster } from './plan.js';
 
 /**
@@ -31,15 +32,21 @@ import type { Roster } from './plan.js';
  * patience is not in the sum), but the call-backs ahead of anyone do not hang up: with a share
  * `callbackShare` of the queue call-backs, only (1 − share)·j of the j ahead can, so θ is scaled by it.
  * People due to sign in: `staffFactor(t)` scales the people answering t seconds from now.
+ * Patience that is not exponential (a curve, shared/planning/patience.ts): θ becomes the hazard
+ * h(t) at t seconds from now, as if the callers ahead had waited no longer than this caller, who
+ * is hearing a first figure (they have waited at least that long: where the hazard rises with the
+ * wait, as real callers' does over the first minutes, this counts fewer of them hanging up, the
+ * longer figure).
  */
-export function expectedWait(position: number, servers: number, handleSeconds: number, patienceSeconds: number, callbackShare = 0, staffFactor: (elapsedSeconds: number) => number = () => 1): number {
+export function expectedWait(position: number, servers: number, handleSeconds: number, patience: number | PatienceCurve, callbackShare = 0, staffFactor: (elapsedSeconds: number) => number = () => 1): number {
+  const curve = typeof patience === 'number' ? exponentialPatience(patience) : patience;
   // Call-backs holding places ahead never hang up: only the callers among those ahead do.
-  const theta = Number.isFinite(patienceSeconds) ? (1 - callbackShare) / patienceSeconds : 0;
+  const theta = (elapsed: number) => (1 - callbackShare) * hazardAt(curve, elapsed);
   const rate = (elapsed: number) => (servers * staffFactor(elapsed)) / handleSeconds;
   if (position < 1) return 0;
   // From the back: the j ahead move up one at a time, then the call in progress ends (half of one, on average).
   let seconds = 0;
-  for (let j = position - 1; j >= 1; j--) seconds += 1 / (rate(seconds) + j * theta);
+  for (let j = position - 1; j >= 1; j--) seconds += 1 / (rate(seconds) + j * theta(seconds));
   return seconds + 0.5 / rate(seconds);
 }
 
@@ -49,6 +56,8 @@ export const CONFIDENT_AFTER_SAMPLES = 5;
 export interface Patience {
   /** Mean seconds callers wait before hanging up; Infinity while too few have hung up to say. */
   seconds: number;
+  /** Its shape, by how long callers had waited (the life table of the wait buckets), once as many have hung up. */
+  curve?: PatienceCurve;
   abandons: number;
   /** Call-backs asked for today and not yet made: places in the queue nobody will give up. */
   openCallbacks?: number;
@@ -95,7 +104,7 @@ export function modelWait(view: QueueView, patience: Patience, now?: number): Wa
   if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < view.staffOn) return { basis: 'none' };
   const callbackShare = Math.min(1, (patience.openCallbacks ?? 0) / Math.max(1, view.waiting));
   const roster = patience.rosters?.get(view.team);
-  const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.seconds, callbackShare, roster && now !== undefined ? dueToSignIn(roster, now) : undefined);
+  const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.curve ?? patience.seconds, callbackShare, roster && now !== undefined ? dueToSignIn(roster, now) : undefined);
   return { basis: view.handleSamples < CONFIDENT_AFTER_SAMPLES ? 'hedged' : 'observed', seconds };
 }
 
@@ -121,7 +130,7 @@ export const REFRESH_MS = 60_000;
 interface Cached {
   patience: Patience;
   /** The same weekday of the last weeks (read once a London day), and the day it was read for. */
-  history?: { day: number; exposure: Exposure; rosters: Map<string, Roster> };
+  history?: { day: number; exposure: Exposure; total: Counters; rosters: Map<string, Roster> };
   /** When it was last read (clock ms); a read under way. */
   at: number;
   reading?: Promise<void>;
@@ -168,10 +177,14 @@ export class LiveWaitModel implements WaitEstimator {
       const read = await Promise.all(days.map((day) => this.deps.store.intervals(practice, day)));
       const teams = practice.teams.map((t) => `${practice.ods}.${t.id}`);
       const rosters = await Promise.all(teams.map((team) => observedRoster(this.deps.queue, this.deps.directory(), [practice], weekdayOfDay(today), now, [team])));
-      entry.history = { day: today, exposure: exposureOf(read.flat()), rosters: new Map(teams.map((team, i) => [team, rosters[i]!.staff])) };
+      const total = emptyCounters();
+      for (const c of read.flat()) addInto(total, c);
+      entry.history = { day: today, exposure: exposureOf(read.flat()), total, rosters: new Map(teams.map((team, i) => [team, rosters[i]!.staff])) };
     }
     const todaySoFar = await this.deps.store.intervals(practice, today);
     const asked = todaySoFar.reduce((a, c) => a + c[FIELD.callBackRequested]! - c[FIELD.callBackMade]!, 0);
-    entry.patience = { ...patienceFrom(entry.history.exposure, exposureOf(todaySoFar)), openCallbacks: Math.max(0, asked), rosters: entry.history.rosters };
+    const patience = patienceFrom(entry.history.exposure, exposureOf(todaySoFar));
+    const curve = Number.isFinite(patience.seconds) ? patienceFromCounters([entry.history.total, ...todaySoFar], PLANNING_DEFAULTS.minAbandons) : undefined;
+    entry.patience = { ...patience, ...(curve && { curve }), openCallbacks: Math.max(0, asked), rosters: entry.history.rosters };
   }
 }

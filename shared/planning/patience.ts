@@ -80,7 +80,9 @@ const BUCKET_ENDS = [0, 30, 60, 90, 120, 180, 240, 300];
  * over the seconds everyone spent waiting in it: the whole piece for callers who waited past it,
  * half of it (the midpoint) for callers who ended in it, answered (censored) or hung up. Past 300 s
  * the time waited is what the wait sums leave over. Waits of 0 s (answered at once) add nothing.
- * Fewer than `minAbandons` hang-ups: undefined (no basis for a shape).
+ * Where nobody waited (or, past 300 s, nobody hung up) there is no basis: the overall rate, hang-ups
+ * over all time waited (exponential patience's estimate). Fewer than `minAbandons` hang-ups:
+ * undefined (no basis for a shape).
  */
 export function patienceFromCounters(intervals: readonly Counters[], minAbandons: number): PatienceCurve | undefined {
   const buckets = WAIT_BUCKETS.length;
@@ -95,7 +97,8 @@ export function patienceFromCounters(intervals: readonly Counters[], minAbandons
     waited += c[FIELD.answeredWaitSum]! + c[FIELD.missedWaitSum]!;
   }
   const abandons = hungUp.reduce((a, b) => a + b, 0);
-  if (abandons < minAbandons) return undefined;
+  if (abandons < minAbandons || !(waited > 0)) return undefined;
+  const overall = abandons / waited;
   let atRisk = ended.reduce((a, b) => a + b, 0) - ended[0]!;
   const starts: number[] = [];
   const rates: number[] = [];
@@ -104,14 +107,13 @@ export function patienceFromCounters(intervals: readonly Counters[], minAbandons
     const width = BUCKET_ENDS[b]! - BUCKET_ENDS[b - 1]!;
     const exposure = (atRisk - ended[b]!) * width + (ended[b]! * width) / 2;
     starts.push(BUCKET_ENDS[b - 1]!);
-    rates.push(exposure > 0 ? hungUp[b]! / exposure : 0);
+    rates.push(exposure > 0 ? hungUp[b]! / exposure : overall);
     exposureSoFar += exposure;
     atRisk -= ended[b]!;
   }
   const beyond = waited - exposureSoFar;
   starts.push(BUCKET_ENDS[buckets - 2]!);
-  // Nothing left over (sums rounded, or nobody waited that long): carry the last piece's rate on.
-  rates.push(beyond > 0 && hungUp[buckets - 1]! > 0 ? hungUp[buckets - 1]! / beyond : rates[rates.length - 1]!);
+  rates.push(beyond > 0 && hungUp[buckets - 1]! > 0 ? hungUp[buckets - 1]! / beyond : overall);
   return { starts, rates };
 }
 

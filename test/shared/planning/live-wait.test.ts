@@ -17,6 +17,10 @@ t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async 
   t.equal(expectedWait(3, 2, 120, 120), 100, 'callers ahead who hang up move the queue faster');
   t.ok(expectedWait(3, 1, 120, 1e12) > 299.99 && expectedWait(3, 1, 120, 1e12) <= 300, 'very patient callers: the wait with nobody hanging up');
   t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
+  // Nobody hangs up in their first minute, then 1 in 120 a second; 2 people, 120 s calls (1 in 60 a second):
+  // the 2 ahead move up in 60 s (nobody hangs up yet), the last 1 in 1/(1/60 + 1/120) = 40 s, half a call 30 s.
+  t.equal(expectedWait(3, 2, 120, { starts: [0, 60], rates: [0, 1 / 120] }), 130, 'patient first minutes: fewer ahead hang up early');
+  t.equal(expectedWait(3, 2, 120, { starts: [0], rates: [1 / 120] }), 100, 'a one-piece curve is exponential patience');
   // Half the queue call-backs, which never hang up: θ halves, 30 + 1/(1/60 + 1/240) + 1/(1/60 + 2/240) = 30 + 48 + 40.
   t.equal(expectedWait(3, 2, 120, 120, 0.5), 118, 'call-backs ahead do not hang up');
 });
@@ -72,9 +76,11 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), queue: player.queue, directory: () => directory, clock, log: { warn: () => undefined } as never });
   t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
   await waits.settle();
-  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.
-  const theta = 13 / 880;
-  const byHand = 30 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
+  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s on average,
+  // and by the wait buckets (life table): 38 waited over 0 s; 0–30 s: 24 ended in it (1 hung up), 14 went on,
+  // 14·30 + 24·15 = 780 s at risk; 30–60 s: 13 ended in it (11 hung up), 1 went on, 30 + 13·15 = 225 s.
+  // Place 3, 2 people on 120 s calls: the 2 ahead move up at 1/60 + 2/780 (52 s), then, past 30 s, at 1/60 + 11/225.
+  const byHand = 30 + 1 / (1 / 60 + 2 / 780) + 1 / (1 / 60 + 11 / 225);
   near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
 
   // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
@@ -85,6 +91,6 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   clock.set(at('2026-09-07', '09:00') + REFRESH_MS);
   waits.estimate(riverside, view());
   await waits.settle();
-  const theta2 = 19 / 940;
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
+  // Six more in 0–30 s (7 of the 30 ended there hung up; 14·30 + 30·15 = 870 s): 1/(1/60 + 14/870) = 30.5 s, then past 30 s as before.
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + 14 / 870) + 1 / (1 / 60 + 11 / 225), 'after it: today’s new hang-ups count');
 });

@@ -78,7 +78,7 @@ export interface DemandModel {
 const DAY_MS = 86_400_000;
 const hhmm = (interval: number) => `${String(Math.floor(interval / 4)).padStart(2, '0')}:${String((interval % 4) * 15).padStart(2, '0')}`;
 export const weekdayOfDay = (day: number) => WEEKDAYS[(new Date(day * DAY_MS).getUTCDay() + 6) % 7]!;
-const queued = (c: Counters) => c[FIELD.answered]! + c[FIELD.missed]! + c[FIELD.callBackRequested]!;
+export const queued = (c: Counters) => c[FIELD.answered]! + c[FIELD.missed]! + c[FIELD.callBackRequested]!;
 
 export function parseWeekday(raw: string): WeekDay {
   const day = raw.toLowerCase().slice(0, 3) as WeekDay;

@@ -124,6 +124,24 @@ export function patienceFromCounters(intervals: readonly Counters[], minAbandons
  * waited. Here the j-th from the back has waited w_j = (j − ½)/λ (callers joined one arrival
  * apart; with no arrivals, one answer apart, 1/(nμ)). Exponential patience gives α_k = kθ: Erlang A.
  */
+/**
+ * α_j(s) = Σ_{i=1..j} h(s + (i − ½)/λ) counted piece by piece (how many of the j waits fall in
+ * each), so the wait loop's estimate costs the pieces, not the callers ahead, per step.
+ */
+export function hazardOfAhead(curve: PatienceCurve, s: number, ahead: number, joinRate: number): number {
+  if (ahead < 1) return 0;
+  if (!(joinRate > 0) || !Number.isFinite(joinRate)) return ahead * hazardAt(curve, s);
+  let sum = 0;
+  for (let p = 0; p < curve.starts.length; p++) {
+    const [a, b] = [curve.starts[p]!, curve.starts[p + 1] ?? Infinity];
+    // i with a ≤ s + (i − ½)/λ < b.
+    const first = Math.max(1, Math.ceil((a - s) * joinRate + 0.5));
+    const last = Math.min(ahead, b === Infinity ? ahead : Math.ceil((b - s) * joinRate + 0.5) - 1);
+    if (last >= first) sum += (last - first + 1) * curve.rates[p]!;
+  }
+  return sum;
+}
+
 export function abandonRates(curve: PatienceCurve, joinRate: number, maxWaiting: number): Float64Array {
   const alpha = new Float64Array(maxWaiting + 1);
   for (let k = 1; k <= maxWaiting; k++) alpha[k] = alpha[k - 1]! + hazardAt(curve, (k - 0.5) / joinRate);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { abandonRates, exponentialPatience, hazardAt, impatientFates, lognormalPatience, meanPatience, patienceFromCounters, survivalAt } from '../../../shared/planning/patience.js';
+import { abandonRates, exponentialPatience, hazardAt, hazardOfAhead, impatientFates, lognormalPatience, meanPatience, patienceFromCounters, survivalAt } from '../../../shared/planning/patience.js';
 import { transientPeriods } from '../../../shared/planning/transient.js';
 import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
 
@@ -51,7 +51,13 @@ t.test("Whitt's abandonment rates", async (t) => {
   const late = abandonRates({ starts: [0, 60], rates: [0, 0.01] }, 1 / 30, 4);
   t.ok(close(late[4]!, 0.02, 1e-15));
   t.equal(late[2], 0);
+  // The same sum counted piece by piece, and from 50 s on: 65, 95, 125, 155 s, all past the minute.
+  t.ok(close(hazardOfAhead({ starts: [0, 60], rates: [0, 0.01] }, 0, 4, 1 / 30), 0.02, 1e-15));
+  t.ok(close(hazardOfAhead({ starts: [0, 60], rates: [0, 0.01] }, 50, 4, 1 / 30), 0.04, 1e-15));
+  t.ok(close(hazardOfAhead(lognormalPatience(600, 0.6), 100, 50, 1 / 20), abandonRatesAt(lognormalPatience(600, 0.6), 100, 50, 1 / 20), 1e-12), 'as summed caller by caller');
 });
+
+const abandonRatesAt = (curve: ReturnType<typeof lognormalPatience>, s: number, k: number, rate: number) => Array.from({ length: k }, (_, i) => hazardAt(curve, s + (i + 0.5) / rate)).reduce((a, b) => a + b, 0);
 
 t.test('fates with nobody ahead: closed forms', async (t) => {
   const serviceRate = 0.05;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, type QueuePrediction } from '../shared/planning/queueing.js';
 import { DayChain, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
@@ -88,7 +89,7 @@ function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number
  *   back at the next roster change), as a fractional number of people;
  * - handle time: the talk the service recorded for these calls (on a busy machine a compressed run's
  *   calls last longer than the scenario draws: timers fire late), the staff answer delay and wrap-up;
- *   patience: the scenario's callers' mean.
+ *   patience: the scenario's callers' (log-normal) for the carried figures, its mean for the steady ones.
  * Figures are per practice: the practices of a scenario are alike.
  */
 export function comparePlan(run: RunResult): IntervalComparison[] {
@@ -103,7 +104,8 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
   const busyElsewhere = staffTimeElsewhere(run, quarters, handleSeconds);
   const answering = byQuarter.map((_, q) => Math.max(0, staffIn(s, q) - busyElsewhere[q]! / QUARTER / run.practices));
   const queued = byQuarter.map((here) => here.filter((a) => a.record!.outcome !== 'callback-requested').length / run.practices);
-  const carried = carriedFractional(queued.map((perPractice, q) => ({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, servers: answering[q]!, seconds: QUARTER })));
+  const patience = lognormalPatience(s.callers.patience.medianSeconds, s.callers.patience.sigma);
+  const carried = carriedFractional(queued.map((perPractice, q) => ({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, patience, servers: answering[q]!, seconds: QUARTER })));
   return byQuarter.map((here, q) => {
     const outcome = (o: string) => here.filter((a) => a.record!.outcome === o);
     const answered = outcome('answered');
@@ -182,9 +184,9 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' mean patience (${round1(mean(s.callers.patience))} s), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
+    `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
     '',
-    '"Steady" takes each quarter hour on its own (the textbook way); "carried" runs the same model through the morning, so the queue one quarter hour leaves is where the next starts (as the roster planner does).',
+    '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential (as the roster planner does with the patience it learns).',
     '',
     '| quarter hour | calls | roster | answering | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | simulated % hung up | steady % | carried % |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -192,7 +194,7 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
     '',
     `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.`,
     '',
-    'What the model still does not capture: the scenario\'s patience and talk times are log-normal, not exponential (few callers hang up in their first minutes, more later); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over the quarter hour.',
+    'What the model still does not capture: talk times are log-normal, not exponential; the waits of the callers ahead are approximated from the arrival rate (Whitt\'s M/M/n+M(n)), which a burst inside a quarter hour bends; callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over the quarter hour.',
     '',
   ].join('\n');
 }

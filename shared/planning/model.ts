@@ -3,6 +3,7 @@ import type { Practice, WeekDay } from '../directory/types.js';
 import { isOpenAt, opensOn } from '../callflow/hours.js';
 import { dateOf, FIELD, INTERVALS_PER_DAY, londonDayNumber, type Counters } from '../stats/layout.js';
 import type { StatsStore } from '../stats/store.js';
+import { patienceFromCounters, type PatienceCurve } from './patience.js';
 
 /**
  * A practice's (or several practices') demand and service, learnt from its own statistics
@@ -65,6 +66,8 @@ export interface DemandModel {
   /** Mean time callers wait before hanging up (exponential, censored by the answered). */
   patienceSeconds: number;
   patienceBasis: Basis;
+  /** Its shape (hang-ups by how long callers had waited: shared/planning/patience.ts), where enough callers hung up; else exponential. */
+  patienceCurve?: PatienceCurve;
   abandons: number;
   answered: number;
   callbackUptake: number | null;
@@ -75,7 +78,7 @@ export interface DemandModel {
 const DAY_MS = 86_400_000;
 const hhmm = (interval: number) => `${String(Math.floor(interval / 4)).padStart(2, '0')}:${String((interval % 4) * 15).padStart(2, '0')}`;
 export const weekdayOfDay = (day: number) => WEEKDAYS[(new Date(day * DAY_MS).getUTCDay() + 6) % 7]!;
-const queued = (c: Counters) => c[FIELD.answered]! + c[FIELD.missed]! + c[FIELD.callBackRequested]!;
+export const queued = (c: Counters) => c[FIELD.answered]! + c[FIELD.missed]! + c[FIELD.callBackRequested]!;
 
 export function parseWeekday(raw: string): WeekDay {
   const day = raw.toLowerCase().slice(0, 3) as WeekDay;
@@ -113,6 +116,7 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
   const totals = { answered: 0, talk: 0, missed: 0, waited: 0, queued: 0, callbacks: 0 };
   const history: PracticeHistory[] = [];
   let wrapUpWeighted = 0;
+  const allUsed: Counters[] = [];
 
   for (const practice of practices) {
     const read = await Promise.all(days.map((day) => store.intervals(practice, day)));
@@ -129,6 +133,7 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
     });
     history.push(record);
     for (const intervals of used) {
+      allUsed.push(...intervals);
       intervals.forEach((c, i) => {
         mean[i]! += queued(c) / used.length;
         talk[i]!.seconds += c[FIELD.talkSum]!;
@@ -178,6 +183,7 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
     wrapUpSeconds,
     patienceSeconds,
     patienceBasis,
+    patienceCurve: patienceBasis === 'observed' ? patienceFromCounters(allUsed, PLANNING_DEFAULTS.minAbandons) : undefined,
     abandons: totals.missed,
     answered: totals.answered,
     callbackUptake: totals.queued > 0 ? totals.callbacks / totals.queued : null,

@@ -99,7 +99,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let answered = 0;
   let abandoned = 0;
   let calls = 0;
-  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds }));
+  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve }));
   const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
   // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
   const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));

@@ -1,3 +1,4 @@
+import { abandonRates, impatientFates, type PatienceCurve } from './patience.js';
 import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
 
 /**
@@ -8,12 +9,16 @@ import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js'
  * period, which is what its arrivals find (PASTA), by ∫_0^T Poisson(m; Λs) ds = P(Poisson(ΛT) > m)/Λ.
  * Each arrival's fate then follows from the callers ahead of it, as in the steady model:
  * answered eventually with probability nμ/(nμ + (k+1)θ), mean wait (k+1)/(nμ + (k+1)θ).
+ * With a patience curve (not exponential: shared/planning/patience.ts) the chain is Whitt's
+ * M/M/n+M(n), k waiting hanging up at α_k, and the fates are M/M/n+G's (`impatientFates`).
  */
 
 export interface Period {
   arrivalsPerSecond: number;
   handleSeconds: number;
   patienceSeconds: number;
+  /** Callers' patience when it is not exponential (then `patienceSeconds` is its mean, for sizing). */
+  patience?: PatienceCurve;
   servers: number;
   seconds: number;
 }
@@ -52,7 +57,9 @@ export class DayChain {
     const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
     const mu = 1 / period.handleSeconds;
     const theta = 1 / period.patienceSeconds;
-    const down = (N: number) => Math.min(N, n) * mu + Math.max(N - n, 0) * theta;
+    const joinRate = lambda > 0 ? lambda : Math.max(n * mu, mu);
+    const alpha = period.patience && abandonRates(period.patience, joinRate, size);
+    const down = (N: number) => Math.min(N, n) * mu + (alpha ? alpha[Math.max(N - n, 0)]! : Math.max(N - n, 0) * theta);
     const uniform = lambda + down(size - 1);
     const lt = uniform * seconds;
     const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
@@ -96,13 +103,14 @@ export class DayChain {
     const found = average.slice(n).map((x) => x / total);
     const free = average.slice(0, n).reduce((a, b) => a + b, 0) / total;
     const serviceRate = n * mu;
-    const abandonProbability = found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
-    const answeredWithin = (t: number) => free + servedWithin(found, serviceRate, theta, t);
+    const fates = alpha && impatientFates(found, serviceRate, joinRate, period.patience!);
+    const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
+    const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
     return {
       prediction: {
         waitProbability: 1 - free,
         abandonProbability,
-        meanWaitSeconds: found.reduce((sum, f, k) => sum + (f * (k + 1)) / (serviceRate + (k + 1) * theta), 0),
+        meanWaitSeconds: fates ? fates.meanWait : found.reduce((sum, f, k) => sum + (f * (k + 1)) / (serviceRate + (k + 1) * theta), 0),
         answeredWithin,
         serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
       },

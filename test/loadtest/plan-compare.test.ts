@@ -3,6 +3,7 @@ import { comparePlan, comparisonMarkdown } from '../../loadtest/plan-compare.js'
 import { loadScenario } from '../../loadtest/scenario.js';
 import type { CallerAttempt, RunResult } from '../../loadtest/simulate.js';
 import { erlangA } from '../../shared/planning/queueing.js';
+import { lognormalPatience } from '../../shared/planning/patience.js';
 import { transientPeriods } from '../../shared/planning/transient.js';
 
 const scenario = loadScenario('monday-8am-practice');
@@ -47,7 +48,9 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   const md = comparisonMarkdown(run, rows);
   t.match(md, /\| 08:00 \| 12 \| 4 \| 4 \| 80 \|/);
   t.match(md, /within 5 percentage points, steady \d of 1, carried \d of 1; % hung up within 5 points \(carried\) \d of 1/);
-  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 6, seconds: 900 }]);
+  // The scenario's callers' log-normal patience (median 600 s, σ 0.6), not an exponential of its mean.
+  const patience = lognormalPatience(600, 0.6);
+  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
   t.equal(first!.carried.answeredWithinTargetPct, Math.round(carried[0]!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the morning starts empty');
 });
 

@@ -17,6 +17,13 @@ t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async 
   t.equal(expectedWait(3, 2, 120, 120), 100, 'callers ahead who hang up move the queue faster');
   t.ok(expectedWait(3, 1, 120, 1e12) > 299.99 && expectedWait(3, 1, 120, 1e12) <= 300, 'very patient callers: the wait with nobody hanging up');
   t.equal(expectedWait(0, 2, 120, 120), 0, 'not in the queue: no wait');
+  // Nobody hangs up in their first minute, then 1 in 120 a second; 2 people, 120 s calls (1 in 60 a second):
+  // the 2 ahead move up in 60 s (nobody hangs up yet), the last 1 in 1/(1/60 + 1/120) = 40 s, half a call 30 s.
+  t.equal(expectedWait(3, 2, 120, { starts: [0, 60], rates: [0, 1 / 120] }), 130, 'patient first minutes: fewer ahead hang up early');
+  t.equal(expectedWait(3, 2, 120, { starts: [0], rates: [1 / 120] }, 0, undefined, 1 / 30), 100, 'a one-piece curve is exponential patience, however fast calls come');
+  // One call every 40 s: the 2 ahead joined 20 s and 60 s before this caller; only the first is past the minute.
+  // They move up at 1/60 + 1/120 (40 s), the last then (60 s waited) at 1/60 + 1/120 (40 s); half a call, 30 s.
+  t.equal(expectedWait(3, 2, 120, { starts: [0, 60], rates: [0, 1 / 120] }, 0, undefined, 1 / 40), 110, 'callers ahead have waited longer');
   // Half the queue call-backs, which never hang up: θ halves, 30 + 1/(1/60 + 1/240) + 1/(1/60 + 2/240) = 30 + 48 + 40.
   t.equal(expectedWait(3, 2, 120, 120, 0.5), 118, 'call-backs ahead do not hang up');
 });
@@ -72,9 +79,14 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), queue: player.queue, directory: () => directory, clock, log: { warn: () => undefined } as never });
   t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
   await waits.settle();
-  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s.
-  const theta = 13 / 880;
-  const byHand = 30 + 1 / (1 / 60 + theta) + 1 / (1 / 60 + 2 * theta);
+  // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s on average,
+  // and by the wait buckets (life table): 38 waited over 0 s; 0–30 s: 24 ended in it (1 hung up), 14 went on,
+  // 14·30 + 24·15 = 780 s at risk; 30–60 s: 13 ended in it (11 hung up), 1 went on, 30 + 13·15 = 225 s.
+  // Past 90 s nobody waited: the overall rate, 13/880. At 09:00 those Mondays had 20 calls in the quarter hour
+  // (2 days with calls): one every 90 s, so the 2 ahead joined 45 s and 135 s before this caller.
+  // Place 3, 2 people on 120 s calls (1/60): the 2 ahead move up at 1/60 + 11/225 + 13/880 (12 s),
+  // then the one left (57 s waited) at 1/60 + 11/225; then half a call, 30 s.
+  const byHand = 30 + 1 / (1 / 60 + 11 / 225 + 13 / 880) + 1 / (1 / 60 + 11 / 225);
   near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
 
   // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
@@ -85,6 +97,6 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   clock.set(at('2026-09-07', '09:00') + REFRESH_MS);
   waits.estimate(riverside, view());
   await waits.settle();
-  const theta2 = 19 / 940;
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + theta2) + 1 / (1 / 60 + 2 * theta2), 'after it: today’s new hang-ups count');
+  // Six more hung up in 0–30 s: 30–60 s is as before; the overall rate past 90 s is now 19/940.
+  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + 11 / 225 + 19 / 940) + 1 / (1 / 60 + 11 / 225), 'after it: today’s new hang-ups count');
 });

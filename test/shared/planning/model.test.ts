@@ -37,6 +37,11 @@ t.test('the demand model of a practice, against a hand count of its Mondays', as
   t.equal(model.abandons, 11);
   t.equal(model.patienceBasis, 'observed');
   t.ok(Math.abs(model.patienceSeconds - 780 / 11) < 1e-9, `patience ${model.patienceSeconds.toFixed(1)} s = 780 ÷ 11`);
+  // Its shape by the wait buckets (life table): 36 waited over 0 s; 0–30 s: 24 ended in it (1 hung up), 12 went on: 12·30 + 24·15 = 720 s;
+  // 30–60 s: 11 ended (9 hung up), 1 went on: 30 + 11·15 = 195 s; 60–90 s: the one who hung up at 90 s, 15 s. Nobody waited longer: 11/780.
+  const rates = model.patienceCurve!.rates;
+  t.ok(Math.abs(rates[0]! - 1 / 720) < 1e-12 && Math.abs(rates[1]! - 9 / 195) < 1e-12 && Math.abs(rates[2]! - 1 / 15) < 1e-12, `rates ${rates.slice(0, 3).join(', ')}`);
+  t.ok(rates.slice(3).every((r) => Math.abs(r - 11 / 780) < 1e-12), 'no basis past 90 s: the overall rate');
   t.equal(model.callbackUptake, 0, 'nobody asked for a call-back');
   t.same(model.intervals.filter((i) => i.open).map((i) => i.start), ['08:00', '08:15', '09:00', '10:00'], 'no hours in the directory: the intervals with calls are the open ones');
 

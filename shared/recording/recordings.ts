@@ -61,7 +61,7 @@ type Result = 'ok' | 'stale' | 'none';
 
 /** How long a claimed deletion may take before another process takes it again. */
 const DELETE_LEASE_MS = 3_600_000;
-/** Recordings deleted per shard per run: a backlog is spread over runs. */
+/** Recordings claimed at a time (each claim is one short script); a run goes on until none is due. */
 const DELETE_BATCH = 100;
 
 /**
@@ -148,13 +148,18 @@ export class Recordings implements CallRecordings {
     if (result !== 'ok') return result;
     const control = this.deps.controls(entry.provider ?? practice.provider.kind);
     const rec = this.providerRecording(practice, entry);
+    // The provider did not do it (refused, or the call is over): the index goes back to what the recording still is, uncounted.
+    const undo = () => this.event(practice, callId, paused ? 'pause-failed' : 'resume-failed');
     let done: 'ok' | 'gone';
     try {
       done = paused ? await control.pause(rec) : await control.resume(rec);
     } catch (err) {
-      // The provider did not do it: the index goes back to what the recording still is.
-      await this.event(practice, callId, paused ? 'resumed' : 'paused', actor);
+      await undo();
       throw err;
+    }
+    if (done === 'gone') {
+      await undo();
+      return done;
     }
     await this.deps.audit.record({ practice: practice.ods, actor, action: paused ? 'recording-paused' : 'recording-resumed', callId, outcome: done });
     return done;
@@ -180,13 +185,21 @@ export class Recordings implements CallRecordings {
   }
 
   /** The audio, streamed from the provider; every play audited. A recording the provider no longer has is marked missing. */
-  async audio(practice: Practice, callId: string, actor: string): Promise<RecordingAudio | 'none' | 'gone'> {
+  async audio(practice: Practice, callId: string, actor: string): Promise<RecordingAudio | 'none' | 'gone' | { unfinished: string }> {
     const entry = await this.entry(practice, callId);
     if (!entry) return 'none';
-    const audio = await this.deps.controls(entry.provider ?? practice.provider.kind).audio(this.providerRecording(practice, entry));
-    if (audio === 'gone') await this.event(practice, callId, 'missing');
-    await this.deps.audit.record({ practice: practice.ods, actor, action: 'recording-played', callId, outcome: audio === 'gone' ? 'missing at the provider' : 'streamed' });
-    return audio;
+    // Only a finished recording has audio to fetch: asking while the call is live would find none and mark it missing.
+    if (entry.status !== 'completed' && entry.status !== 'missing') return { unfinished: entry.status! };
+    let outcome = 'provider error';
+    try {
+      const audio = await this.deps.controls(entry.provider ?? practice.provider.kind).audio(this.providerRecording(practice, entry));
+      if (audio === 'gone') await this.event(practice, callId, 'missing');
+      outcome = audio === 'gone' ? 'missing at the provider' : 'streamed';
+      return audio;
+    } finally {
+      // Every play asked for is audited, a failed one too.
+      await this.deps.audit.record({ practice: practice.ods, actor, action: 'recording-played', callId, outcome });
+    }
   }
 
   /** Hold (a complaint in progress: kept past retention) or release. */
@@ -205,8 +218,12 @@ export class Recordings implements CallRecordings {
     let deleted = 0;
     for (const shard of this.directory.shards) {
       const due = `${this.deps.keyPrefix}{${shard}}:recdue`;
-      const ids = (await fn.claimDueRecordings!.call(this.deps.redis, due, this.deps.keyPrefix, this.deps.clock.now(), DELETE_LEASE_MS, DELETE_BATCH)) as string[];
-      for (const callId of ids) if (await this.deleteOne(shard, callId)) deleted++;
+      // Batch after batch until the shard has none due: a busy PCN makes thousands a day.
+      for (;;) {
+        const ids = (await fn.claimDueRecordings!.call(this.deps.redis, due, this.deps.keyPrefix, this.deps.clock.now(), DELETE_LEASE_MS, DELETE_BATCH)) as string[];
+        for (const callId of ids) if (await this.deleteOne(shard, callId)) deleted++;
+        if (ids.length < DELETE_BATCH) break;
+      }
     }
     return deleted;
   }

@@ -58,6 +58,12 @@ export function recordingConformance(t: Test, makeProvider: ProviderFactory): vo
     const path = `/v1/practices/F81001/calls/${encodeURIComponent(id(c.sid))}/recording`;
     const indexed = await until('Switchboard indexes the recording', () => sb.api('GET', path, PRACTICE_TOKEN), (r) => r.status === 200);
     t.match(indexed.body, { callId: id(c.sid), provider: provider.kind, status: 'recording', pauses: 0, held: false }, 'indexed while it runs');
+    // A manager asking to play it while the call goes on is told to wait: the recording is not marked missing, and can still be paused.
+    const manager = cookieHeader((await signInOverHttp(sb.url, MANAGER.login, MANAGER.password, '/reports')).jar, sb.url);
+    const tooSoon = await fetch(`${sb.url}${path}/audio`, { headers: { cookie: manager } });
+    t.equal(tooSoon.status, 409, 'not playable while the call is recorded');
+    t.match(((await tooSoon.json()) as { detail: string }).detail, /the recording is recording: it can be played once the call has ended/);
+    t.equal((await sb.api('GET', path, PRACTICE_TOKEN)).body.status, 'recording', 'and still recording, not missing');
 
     // A card number: Alice pauses, then resumes, from her panel (here with the practice's token).
     const paused = await sb.api('POST', '/v1/staff/alice/recording/pause', PRACTICE_TOKEN);

@@ -109,6 +109,7 @@ export default async function recordingRoutes(app: FastifyInstance) {
       const audio = await app.recordings.audio(practice, request.params.callId, request.grant!.actor);
       if (audio === 'none') throw new HttpError(404, `call ${request.params.callId} has no recording`);
       if (audio === 'gone') throw new HttpError(410, 'the provider no longer has this recording');
+      if ('unfinished' in audio) throw new HttpError(409, `the recording is ${audio.unfinished}: it can be played once the call has ended and the provider has finished it`);
       // Nothing of the provider's response but the audio: no headers, no URL, no credentials.
       reply.header('content-type', audio.contentType).header('cache-control', 'private, no-store');
       if (audio.contentLength !== undefined) reply.header('content-length', audio.contentLength);

@@ -3,7 +3,7 @@
   KEYS[1] the entry (hash rec:<callId>), KEYS[2] the shard's recordings by deletion time (recdue)
   ARGV  prefix, event, now, callId, then per event:
         started  practice, provider, providerCallId, retentionMs, recordingId ('' when not known yet)
-        paused | resumed   by (who asked)
+        paused | resumed   by (who asked); pause-failed | resume-failed: the provider did not do it, undone uncounted
         completed  recordingId, durationSeconds ('' when the provider does not say)
         absent | missing   (the provider made no audio, or no longer has it)
         hold | release     by
@@ -52,7 +52,19 @@ elseif event == 'completed' then
   redis.call('HSET', key, 'status', 'completed', 'endedAt', now)
   if ARGV[5] ~= '' then redis.call('HSET', key, 'recordingId', ARGV[5]) end
   if ARGV[6] ~= '' then redis.call('HSET', key, 'durationSeconds', ARGV[6]) end
+elseif event == 'pause-failed' then
+  -- The provider did not pause: it is still recording, and no pause is counted.
+  if status ~= 'paused' then return {'stale', status} end
+  redis.call('HSET', key, 'status', 'recording')
+  redis.call('HDEL', key, 'pausedAt')
+  redis.call('HINCRBY', key, 'pauses', -1)
+elseif event == 'resume-failed' then
+  -- The provider did not resume: the same pause goes on (its time so far is already counted).
+  if status ~= 'recording' then return {'stale', status} end
+  redis.call('HSET', key, 'status', 'paused', 'pausedAt', now)
 elseif event == 'absent' or event == 'missing' then
+  -- Missing is what a finished recording becomes when the provider no longer has it, never a live one.
+  if event == 'missing' and status ~= 'completed' and status ~= 'missing' then return {'stale', status} end
   closePause()
   redis.call('HSET', key, 'status', event)
 elseif event == 'hold' then

@@ -1,0 +1,33 @@
+import t from 'tap';
+import { runScript, defineScripts } from '../../../shared/queue/commands/index.js';
+import { privateRedis } from '../../helpers/redis.js';
+
+// The recording index (recordingEvent-2.lua): what the provider did not do is undone uncounted, and a live recording is never marked missing.
+t.test('a pause or resume the provider refused is undone without counting; missing only replaces a finished recording', async (t) => {
+  const redis = await privateRedis(t);
+  const db = redis.connect();
+  defineScripts(db);
+  const keys = ['sb:{U12345}:rec:twilio:CA1', 'sb:{U12345}:recdue'];
+  let now = 1_000_000;
+  const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, now, 'twilio:CA1', ...args])) as string[];
+  const entry = () => db.hgetall(keys[0]!);
+
+  t.same(await event('started', 'F81001', 'twilio', 'CA1', String(365 * 86_400_000), 'RE1'), ['ok', 'recording']);
+  t.same(await event('missing'), ['stale', 'recording'], 'a live recording is never marked missing');
+  t.same(await event('paused', 'staff:alice'), ['ok', 'paused']);
+  t.same(await event('pause-failed'), ['ok', 'recording'], 'the provider did not pause: still recording');
+  t.match(await entry(), { status: 'recording', pauses: '0' }, 'and no pause counted');
+  t.notOk((await entry()).pausedAt);
+
+  t.same(await event('paused', 'staff:alice'), ['ok', 'paused']);
+  now += 10_000;
+  t.same(await event('resumed', 'staff:alice'), ['ok', 'recording']);
+  t.same(await event('resume-failed'), ['ok', 'paused'], 'the provider did not resume: the same pause goes on');
+  now += 5_000;
+  t.same(await event('resumed', 'staff:alice'), ['ok', 'recording']);
+  t.match(await entry(), { pauses: '1', pausedMs: '15000' }, 'one pause, 15 s in all');
+  t.same(await event('pause-failed'), ['stale', 'recording'], 'an undo that does not apply changes nothing');
+
+  t.same(await event('completed', 'RE1', '60'), ['ok', 'completed']);
+  t.same(await event('missing'), ['ok', 'missing'], 'a finished recording the provider lost is marked missing');
+});

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { statsArgv } from '../stats/layout.js';
-import { defineScripts } from './commands/index.js';
+import { defineScripts, runScript } from './commands/index.js';
 
 /** How the reports count a call as it ends: the practice's answer target and how long the figures are kept. */
 export interface ReportCounting {
@@ -122,7 +122,6 @@ export interface ShardSnapshot {
 export type CommandObserver = (command: string, seconds: number, failed: boolean) => void;
 
 type Reply = (string | number)[];
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * The authoritative queue. Every method is one atomic Lua script (shared/queue/commands) and one
@@ -145,13 +144,11 @@ export class CallQueue {
 
   /** Runs a script; args[0] is always the shard's key prefix, which the script publishes when it changed state (changes.ts). */
   private async run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
-    const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
-    if (!fn) throw new Error(`queue script ${name} is not loaded`);
     const started = performance.now();
     const done = (failed: boolean) => this.onCommand?.(name, (performance.now() - started) / 1000, failed);
     let reply: Reply;
     try {
-      reply = (await fn.call(this.redis, ...keys, ...args)) as Reply;
+      reply = (await runScript(this.redis, name, keys, args)) as Reply;
     } catch (err) {
       done(true);
       throw err;

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import type { Log } from '../log.js';
-import { defineScripts } from '../queue/commands/index.js';
+import { defineScripts, runScript } from '../queue/commands/index.js';
 import type { ProviderRecording, RecordingAudio, RecordingControl } from './control.js';
 
 /** What a call's recording index entry says: never audio, a transcript or a URL. */
@@ -56,7 +56,6 @@ export interface RecordingsDeps {
   log: Log;
 }
 
-type ScriptFn = (...args: (string | number)[]) => Promise<(string | number)[]>;
 type Result = 'ok' | 'stale' | 'none';
 
 /** How long a claimed deletion may take before another process takes it again. */
@@ -85,8 +84,7 @@ export class Recordings implements CallRecordings {
   }
 
   private async event(practice: Practice, callId: string, event: string, ...args: (string | number)[]): Promise<Result> {
-    const fn = (this.deps.redis as unknown as Record<string, ScriptFn>).recordingEvent!;
-    const [result] = await fn.call(this.deps.redis, ...this.keys(practice, callId), this.deps.keyPrefix, event, this.deps.clock.now(), callId, ...args);
+    const [result] = (await runScript(this.deps.redis, 'recordingEvent', this.keys(practice, callId), [this.deps.keyPrefix, event, this.deps.clock.now(), callId, ...args])) as string[];
     return result as Result;
   }
 
@@ -214,13 +212,12 @@ export class Recordings implements CallRecordings {
    * not held), each claimed first so that one process deletes it; its index entry then goes.
    */
   async deleteDue(): Promise<number> {
-    const fn = this.deps.redis as unknown as Record<string, ScriptFn>;
     let deleted = 0;
     for (const shard of this.directory.shards) {
       const due = `${this.deps.keyPrefix}{${shard}}:recdue`;
       // Batch after batch until the shard has none due: a busy PCN makes thousands a day.
       for (;;) {
-        const ids = (await fn.claimDueRecordings!.call(this.deps.redis, due, this.deps.keyPrefix, this.deps.clock.now(), DELETE_LEASE_MS, DELETE_BATCH)) as string[];
+        const ids = (await runScript(this.deps.redis, 'claimDueRecordings', [due], [this.deps.keyPrefix, this.deps.clock.now(), DELETE_LEASE_MS, DELETE_BATCH])) as string[];
         for (const callId of ids) if (await this.deleteOne(shard, callId)) deleted++;
         if (ids.length < DELETE_BATCH) break;
       }
@@ -244,8 +241,7 @@ export class Recordings implements CallRecordings {
       this.deps.log.warn({ err, callId }, 'a recording past retention could not be deleted; trying again later');
       return false;
     }
-    const fn = (this.deps.redis as unknown as Record<string, ScriptFn>).recordingDeleted!;
-    await fn.call(this.deps.redis, `${p}rec:${callId}`, `${p}recdue`, this.deps.keyPrefix, callId);
+    await runScript(this.deps.redis, 'recordingDeleted', [`${p}rec:${callId}`, `${p}recdue`], [this.deps.keyPrefix, callId]);
     await this.deps.audit.record({ practice: practice.ods, actor: 'service:switchboard', action: 'recording-deleted', callId, outcome: outcome === 'deleted' ? 'deleted at the end of retention' : 'the provider no longer had it' });
     this.deps.log.info({ callId, outcome }, 'recording deleted at the end of retention');
     return true;

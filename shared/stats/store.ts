@@ -3,11 +3,10 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import { londonMidnight } from '../london-time.js';
-import { defineScripts } from '../queue/commands/index.js';
+import { defineScripts, runScript } from '../queue/commands/index.js';
 import { addInto, compactIntervalKey, dateOf, DAYS_PER_BLOCK, dayBlockKey, encodeRecords, INTERVALS_PER_DAY, intervalKey, londonDayNumber, londonZone, readRecord, STATS_RETENTION_DAYS, type Counters } from './layout.js';
 
 const DAY_MS = 86_400_000;
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * Reads the statistics counters (written as calls end, by endCall's script) and runs the
@@ -27,7 +26,7 @@ export class StatsStore {
   }
 
   private run(name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return (this.redis as unknown as Record<string, ScriptFn>)[name]!.call(this.redis, ...keys, ...args);
+    return runScript(this.redis, name, keys, args);
   }
 
   /** Day counters of a practice for London days [fromDay, toDay], by day number. */

@@ -50,5 +50,7 @@ export function defineScripts(redis: Redis | Cluster): void {
 
 /** Runs a script defined by defineScripts by name: `<command>-<keys>.lua` is `redis[command]`. */
 export function runScript(redis: Redis | Cluster, name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.call(redis, ...keys, ...args);
+  const script = (redis as unknown as Record<string, ((...a: (string | number)[]) => Promise<unknown>) | undefined>)[name];
+  if (!script) throw new Error(`queue script ${name} is not loaded (defineScripts first)`);
+  return script.call(redis, ...keys, ...args);
 }

@@ -45,9 +45,7 @@ export function londonOffsetMs(ms: number): number {
 
 /** The instant a London date (YYYY-MM-DD) begins. Clocks change at 01:00 UTC, never at midnight. */
 export function londonMidnight(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(y, m - 1, d);
-  return utcMidnight - londonOffsetMs(utcMidnight);
+  return londonInstant(date, 0);
 }
 
 export function isValidDate(date: string): boolean {

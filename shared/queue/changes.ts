@@ -10,8 +10,8 @@ export const changesChannel = (keyPrefix: string) => `${keyPrefix}changes`;
 /**
  * Scripts that change nothing a screen shows: reads (a caller's position, a shard's snapshot for
  * /metrics), when a caller was last heard from, a number they gave, and the statistics'
- * upkeep (StatsStore), whose first argument is not a shard's prefix; a search of the call
- * records; and the recordings' index and its retention (no screen shows a recording).
+ * upkeep (StatsStore); a search of the call records; and the recordings' index and its retention
+ * (no screen shows a recording).
  */
 const QUIET = new Set([
   'queuePosition', 'snapshot', 'silentCalls', 'setPendingCallbackNumber', 'compactStats', 'recountStatsDay', 'purgeRecords', 'countCallBackMade',

@@ -142,7 +142,7 @@ export class CallQueue {
     return `${this.keyPrefix}{${shard}}:`;
   }
 
-  /** Runs a script; args[0] is always the shard's key prefix, which the script publishes when it changed state (changes.ts). */
+  /** Runs a script (one round trip); a script that changed state publishes its shard's change notice itself (changes.ts). */
   private async run(name: string, keys: string[], args: (string | number)[]): Promise<Reply> {
     const started = performance.now();
     const done = (failed: boolean) => this.onCommand?.(name, (performance.now() - started) / 1000, failed);

@@ -39,7 +39,7 @@ function withIncludes(source: string, included = new Set<string>()): string {
 /** A state-changing script runs as a function whose reply decides its change notice (includes/changes.lua). */
 function withChangeNotice(name: string, lua: string): string {
   if (!publishesChanges(name)) return lua;
-  return `local function script()\n${lua}\nend\n${withIncludes('-- @include "includes/changes"')}\nlocal reply = script()\npublishChange(ARGV[1], reply)\nreturn reply\n`;
+  return `local function script()\n${lua}\nend\n${withIncludes('-- @include "includes/changes"')}\nlocal reply = script()\npublishChange(reply)\nreturn reply\n`;
 }
 
 export function defineScripts(redis: Redis | Cluster): void {

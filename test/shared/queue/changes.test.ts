@@ -11,7 +11,7 @@ t.test('which scripts publish', async (t) => {
   t.notOk(publishesChanges('queuePosition'), 'reads never publish');
   t.notOk(publishesChanges('snapshot'), 'nor does /metrics\' read of a shard');
   t.notOk(publishesChanges('compactStats'), 'nor the statistics\' upkeep');
-  // Their first argument is not a shard's prefix: a notice would fail the script after its writes.
+  // No screen shows a search or a recording: a notice would wake every screen for nothing.
   for (const name of ['searchRecords', 'recordingEvent', 'claimDueRecordings', 'recordingDeleted']) t.notOk(publishesChanges(name), `nor ${name} (no screen shows it)`);
   t.ok(publishesChanges('dispatch'));
   t.ok(publishesChanges('endCall'));

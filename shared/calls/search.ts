@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import { isValidDate, londonInstant, londonMidnight, londonWallClock } from '../london-time.js';
-import { defineScripts, runScript } from '../queue/commands/index.js';
+import { runScript } from '../queue/commands/index.js';
 
 /**
  * Finding a call (docs/calls.md): a practice manager's search of the practice's call records by
@@ -169,9 +169,7 @@ export class CallSearch {
     private readonly redis: Redis | Cluster,
     private readonly keyPrefix: string,
     private readonly directory: () => Directory,
-  ) {
-    defineScripts(redis);
-  }
+  ) {}
 
   /** Every matching call, by arrival; slices of RECORDS_PER_SLICE records, so Redis is never held for long. */
   async run(plan: SearchPlan): Promise<FoundCall[]> {

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { statsArgv } from '../stats/layout.js';
-import { defineScripts, runScript } from './commands/index.js';
+import { runScript } from './commands/index.js';
 
 /** How the reports count a call as it ends: the practice's answer target and how long the figures are kept. */
 export interface ReportCounting {
@@ -48,7 +48,7 @@ export interface NewCall {
 /** The record retention a call key is bounded by when none is given: the directory's default, 30 days. */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
-/** A waiting caller not heard from for too long (silentCalls-1.lua). */
+/** A waiting caller not heard from for too long (includes/silent.lua, run by the sweep). */
 export interface SilentCall {
   callId: string;
   practice: string;
@@ -134,9 +134,7 @@ export class CallQueue {
   constructor(
     readonly redis: Redis | Cluster,
     readonly keyPrefix = 'sb:',
-  ) {
-    defineScripts(redis);
-  }
+  ) {}
 
   prefix(shard: string): string {
     return `${this.keyPrefix}{${shard}}:`;
@@ -198,14 +196,6 @@ export class CallQueue {
   }
 
   /** Waiting callers silent past their time, each handed out at most once per `recheckMs`. */
-  async silentCalls(shard: string, now: number, recheckMs: number, limit: number): Promise<SilentCall[]> {
-    const p = this.prefix(shard);
-    const r = (await this.run('silentCalls', [`${p}heard`], [p, now, recheckMs, limit])).map(String);
-    const calls: SilentCall[] = [];
-    for (let i = 0; i < r.length; i += 4) calls.push({ callId: r[i]!, practice: r[i + 1]!, provider: r[i + 2]!, providerCallId: r[i + 3]! });
-    return calls;
-  }
-
   async dispatch(shard: string, teams: string[], now: number, leaseMs: number): Promise<Pairing[]> {
     if (teams.length === 0) return [];
     const p = this.prefix(shard);
@@ -213,10 +203,18 @@ export class CallQueue {
   }
 
   /** A shard's upkeep in one round trip: expired connects put back, finished wrap-ups released, then dispatch. */
-  async sweep(shard: string, teams: string[], now: number, leaseMs: number): Promise<{ reaped: number; released: number; pairs: Pairing[] }> {
+  /**
+   * A shard's upkeep in one round trip (sweepShard-2.lua); with `silent`, also the waiting callers
+   * gone silent, each handed out once per `recheckMs`, at most `limit` of them.
+   */
+  async sweep(shard: string, teams: string[], now: number, leaseMs: number, silent?: { recheckMs: number; limit: number }): Promise<{ reaped: number; released: number; pairs: Pairing[]; silent: SilentCall[] }> {
     const p = this.prefix(shard);
-    const r = await this.run('sweepShard', [`${p}seq`], [p, now, leaseMs, ...teams]);
-    return { reaped: Number(r[0] ?? 0), released: Number(r[1] ?? 0), pairs: toPairings(r.slice(2)) };
+    const r = await this.run('sweepShard', [`${p}seq`, `${p}heard`], [p, now, leaseMs, silent?.recheckMs ?? 0, silent?.limit ?? 0, ...teams]);
+    const silentFields = 4 * Number(r[2] ?? 0);
+    const found = r.slice(r.length - silentFields).map(String);
+    const calls: SilentCall[] = [];
+    for (let i = 0; i < found.length; i += 4) calls.push({ callId: found[i]!, practice: found[i + 1]!, provider: found[i + 2]!, providerCallId: found[i + 3]! });
+    return { reaped: Number(r[0] ?? 0), released: Number(r[1] ?? 0), pairs: toPairings(r.slice(3, r.length - silentFields)), silent: calls };
   }
 
   async staffAnswered(shard: string, callId: string, staffId: string, now: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import type { Log } from '../log.js';
-import { defineScripts, runScript } from '../queue/commands/index.js';
+import { runScript } from '../queue/commands/index.js';
 import type { ProviderRecording, RecordingAudio, RecordingControl } from './control.js';
 
 /** What a call's recording index entry says: never audio, a transcript or a URL. */
@@ -70,9 +70,7 @@ const DELETE_BATCH = 100;
  * provider, holds, and deletion at the end of retention. Audio never passes through Redis or logs.
  */
 export class Recordings implements CallRecordings {
-  constructor(private readonly deps: RecordingsDeps) {
-    defineScripts(deps.redis);
-  }
+  constructor(private readonly deps: RecordingsDeps) {}
 
   private get directory() {
     return this.deps.directory();

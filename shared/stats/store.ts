@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Directory } from '../directory/directory.js';
 import type { Practice } from '../directory/types.js';
 import { londonMidnight } from '../london-time.js';
-import { defineScripts, runScript } from '../queue/commands/index.js';
+import { runScript } from '../queue/commands/index.js';
 import { addInto, compactIntervalKey, dateOf, DAYS_PER_BLOCK, dayBlockKey, encodeRecords, INTERVALS_PER_DAY, intervalKey, londonDayNumber, londonZone, readRecord, STATS_RETENTION_DAYS, type Counters } from './layout.js';
 
 const DAY_MS = 86_400_000;
@@ -17,9 +17,7 @@ export class StatsStore {
     readonly redis: Redis | Cluster,
     readonly directory: () => Directory,
     readonly keyPrefix = 'sb:',
-  ) {
-    defineScripts(redis);
-  }
+  ) {}
 
   private prefix(practice: Practice): string {
     return `${this.keyPrefix}{${this.directory().shard(practice)}}:`;

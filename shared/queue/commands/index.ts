@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,8 +7,9 @@ import { publishesChanges } from '../changes.js';
 
 /**
  * Each atomic queue operation is one Lua file here, named `<command>-<number of keys>.lua` as in
- * BullMQ. `-- @include "includes/x"` lines are replaced by that file's text (once per script). Scripts are
- * registered once per connection; ioredis then sends EVALSHA and falls back to EVAL.
+ * BullMQ. `-- @include "includes/x"` lines are replaced by that file's text (once per script). Each is
+ * read and hashed once per process; a run sends EVALSHA and, where that Redis has not seen the script
+ * yet (NOSCRIPT), EVAL, which also loads it.
  */
 const dir = dirname(fileURLToPath(import.meta.url));
 
@@ -42,15 +44,27 @@ function withChangeNotice(name: string, lua: string): string {
   return `local function script()\n${lua}\nend\n${withIncludes('-- @include "includes/changes"')}\nlocal reply = script()\npublishChange(reply)\nreturn reply\n`;
 }
 
-export function defineScripts(redis: Redis | Cluster): void {
-  for (const s of loadScripts()) {
-    if (!(s.name in redis)) redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
-  }
+interface LoadedScript extends ScriptSource {
+  sha: string;
 }
 
-/** Runs a script defined by defineScripts by name: `<command>-<keys>.lua` is `redis[command]`. */
+let loaded: Map<string, LoadedScript> | undefined;
+
+/** The scripts, read once. Not ioredis's defineCommand: it copies every defined script onto each auto-pipeline it makes, a measurable share of a webhook's CPU. */
+function scripts(): Map<string, LoadedScript> {
+  loaded ??= new Map(loadScripts().map((s) => [s.name, { ...s, sha: createHash('sha1').update(s.lua).digest('hex') }]));
+  return loaded;
+}
+
+const isNoScript = (err: unknown) => err instanceof Error && err.message.startsWith('NOSCRIPT');
+
+/** Runs the script `<name>-<keys>.lua` (EVALSHA, then EVAL where Redis does not have it yet). */
 export function runScript(redis: Redis | Cluster, name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-  const script = (redis as unknown as Record<string, ((...a: (string | number)[]) => Promise<unknown>) | undefined>)[name];
-  if (!script) throw new Error(`queue script ${name} is not loaded (defineScripts first)`);
-  return script.call(redis, ...keys, ...args);
+  const script = scripts().get(name);
+  if (!script) throw new Error(`queue script ${name} does not exist (no ${name}-<keys>.lua)`);
+  if (keys.length !== script.numberOfKeys) throw new Error(`queue script ${name} takes ${script.numberOfKeys} keys, given ${keys.length}`);
+  return redis.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
+    if (!isNoScript(err)) throw err;
+    return redis.eval(script.lua, keys.length, ...keys, ...args);
+  });
 }

@@ -1,12 +1,11 @@
 import t from 'tap';
-import { runScript, defineScripts } from '../../../shared/queue/commands/index.js';
+import { runScript } from '../../../shared/queue/commands/index.js';
 import { privateRedis } from '../../helpers/redis.js';
 
 // The recording index (recordingEvent-2.lua): what the provider did not do is undone uncounted, and a live recording is never marked missing.
 t.test('a pause or resume the provider refused is undone without counting; missing only replaces a finished recording', async (t) => {
   const redis = await privateRedis(t);
   const db = redis.connect();
-  defineScripts(db);
   const keys = ['sb:{U12345}:rec:twilio:CA1', 'sb:{U12345}:recdue'];
   let now = 1_000_000;
   const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, now, 'twilio:CA1', ...args])) as string[];

@@ -1,4 +1,4 @@
-import { pino, type BaseLogger, type LoggerOptions } from 'pino';
+import { pino, type BaseLogger, type ChildLoggerOptions, type Logger, type LoggerOptions } from 'pino';
 
 /** The logging the domain code needs; a pino or Fastify logger satisfies it. */
 export type Log = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -48,3 +48,28 @@ export function maskNumber(number: string | undefined | null): string {
   if (digits.length < 4) return 'withheld';
   return '•'.repeat(Math.max(0, number.length - 3)) + number.slice(-3);
 }
+
+type Bindings = Record<string, unknown>;
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type Method = (...args: unknown[]) => void;
+const LEVELS: LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/**
+ * A child of `parent` with `bindings` that is made only when something is logged through it. Fastify
+ * gives every request a child logger (with its request id); for webhooks at warn, almost none ever
+ * logs, and making a pino child (its bindings serialised and redacted) was a measurable share of a
+ * webhook's CPU. Levels the parent does not log are no-ops, as on a pino logger.
+ */
+export function lazyChild<L extends { level: string; child(bindings: Bindings): unknown }>(parent: L, bindings: Bindings): L {
+  const pinoParent = parent as unknown as Logger;
+  let child: Logger | undefined;
+  const made = () => (child ??= pinoParent.child(bindings));
+  const logger: Record<string, unknown> = { child: (more: Bindings, options?: ChildLoggerOptions) => made().child(more, options) };
+  Object.defineProperty(logger, 'level', { get: () => (child ?? pinoParent).level, set: (level: string) => void (made().level = level), enumerable: true });
+  for (const level of LEVELS) logger[level] = pinoParent.isLevelEnabled(level) ? (...args: unknown[]) => (made()[level] as Method)(...args) : noop;
+  logger.silent = noop;
+  logger.isLevelEnabled = (level: string) => (child ?? pinoParent).isLevelEnabled(level);
+  return logger as unknown as L;
+}
+
+const noop = () => {};

@@ -6,6 +6,7 @@ import { createClock, type Clock } from '../../shared/clock.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { CallerLookups } from '../../shared/patients/callers.js';
 import { FhirPatientLookup } from '../../shared/patients/fhir.js';
+import { lazyChild } from '../../shared/log.js';
 import { RedisOutageLog } from '../../shared/redis-outage-log.js';
 import { JambonzRecordings } from '../../shared/providers/jambonz/recordings.js';
 import { JambonzLiveCalls } from '../../shared/providers/jambonz/rest.js';
@@ -95,10 +96,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(health);
   // Webhooks are most of the traffic (a wait loop per caller): their per-request lines only at debug/trace.
   // Each webhook's logger is a child of one logger at that level, made once: a level of its own on
-  // every request's child makes pino rebuild its methods per request (a measurable share of a webhook's CPU).
+  // every request's child makes pino rebuild its methods per request (a measurable share of a webhook's CPU),
+  // and the child itself is made only when a line is logged.
   const webhookLog = opts.logger.child({}, { level: (config.logLevel === 'info' ? 'warn' : config.logLevel) as LogLevel });
   await app.register(async (webhooks) => {
-    webhooks.setChildLoggerFactory((_logger, bindings) => webhookLog.child(bindings));
+    webhooks.setChildLoggerFactory((_logger, bindings) => lazyChild(webhookLog, bindings));
     await webhooks.register(twilioRoutes, { prefix: '/v1/twilio', publicUrl: config.publicUrl });
     await webhooks.register(jambonzRoutes, { prefix: '/v1/jambonz', publicUrl: config.publicUrl });
   });

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { pino } from 'pino';
-import { loggerOptions, maskNumber, redactUrl } from '../../shared/log.js';
+import { lazyChild, loggerOptions, maskNumber, redactUrl } from '../../shared/log.js';
 
 t.test('caller numbers never reach the log in full', async (t) => {
   const lines: string[] = [];
@@ -27,4 +27,27 @@ t.test('masked numbers', async (t) => {
   t.equal(maskNumber(''), 'withheld');
   t.equal(maskNumber('anonymous'), 'withheld');
   t.equal(maskNumber(undefined), 'withheld');
+});
+
+t.test("a request's lazy child logger: made only when a line is logged, with its bindings and the same redaction", async (t) => {
+  const lines: string[] = [];
+  const parent = pino(loggerOptions('warn'), new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
+  let made = 0;
+  const counting = Object.assign(Object.create(parent), { child: (b: object, o?: object) => (made++, parent.child(b, o)) }) as typeof parent;
+  const log = lazyChild(counting, { reqId: 'req-7' });
+  log.info({ from: '+447700900123' }, 'a webhook');
+  log.debug('detail');
+  t.equal(made, 0, 'levels below warn log nothing and make no child');
+  t.equal(lines.length, 0);
+  t.equal(log.level, 'warn');
+  t.notOk(log.isLevelEnabled('info'));
+  log.warn({ from: '+447700900123' }, 'something odd');
+  log.error('worse');
+  t.equal(made, 1, 'the child is made once, on the first line logged');
+  t.equal(lines.length, 2);
+  const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+  t.equal(first.reqId, 'req-7', 'the line carries the request id');
+  t.equal(first.from, '[redacted]', 'and the same redaction');
+  log.child({ callId: 'c1' }).warn('from a grandchild');
+  t.match(JSON.parse(lines[2]!), { reqId: 'req-7', callId: 'c1' }, "a child of it carries both bindings");
 });

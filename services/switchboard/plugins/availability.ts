@@ -37,13 +37,16 @@ export default fp(async function availability(app: FastifyInstance) {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  // Both run on every request (webhooks included): callback hooks, not async ones, so neither costs a promise.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
+    if (app.redis.status === 'ready') return done();
     const route = request.routeOptions.url ?? '';
-    if (!route.startsWith('/v1/') || PROVIDER_WEBHOOK.test(route) || app.redis.status === 'ready') return;
+    if (!route.startsWith('/v1/') || PROVIDER_WEBHOOK.test(route)) return done();
     void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    throw new HttpError(503, `Switchboard cannot reach its Redis just now; try again in ${RETRY_AFTER_SECONDS} seconds`);
+    done(new HttpError(503, `Switchboard cannot reach its Redis just now; try again in ${RETRY_AFTER_SECONDS} seconds`));
   });
 }, { name: 'availability', dependencies: ['callflow'] });

@@ -128,9 +128,13 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
   let seen = app.directory();
   let roles = seen.personRoles();
   for (const warning of seen.warnings) app.log.warn({ directory: true }, warning);
-  app.addHook('onRequest', async () => {
+  // Looked at on every request, so the unchanged case answers at once rather than through a promise.
+  app.addHook('onRequest', (_request, _reply, done) => {
     const current = app.directory();
-    if (current === seen) return;
+    if (current === seen) return done();
+    directoryChanged(current).then(() => done(), done);
+  });
+  const directoryChanged = async (current: Directory) => {
     const previous = seen;
     const before = roles;
     seen = current;
@@ -143,5 +147,5 @@ export default fp(async function signIn(app: FastifyInstance, opts: { publicUrl:
         return app.audit.record({ practice, actor: `oidc:${identity}`, action: 'role-changed', outcome: `${before.get(identity) ?? 'none'} → ${roles.get(identity) ?? 'none'}` });
       }),
     ).catch((err: Error) => app.log.error({ err: err.message }, 'role changes could not be audited'));
-  });
+  };
 }, { name: 'signin', dependencies: ['callflow', 'audit'] });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed with the account's auth token, of the full
@@ -13,8 +13,16 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
       // A repeated field is signed once per value, values in order.
       return acc + (Array.isArray(value) ? [...new Set(value)].sort().map((v) => name + v).join('') : name + value);
     }, url);
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+  return createHmac('sha1', keyOf(authToken)).update(data, 'utf8').digest('base64');
 }
+
+/** Each auth token's key made once (a quarter of the HMAC's cost is taking in a string key); one per practice. */
+const keys = new Map<string, KeyObject>();
+const keyOf = (authToken: string) => {
+  let key = keys.get(authToken);
+  if (!key) keys.set(authToken, (key = createSecretKey(Buffer.from(authToken, 'utf8'))));
+  return key;
+};
 
 export function isValidTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string | string[]>): boolean {
   if (!signature) return false;

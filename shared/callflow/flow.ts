@@ -314,9 +314,8 @@ export class CallFlow {
     await Promise.all(
       shards.map(async (shard) => {
         await this.applyOverflow(shard, now);
-        await this.sweepShard(shard);
-        // One O(log n) look-up when nobody is silent; the provider's answers are not waited for.
-        for (const silent of await this.deps.queue.silentCalls(shard, now, SILENT_RECHECK_MS, SILENT_BATCH)) this.track(this.reconcile(silent));
+        // Silent callers come back from the same round trip (one O(log n) look-up when nobody is silent); the provider's answers are not waited for.
+        for (const silent of await this.sweepShard(shard, { recheckMs: SILENT_RECHECK_MS, limit: SILENT_BATCH })) this.track(this.reconcile(silent));
       }),
     );
     for (const [shard, at] of this.activeShards) if (now - at >= ACTIVE_FOR_MS) this.activeShards.delete(shard);
@@ -406,10 +405,11 @@ export class CallFlow {
     return [...new Set([...teams, ...this.shardTeams(shard)])];
   }
 
-  /** The shard's upkeep (see sweep), then its pairings connected. */
-  private async sweepShard(shard: string): Promise<void> {
-    const { pairs } = await this.deps.queue.sweep(shard, this.shardTeams(shard), this.now(), this.leaseMs(shard));
-    await this.connectAll(shard, pairs);
+  /** The shard's upkeep (see sweep), then its pairings connected; the callers gone silent when asked for. */
+  private async sweepShard(shard: string, silent?: { recheckMs: number; limit: number }): Promise<SilentCall[]> {
+    const swept = await this.deps.queue.sweep(shard, this.shardTeams(shard), this.now(), this.leaseMs(shard), silent);
+    await this.connectAll(shard, swept.pairs);
+    return swept.silent;
   }
 
   private shardTeams(shard: string): string[] {

@@ -14,7 +14,7 @@ export const changesChannel = (keyPrefix: string) => `${keyPrefix}changes`;
  * (no screen shows a recording).
  */
 const QUIET = new Set([
-  'queuePosition', 'snapshot', 'silentCalls', 'setPendingCallbackNumber', 'compactStats', 'recountStatsDay', 'purgeRecords', 'countCallBackMade',
+  'queuePosition', 'snapshot', 'setPendingCallbackNumber', 'compactStats', 'recountStatsDay', 'purgeRecords', 'countCallBackMade',
   'searchRecords', 'recordingEvent', 'claimDueRecordings', 'recordingDeleted',
 ]);
 

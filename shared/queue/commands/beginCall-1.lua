@@ -3,7 +3,7 @@
   joins any queue. A caller who hangs up here is recorded with outcome ivr (NHS CBT002).
   A repeated webhook for the same call changes nothing.
   A call whose final status webhook is lost here (in the menu, or after the closed message) must
-  still end: it is listened for in `heard` like a waiting caller (silentCalls-1), and its hash
+  still end: it is listened for in `heard` like a waiting caller (includes/silent, run by the sweep), and its hash
   lives at most retentionMs.
   KEYS[1] call hash
   ARGV  prefix, now, callId, practice, from, provider, providerCallId, silentAfterMs (0: not listened for), retentionMs

@@ -18,8 +18,8 @@ t.test('a call in the menu or the closed message whose final status is lost is h
   t.equal(await q.begin(SHARD, call(1), now), 'ivr', 'caller 1 hears the menu');
   t.equal(await q.begin(SHARD, call(2), now), 'ivr');
   await q.markClosed(SHARD, 't:2'); // caller 2 heard the closed message
-  t.same(await q.silentCalls(SHARD, now + SILENT - 1, 60_000, 20), [], 'not before silentAfterMs');
-  const silent = await q.silentCalls(SHARD, now + SILENT, 60_000, 20);
+  t.same((await q.sweep(SHARD, [], now + SILENT - 1, 60_000, { recheckMs: 60_000, limit: 20 })).silent, [], 'not before silentAfterMs');
+  const { silent } = await q.sweep(SHARD, [], now + SILENT, 60_000, { recheckMs: 60_000, limit: 20 });
   t.same(silent.map((s) => s.callId), ['t:1', 't:2'], 'both handed out for their provider to be asked');
   // The provider says both are over: ended as their status callbacks would have ended them.
   for (const s of silent) t.equal((await q.endCall(SHARD, s.callId, 'F1', RETENTION, 0, now + SILENT + 1000)).outcome, 'ivr');

@@ -58,8 +58,8 @@ t.test('a connect whose lease runs out puts the caller back at the head and free
   await q.enqueue(SHARD, call(1), 2000);
   await q.enqueue(SHARD, call(2), 2001);
   await q.dispatch(SHARD, [TEAM], 3000, 10_000);
-  t.same(await q.sweep(SHARD, [], 12_999, 10_000), { reaped: 0, released: 0, pairs: [] }, 'not before the lease ends');
-  t.same(await q.sweep(SHARD, [], 13_000, 10_000), { reaped: 1, released: 0, pairs: [] });
+  t.same(await q.sweep(SHARD, [], 12_999, 10_000), { reaped: 0, released: 0, pairs: [], silent: [] }, 'not before the lease ends');
+  t.same(await q.sweep(SHARD, [], 13_000, 10_000), { reaped: 1, released: 0, pairs: [], silent: [] });
   t.equal((await q.position(SHARD, 't:1', 13_000)).position, 1, 'back at the head');
   t.match(await q.staff(SHARD, 'a'), { presence: 'available', activity: 'idle' });
   t.equal((await q.dispatch(SHARD, [TEAM], 13_001, 10_000))[0]?.callId, 't:1', 'and offered again first');
@@ -77,7 +77,7 @@ t.test('one sweep releases a finished wrap-up and gives that member of staff the
   t.same((await q.sweep(SHARD, [TEAM], 77_999, 60_000)).pairs, [], 'still wrapping up');
   const swept = await q.sweep(SHARD, [TEAM], 78_000, 60_000);
   t.match(swept, { reaped: 0, released: 1, pairs: [{ callId: 't:2', staffId: 'a', kind: 'call', arrivedAt: 2001 }] });
-  t.same(await q.sweep(SHARD, [TEAM], 78_001, 60_000), { reaped: 0, released: 0, pairs: [] }, 'nothing left to do');
+  t.same(await q.sweep(SHARD, [TEAM], 78_001, 60_000), { reaped: 0, released: 0, pairs: [], silent: [] }, 'nothing left to do');
 });
 
 t.test('joining and pairing are one step: a caller arriving to a free member of staff is paired as they join', async (t) => {

@@ -7,7 +7,9 @@ const TEAM = 'F1.reception';
 const SILENT = 120_000;
 const RECHECK = 60_000;
 const call = (n: number) => ({ callId: `t:${n}`, team: TEAM, practice: 'F1', from: `+4477009000${n}`, provider: 't', providerCallId: String(n), silentAfterMs: SILENT });
-const ids = async (q: CallQueue, now: number) => (await q.silentCalls(SHARD, now, RECHECK, 20)).map((c) => c.callId);
+/** The silent callers a sweep hands out (no teams to pair: what else the sweep does is tested in queue.test.ts). */
+const silentCalls = async (q: CallQueue, now: number) => (await q.sweep(SHARD, [], now, 60_000, { recheckMs: RECHECK, limit: 20 })).silent;
+const ids = async (q: CallQueue, now: number) => (await silentCalls(q, now)).map((c) => c.callId);
 
 t.test('waiting callers count as silent only after silentAfterMs without a webhook, each handed out once per recheck', async (t) => {
   const redis = await privateRedis(t);
@@ -17,7 +19,7 @@ t.test('waiting callers count as silent only after silentAfterMs without a webho
   t.same(await ids(q, SILENT - 1), [], 'nobody is silent before their time');
   // Caller 2's wait loop posts at 30 s: heard from, so silent only from 150 s.
   await q.position(SHARD, 't:2', 30_000, SILENT);
-  const [first] = await q.silentCalls(SHARD, SILENT, RECHECK, 20);
+  const [first] = await silentCalls(q, SILENT);
   t.same(first, { callId: 't:1', practice: 'F1', provider: 't', providerCallId: '1' }, 'caller 1, with what it takes to ask its provider');
   t.same(await ids(q, SILENT + 1000), [], 'not handed out again every sweep');
   t.same(await ids(q, SILENT + 30_000), ['t:2'], 'caller 2, 120 s after they were last heard from');
@@ -36,7 +38,7 @@ t.test('only callers still waiting are handed out; ended and connected callers l
   t.equal(await db.zcard('sb:{U1}:heard'), 3);
   await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 0, 1000);
   await q.setPresence(SHARD, 's1', 'available', [TEAM], 1000);
-  const [pair] = await q.dispatch(SHARD, [TEAM], 1000, 60_000);
+  const [pair] = await q.dispatch(SHARD, [TEAM], 1000, 600_000); // a lease that outlasts the test: the sweep does not put them back
   t.equal(pair?.callId, 't:2');
   t.same(await db.zrange('sb:{U1}:heard', 0, -1), ['t:3'], 'the ended caller and the one being connected are no longer listened for');
   // A stray entry for a call no longer waiting is dropped, not handed out.
@@ -58,4 +60,16 @@ t.test('a call-back holding a place is never listened for; the call it was asked
   t.same(await ids(q, SILENT), ['t:1'], 'the caller who asked is asked about if their end is not reported');
   t.equal((await q.endCall(SHARD, 't:1', 'F1', 86_400_000, 0, SILENT + 1000)).outcome, 'callback-requested');
   t.equal(await db.zcard('sb:{U1}:heard'), 0, 'once ended, nobody is listened for');
+});
+
+t.test('one sweep pairs and hands out silent callers in the same round trip; the caller it pairs is not asked about', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  for (const n of [1, 2, 3]) await q.enqueue(SHARD, call(n), n);
+  await q.setPresence(SHARD, 'a', 'available', [TEAM], SILENT);
+  const swept = await q.sweep(SHARD, [TEAM], SILENT + 10, 600_000, { recheckMs: RECHECK, limit: 20 });
+  t.match(swept.pairs, [{ callId: 't:1', staffId: 'a', kind: 'call' }], 'the first caller paired with the free member of staff');
+  t.same(swept.silent.map((c) => c.callId), ['t:2', 't:3'], 'the two still waiting handed out, with every field');
+  t.same(swept.silent[1], { callId: 't:3', practice: 'F1', provider: 't', providerCallId: '3' });
+  t.same(await q.sweep(SHARD, [TEAM], SILENT + 20, 600_000), { reaped: 0, released: 0, pairs: [], silent: [] }, 'without asking for silent callers, an idle sweep has nothing to say');
 });

@@ -17,7 +17,7 @@ local function queueView(prefix, callId, state, team)
 end
 
 -- The caller's wait loop was heard from: they count as silent (and their provider is asked whether
--- the call is over, see silentCalls-1) only once `silentAfterMs` passes without another webhook.
+-- the call is over, see includes/silent) only once `silentAfterMs` passes without another webhook.
 -- 0: not a caller on the line (a call-back holding a place), nothing to hear from.
 local function heardFrom(prefix, callId, state, now, silentAfterMs)
   if silentAfterMs > 0 and state == 'queued' then

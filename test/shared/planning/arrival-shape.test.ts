@@ -53,6 +53,19 @@ t.test('short history falls back to calls spread evenly, and says so', async (t)
   t.same(shapeFromCounts([[20, 0, 0, 0, 0]]).uneven, [0]);
 });
 
+t.test('a rush that fades through the quarter hour is seen by its trend before χ² sees it', async (t) => {
+  // 66 calls as an 8am burst fading over 8 minutes leaves them, plus some spread evenly: 23, 16, 12, 9, 6.
+  // χ² against 13.2 a step = (9.8² + 2.8² + 1.2² + 4.2² + 7.2²)/13.2 = 12.9: under 13.28, no shape by itself.
+  // Mean step (16 + 24 + 27 + 24)/66 = 1.38 against 2; U = −0.62/√(2/66) = −3.6: a clear trend.
+  const fading = [23, 16, 12, 9, 6];
+  t.same(shapeFromCounts([fading], { trendZ: Infinity }).uneven, [], 'χ² alone: evenly');
+  const learnt = shapeFromCounts([fading]);
+  t.same(learnt.uneven, [0]);
+  t.same(learnt.shape[0]!.map((x) => Math.round(x * 1000) / 1000), [0.329, 0.237, 0.184, 0.145, 0.105], '(23 + 2)/76, (16 + 2)/76, …');
+  // The same counts in no order (no trend, χ² the same): evenly.
+  t.same(shapeFromCounts([[12, 23, 6, 16, 9]]).uneven, []);
+});
+
 t.test('the planner follows the shape: the 8am rush waits longer, and 08:15 inherits less of it', async (t) => {
   const intervals = Array.from({ length: 96 }, (_, i) => {
     const calls = i === 32 ? 60 : i === 33 ? 20 : 0;

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dayShape } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, type QueuePrediction } from '../shared/planning/queueing.js';
 import { DayChain, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
-import type { RunResult } from './simulate.js';
+import type { HistoryMorning, RunResult } from './simulate.js';
 
 /** One quarter hour of a run: what the service's records show against what the planner predicts. */
 export interface IntervalComparison {
@@ -19,7 +20,7 @@ export interface IntervalComparison {
   simulated: { answeredWithinTargetPct: number | null; abandonPct: number | null };
   /** Each quarter hour as if it were steady (what the roster planner shows). */
   predicted: { answeredWithinTargetPct: number; abandonPct: number };
-  /** The same model carried through the morning: the queue a quarter hour leaves is the next one's start. */
+  /** The same model carried through the morning: the queue a quarter hour leaves is the next one's start, and calls come within the quarter hour as the history mornings' did. */
   carried: { answeredWithinTargetPct: number; abandonPct: number };
   /** Predicted − simulated, percentage points; null when nobody was answered. */
   differencePp: number | null;
@@ -31,6 +32,8 @@ export interface IntervalComparison {
 }
 
 const QUARTER = 900;
+/** The scenarios open at 08:00 London: a morning's quarter hour q is the day's 32 + q. */
+const OPENING_QUARTER = 32;
 const mean = (s: Spread) => s.medianSeconds * Math.exp((s.sigma * s.sigma) / 2);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const hhmm = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
@@ -95,8 +98,7 @@ function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number
 export function comparePlan(run: RunResult): IntervalComparison[] {
   const s = run.scenario;
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
-  const receptionDigits = new Set(Object.entries(s.practices.menu?.options ?? {}).filter(([, team]) => team === 'reception').map(([d]) => d));
-  const reception = run.attempts.filter((a) => !a.engaged && a.record && (!s.practices.menu || receptionDigits.has(a.menuChoice ?? '')));
+  const reception = receptionCalls(run.attempts, s);
   const handleSeconds = talkAsLived(reception, s) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.ceil((run.arrivalMinutes * 60) / QUARTER);
@@ -105,7 +107,8 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
   const answering = byQuarter.map((_, q) => Math.max(0, staffIn(s, q) - busyElsewhere[q]! / QUARTER / run.practices));
   const queued = byQuarter.map((here) => here.filter((a) => a.record!.outcome !== 'callback-requested').length / run.practices);
   const patience = lognormalPatience(s.callers.patience.medianSeconds, s.callers.patience.sigma);
-  const carried = carriedFractional(queued.map((perPractice, q) => ({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, patience, servers: answering[q]!, seconds: QUARTER })));
+  const { shape } = historyShape(run);
+  const carried = carriedFractional(queued.map((perPractice, q) => ({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], servers: answering[q]!, seconds: QUARTER })));
   return byQuarter.map((here, q) => {
     const outcome = (o: string) => here.filter((a) => a.record!.outcome === o);
     const answered = outcome('answered');
@@ -131,6 +134,26 @@ export function comparePlan(run: RunResult): IntervalComparison[] {
       busy: joined / run.practices >= 10,
     };
   });
+}
+
+/** Reception calls that reached the service (all calls where the practice has no menu). */
+function receptionCalls(attempts: RunResult['attempts'], s: Scenario): RunResult['attempts'] {
+  const receptionDigits = new Set(Object.entries(s.practices.menu?.options ?? {}).filter(([, team]) => team === 'reception').map(([d]) => d));
+  return attempts.filter((a) => !a.engaged && a.record && (!s.practices.menu || receptionDigits.has(a.menuChoice ?? '')));
+}
+
+/**
+ * How calls come within each quarter hour, learnt as the planner learns it (shared/planning/arrival-shape.ts)
+ * from the history mornings only, never from the morning being checked: their reception calls that
+ * joined the queue, every practice's together (the scenario's practices are alike). No history: evenly.
+ */
+export function historyShape(run: Pick<RunResult, 'scenario' | 'history'>): ReturnType<typeof dayShape> {
+  const arrivals = (run.history ?? []).flatMap((morning: HistoryMorning, i) =>
+    receptionCalls(morning.attempts, run.scenario)
+      .filter((a) => a.record!.outcome !== 'callback-requested')
+      .map((a) => ({ date: `history ${i + 1}`, secondOfDay: OPENING_QUARTER * QUARTER + ((a.placedAt - morning.startedAt) * morning.speed) / 1000 })),
+  );
+  return dayShape(arrivals);
 }
 
 /** Mean talk of the answered calls as the service recorded it; the scenario's mean when none was. */
@@ -186,7 +209,9 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
     '',
     `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
     '',
-    '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential (as the roster planner does with the patience it learns).',
+    '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns).',
+    '',
+    `How calls come within the quarter hour (carried), learnt from the history morning(s) only, never from the morning checked: ${(run.history ?? []).length === 0 ? 'no history morning (run with --history N): calls are spread evenly through each quarter hour.' : historyShape(run).note}`,
     '',
     '| quarter hour | calls | roster | answering | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | simulated % hung up | steady % | carried % |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -194,7 +219,7 @@ export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): 
     '',
     `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.`,
     '',
-    'What the model still does not capture: talk times are log-normal, not exponential; the waits of the callers ahead are approximated from the arrival rate (Whitt\'s M/M/n+M(n)), which a burst inside a quarter hour bends; callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over the quarter hour.',
+    'What the model still does not capture: talk times are log-normal, not exponential; the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over the quarter hour.',
     '',
   ].join('\n');
 }

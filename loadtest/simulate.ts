@@ -97,6 +97,15 @@ export interface RunResult {
   eventLoop: { service: { p99: number; max: number }; simulator: { p99: number; max: number } };
   /** With simulator workers: each worker's event-loop delay (ms) over the run (its CPU is in `processes`). */
   simulatorWorkers: { pid: number; eventLoop: { p99: number; max: number } }[];
+  /** The history mornings played first (`historyWeeks`), oldest first: their callers, for what a planner may learn before the measured morning. */
+  history?: HistoryMorning[];
+}
+
+/** A morning of history: when it started (ms, the simulator's clock), at what speed, and its callers' attempts with their records. */
+export interface HistoryMorning {
+  startedAt: number;
+  speed: number;
+  attempts: CallerAttempt[];
 }
 
 /** A call-back as GET /v1/practices/:ods/callbacks shows it. */
@@ -150,11 +159,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     // today (less the weeks), so last week's quarter hours are this week's.
     const weeks = opts.historyWeeks ?? 0;
     const eight = weeks > 0 ? londonMidnight(londonWallClock(Date.now()).date) + 8 * 3_600_000 : undefined;
+    const history: HistoryMorning[] = [];
     for (let week = weeks; week >= 1; week--) {
       (opts.log ?? (() => undefined))(`history: the same morning ${week} week(s) earlier`);
-      await play(scenario, { ...opts, log: undefined, profileDir: undefined }, store, eight! - week * WEEK_MS, week);
+      const past = await play(scenario, { ...opts, log: undefined, profileDir: undefined }, store, eight! - week * WEEK_MS, week);
+      history.push({ startedAt: past.startedAt, speed: past.speed, attempts: past.attempts });
     }
-    return await play(scenario, opts, store, eight);
+    return { ...(await play(scenario, opts, store, eight)), history };
   } finally {
     for (const c of nodeClients) c.disconnect();
     for (const n of redisNodes) n.child.kill('SIGKILL');

@@ -3,6 +3,7 @@ import type { Practice, WeekDay } from '../directory/types.js';
 import { isOpenAt, opensOn } from '../callflow/hours.js';
 import { dateOf, FIELD, INTERVALS_PER_DAY, londonDayNumber, type Counters } from '../stats/layout.js';
 import type { StatsStore } from '../stats/store.js';
+import type { ArrivalShape } from './arrival-shape.js';
 import { patienceFromCounters, type PatienceCurve } from './patience.js';
 
 /**
@@ -68,6 +69,8 @@ export interface DemandModel {
   patienceBasis: Basis;
   /** Its shape (hang-ups by how long callers had waited: shared/planning/patience.ts), where enough callers hung up; else exponential. */
   patienceCurve?: PatienceCurve;
+  /** How calls arrive within each quarter hour, learnt from the call records (shared/planning/arrival-shape.ts); none: evenly. */
+  arrivalShape?: ArrivalShape;
   abandons: number;
   answered: number;
   callbackUptake: number | null;

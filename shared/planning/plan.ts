@@ -88,8 +88,9 @@ export function targetFor(answerWithinSeconds: number, over: Partial<ServiceTarg
  * The day's plan: per interval (open ones, and any with calls) the people needed, and what the
  * roster (given, observed, or by default the people needed) is predicted to achieve. Both are
  * carried through the day from an empty queue at midnight (shared/planning/transient.ts): a
- * quarter hour inherits the queue the one before it left. The people needed in a quarter hour are
- * the fewest who meet the target there, given the people needed before it.
+ * quarter hour inherits the queue the one before it left; where the model has learnt that calls
+ * come unevenly within a quarter hour (`arrivalShape`), in its sub-steps. The people needed in a
+ * quarter hour are the fewest who meet the target there, given the people needed before it.
  */
 export function planDay(model: DemandModel, target: ServiceTarget, roster?: { staff: Roster; source: 'given' | 'observed' }): Plan {
   const rows: PlanInterval[] = [];
@@ -99,7 +100,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let answered = 0;
   let abandoned = 0;
   let calls = 0;
-  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve }));
+  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve, shares: model.arrivalShape?.[d.interval] }));
   const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
   // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
   const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));

@@ -8,7 +8,8 @@ import { learnDemand, pastDays, WEEKDAYS, type DemandModel } from './model.js';
 import { dateOf } from '../stats/layout.js';
 import { observedRoster } from './observed.js';
 import { parseRoster, planDay, sumPlans, targetFor, type Plan, type Roster, type UnitPlan } from './plan.js';
-import { pcnUnits, unitModel, unitSplits } from './units.js';
+import { dayShape } from './arrival-shape.js';
+import { pcnUnits, queuedArrivals, unitModel, unitSplits } from './units.js';
 
 /** What the planner is asked: a weekday, how far back to learn, a roster (or last week's) and the target. */
 export interface PlanRequest {
@@ -94,6 +95,10 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
     } else if (request.roster !== undefined) {
       roster = { staff: parseRoster(request.roster), source: 'given' };
     }
+    const arrivals = (await Promise.all(scope.practices.map((p, i) => queuedArrivals(deps.queue, deps.directory, p, model.history[i]!.daysUsed)))).flat();
+    const shape = dayShape(arrivals);
+    model.arrivalShape = shape.shape;
+    model.notes.push(shape.note);
     plan = planDay(model, target, roster);
   }
   if (request.roster === 'observed') model.notes.push(`The roster is ${rosterDate}'s, as its call records show it: the people on a call or wrapping up in each quarter hour. Anyone signed in who took no call then is not counted, so it can be short.`);
@@ -123,13 +128,17 @@ async function pcnUnitPlans(deps: PlanDeps, scope: StatsScope, combined: DemandM
   const practices = await Promise.all(
     scope.practices.map(async (p) => {
       const model = await learnDemand(deps.store, deps.directory, [p], { weekday: request.weekday, weeks: request.weeks, now: deps.now });
-      return { ods: p.ods, practice: p, model, splits: await unitSplits(deps.queue, deps.directory, p, model.history[0]!.daysUsed, units) };
+      const arrivals = await queuedArrivals(deps.queue, deps.directory, p, model.history[0]!.daysUsed);
+      return { ods: p.ods, practice: p, model, arrivals, splits: unitSplits(arrivals, units) };
     }),
   );
   return Promise.all(
     units.map(async (unit): Promise<UnitPlan> => {
       const own = practices.find((p) => p.ods === unit.id);
-      const model = unitModel(own?.model ?? combined, unit, practices);
+      // How this pool's own callers arrive within the quarter hour (a practice's teams, or a PCN-wide team's callers from every practice).
+      const shape = dayShape(practices.flatMap((p) => p.arrivals.filter((a) => unit.teamKeys.includes(a.team))));
+      const model = { ...unitModel(own?.model ?? combined, unit, practices), arrivalShape: shape.shape };
+      combined.notes.push(`${unit.name}: ${shape.note}`);
       const roster = request.roster === 'observed'
         ? { staff: (await observedRoster(deps.queue, deps.directory, own ? [own.practice] : scope.practices, request.weekday, deps.now, unit.teamKeys)).staff, source: 'observed' as const }
         : undefined;

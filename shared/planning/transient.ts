@@ -11,6 +11,9 @@ import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js'
  * answered eventually with probability nμ/(nμ + (k+1)θ), mean wait (k+1)/(nμ + (k+1)θ).
  * With a patience curve (not exponential: shared/planning/patience.ts) the chain is Whitt's
  * M/M/n+M(n), k waiting hanging up at α_k, and the fates are M/M/n+G's (`impatientFates`).
+ * Calls that do not arrive evenly through a period (`shares`: the 8am rush in its first minutes,
+ * shared/planning/arrival-shape.ts) are carried through its equal sub-steps, each at its own rate,
+ * and the period's prediction is the sub-steps' weighted by their calls.
  */
 
 export interface Period {
@@ -21,6 +24,8 @@ export interface Period {
   patience?: PatienceCurve;
   servers: number;
   seconds: number;
+  /** The share of the period's calls in each of its equal sub-steps; none: evenly through it. */
+  shares?: readonly number[];
 }
 
 export interface PeriodResult {
@@ -39,7 +44,7 @@ export class DayChain {
 
   /** Room for every queue these periods can build beyond `maxServers`: with nobody answering, the queue settles around arrivals × patience (Poisson), plus eight standard deviations. */
   constructor(periods: readonly Omit<Period, 'servers' | 'seconds'>[], maxServers: number) {
-    const longest = Math.max(0, ...periods.map((p) => p.arrivalsPerSecond * p.patienceSeconds));
+    const longest = Math.max(0, ...periods.map((p) => peakRate(p) * p.patienceSeconds));
     const room = Math.ceil(longest + 8 * Math.sqrt(longest) + 40);
     this.size = maxServers + room + 1;
   }
@@ -51,6 +56,33 @@ export class DayChain {
   }
 
   advance(state: number[], period: Period): PeriodResult & { end: number[] } {
+    const shares = period.shares;
+    if (!shares || shares.length < 2 || period.arrivalsPerSecond === 0) return this.advanceSteadily(state, period);
+    // Sub-step by sub-step, each at its own rate; the period's callers are the sub-steps' callers.
+    const seconds = period.seconds / shares.length;
+    const steps = shares.map((share) => {
+      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length) });
+      state = step.end;
+      return { share, prediction: step.prediction };
+    });
+    const mix = (pick: (p: QueuePrediction) => number) => steps.reduce((sum, s) => sum + s.share * pick(s.prediction), 0);
+    const abandonProbability = mix((p) => p.abandonProbability);
+    const answeredWithin = (t: number) => mix((p) => p.answeredWithin(t));
+    return {
+      prediction: {
+        waitProbability: mix((p) => p.waitProbability),
+        abandonProbability,
+        meanWaitSeconds: mix((p) => p.meanWaitSeconds),
+        answeredWithin,
+        serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
+      },
+      inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0),
+      end: state,
+    };
+  }
+
+  /** One period at one steady arrival rate. */
+  private advanceSteadily(state: number[], period: Period): PeriodResult & { end: number[] } {
     const size = this.size;
     // Nobody calls and nobody is left: nothing happens (most of a day's closed hours).
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
@@ -119,6 +151,9 @@ export class DayChain {
     };
   }
 }
+
+/** The highest arrival rate of a period's sub-steps (its rate when it has none). */
+export const peakRate = (p: Pick<Period, 'arrivalsPerSecond' | 'shares'>) => p.arrivalsPerSecond * (p.shares && p.shares.length > 1 ? Math.max(...p.shares) * p.shares.length : 1);
 
 /** Predictions for each period in turn, starting from `start` (a distribution of callers in the system; empty by default). */
 export function transientPeriods(periods: Period[], start?: number[]): PeriodResult[] {

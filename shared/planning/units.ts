@@ -29,24 +29,45 @@ export function pcnUnits(directory: Directory, pcn: string, practices: readonly 
   return [...own, ...shared.map((t): PlanUnit => ({ id: `${pcn}.${t.id}`, name: t.name, kind: 'pcn-team', teamKeys: [`${pcn}.${t.id}`] }))];
 }
 
+/** A call that reached a practice's queue, as its call record shows it: the London date and second of the day it arrived, and the team it queued for. */
+export interface QueuedArrival {
+  date: string;
+  secondOfDay: number;
+  team: string;
+}
+
 /**
- * Per practice and London hour of the day, how its queued calls on `dates` split between the
- * units, counted from the call records (each says which team the caller queued for). Hours with no
- * record (records are kept callRecordRetentionDays) give no split: `undefined`.
+ * The calls that reached the practice's queues on `dates` (answered, hung up while waiting, or
+ * asked for a call-back), from its call records: kept callRecordRetentionDays, so older dates
+ * give none.
  */
-export async function unitSplits(queue: CallQueue, directory: Directory, practice: Practice, dates: readonly string[], units: readonly PlanUnit[]): Promise<(Map<string, number> | undefined)[]> {
-  const unitOf = new Map(units.flatMap((u) => u.teamKeys.map((k) => [k, u.id] as const)));
-  const counts = Array.from({ length: 24 }, () => new Map<string, number>());
+export async function queuedArrivals(queue: CallQueue, directory: Directory, practice: Practice, dates: readonly string[]): Promise<QueuedArrival[]> {
+  const out: QueuedArrival[] = [];
   for (const date of dates) {
     const from = londonMidnight(date);
     // Records are indexed by end time; a call that arrived before midnight may end after it.
     for (const r of await queue.records(directory.shard(practice), practice.ods, from, from + 2 * DAY_MS)) {
-      const arrived = Number(r.arrivedAt);
-      const unit = unitOf.get(r.team ?? '');
-      if (!QUEUED.has(r.outcome ?? '') || !unit || londonWallClock(arrived).date !== date) continue;
-      const hour = counts[londonWallClock(arrived).hour]!;
-      hour.set(unit, (hour.get(unit) ?? 0) + 1);
+      const arrived = londonWallClock(Number(r.arrivedAt));
+      if (!QUEUED.has(r.outcome ?? '') || arrived.date !== date) continue;
+      out.push({ date, secondOfDay: arrived.hour * 3600 + arrived.minute * 60 + arrived.second, team: r.team ?? '' });
     }
+  }
+  return out;
+}
+
+/**
+ * Per London hour of the day, how a practice's queued calls split between the units, counted from
+ * its call records (each says which team the caller queued for). Hours with no record give no
+ * split: `undefined`.
+ */
+export function unitSplits(arrivals: readonly QueuedArrival[], units: readonly PlanUnit[]): (Map<string, number> | undefined)[] {
+  const unitOf = new Map(units.flatMap((u) => u.teamKeys.map((k) => [k, u.id] as const)));
+  const counts = Array.from({ length: 24 }, () => new Map<string, number>());
+  for (const a of arrivals) {
+    const unit = unitOf.get(a.team);
+    if (!unit) continue;
+    const hour = counts[Math.floor(a.secondOfDay / 3600)]!;
+    hour.set(unit, (hour.get(unit) ?? 0) + 1);
   }
   return counts.map((hour) => {
     const total = [...hour.values()].reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { comparePlan, comparisonMarkdown } from '../../loadtest/plan-compare.js';
+import { comparePlan, comparisonMarkdown, historyShape } from '../../loadtest/plan-compare.js';
 import { loadScenario } from '../../loadtest/scenario.js';
 import type { CallerAttempt, RunResult } from '../../loadtest/simulate.js';
 import { erlangA } from '../../shared/planning/queueing.js';
@@ -79,4 +79,35 @@ t.test('like with like: call-back work and time away after an unanswered ring ta
   const w = answering - 2;
   t.equal(first!.predicted.answeredWithinTargetPct, Math.round((at(2) * (1 - w) + at(3) * w) * 1000) / 10, 'between two and three people, in proportion');
   t.equal(first!.simulated.abandonPct, 0, 'of the 12 who joined, nobody hung up');
+});
+
+t.test('carried: calls within the quarter hour come as they did in the history morning, never as in the morning checked', async (t) => {
+  const patienceSeconds = 600 * Math.exp(0.6 ** 2 / 2);
+  const patience = lognormalPatience(600, 0.6);
+  const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  // The morning checked: 30 reception calls spread evenly through 08:00–08:15.
+  const checked = Array.from({ length: 30 }, (_, i) => attempt(30 * i, { outcome: 'answered', wait: 60 }));
+  // A history morning a week earlier (its own clock): 30 calls, 24 of them in the first three minutes;
+  // callers who took a call-back and other teams' callers are not counted, as in the check itself.
+  const historyStart = 1_000_000;
+  const past = (at: number, over: Parameters<typeof attempt>[1]) => ({ ...attempt(at, over), placedAt: historyStart + (at * 1000) / SPEED });
+  const history = [
+    ...Array.from({ length: 24 }, (_, i) => past(7 * i, { outcome: 'answered', wait: 200 })),
+    ...Array.from({ length: 6 }, (_, i) => past(200 + 110 * i, { outcome: 'abandoned', wait: 300 })),
+    ...Array.from({ length: 10 }, (_, i) => past(600 + i, { outcome: 'callback-requested' })),
+    ...Array.from({ length: 10 }, (_, i) => past(700 + i, { outcome: 'answered', menuChoice: '2' })),
+  ];
+  const base = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, attempts: checked, callbacks: [], missedRings: [] };
+  const run = { ...base, history: [{ startedAt: historyStart, speed: SPEED, attempts: history }] } as unknown as RunResult;
+  // Steps: 24, 2 (200, 310 s), 2 (420, 530), 1 (640), 1 (750): uneven; (24 + 2)/40 = 0.65 in the first, (2 + 2)/40 = 0.1, …
+  const shape = historyShape(run);
+  t.same(shape.uneven, [32], '08:00 is uneven in the history morning');
+  t.same(shape.shape[32]!.map((x) => Math.round(x * 1000) / 1000), [0.65, 0.1, 0.1, 0.075, 0.075]);
+  const [row] = comparePlan(run);
+  const [expected] = transientPeriods([{ arrivalsPerSecond: 30 / 900, handleSeconds: handle, patienceSeconds, patience, servers: 4, seconds: 900, shares: shape.shape[32] }]);
+  t.equal(row!.carried.answeredWithinTargetPct, Math.round(expected!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the checked morning’s 30 calls, shaped as the history morning’s');
+  const [even] = comparePlan({ ...base } as unknown as RunResult);
+  t.not(even!.carried.answeredWithinTargetPct, row!.carried.answeredWithinTargetPct, 'without history: evenly, a different figure');
+  t.match(comparisonMarkdown(run, [row!]), /learnt from the history morning\(s\) only, never from the morning checked: Calls come unevenly within the quarter hour 08:00 \(65% in its first 3 minutes\)/);
+  t.match(comparisonMarkdown({ ...base } as unknown as RunResult, [even!]), /no history morning \(run with --history N\): calls are spread evenly/);
 });

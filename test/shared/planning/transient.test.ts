@@ -1,5 +1,6 @@
 import t from 'tap';
 import { erlangA, type ImpatientLoad } from '../../../shared/planning/queueing.js';
+import { lognormalPatience } from '../../../shared/planning/patience.js';
 import { transientPeriods } from '../../../shared/planning/transient.js';
 
 const load: ImpatientLoad = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, servers: 6, patienceSeconds: 300 };
@@ -37,4 +38,47 @@ t.test('a burst leaves a queue that the next quarter hour inherits', async (t) =
   t.ok(first!.inSystemAtEnd > 20, `${first!.inSystemAtEnd.toFixed(1)} callers in the system at 08:15`);
   const steadyCalm = erlangA(calm).serviceLevel(120);
   t.ok(second!.prediction.serviceLevel(120) < steadyCalm - 0.2, `08:15: ${(second!.prediction.serviceLevel(120) * 100).toFixed(1)}% in target carried over, against ${(steadyCalm * 100).toFixed(1)}% if it were steady`);
+});
+
+t.test('sub-steps: calls spread evenly over them are the quarter hour carried whole', async (t) => {
+  const patience = lognormalPatience(600, 0.6);
+  const even = [0.2, 0.2, 0.2, 0.2, 0.2];
+  for (const [name, extra] of [['exponential patience', {}], ['log-normal patience (M/M/n+G)', { patience }]] as const) {
+    const day = [{ ...load, ...extra, arrivalsPerSecond: 70 / 900, servers: 4, seconds: 900 }, { ...load, ...extra, arrivalsPerSecond: 25 / 900, servers: 6, seconds: 900 }];
+    const whole = transientPeriods(day);
+    const stepped = transientPeriods(day.map((p) => ({ ...p, shares: even })));
+    whole.forEach((w, q) => {
+      const s = stepped[q]!;
+      t.ok(close(s.inSystemAtEnd, w.inSystemAtEnd, 1e-6), `${name}, quarter ${q}: ${s.inSystemAtEnd} in the system at its end, whole ${w.inSystemAtEnd}`);
+      t.ok(close(s.prediction.abandonProbability, w.prediction.abandonProbability, 1e-6), `${name}, quarter ${q}: P(abandon) ${s.prediction.abandonProbability} vs ${w.prediction.abandonProbability}`);
+      t.ok(close(s.prediction.serviceLevel(120), w.prediction.serviceLevel(120), 1e-6), `${name}, quarter ${q}: in target ${s.prediction.serviceLevel(120)} vs ${w.prediction.serviceLevel(120)}`);
+      t.ok(close(s.prediction.meanWaitSeconds, w.prediction.meanWaitSeconds, 1e-4), `${name}, quarter ${q}: mean wait ${s.prediction.meanWaitSeconds} vs ${w.prediction.meanWaitSeconds}`);
+    });
+  }
+});
+
+t.test('sub-steps, by hand: with nobody answering, the callers left at the end are those whose patience outlasted it', async (t) => {
+  // Nobody answers and callers hang up at θ = 1/300 s: each caller still there T − s after arriving
+  // at s with probability e^{−θ(T−s)}, so E[in system at T] = ∫ λ(s)·e^{−θ(T−s)} ds (an M_t/M/∞ queue).
+  // 20 calls in 900 s: evenly, (λ/θ)(1 − e^{−θT}) = 6.33; all in the first 3 minutes,
+  // (20/180 s)·300·(e^{−720/300} − e^{−900/300}) = 1.36; all in the last 3 minutes, (20/180)·300·(1 − e^{−180/300}) = 15.04.
+  const period = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, patienceSeconds: 300, servers: 0, seconds: 900 };
+  const carried = (shares?: number[]) => transientPeriods([{ ...period, shares }])[0]!.inSystemAtEnd;
+  t.ok(close(carried(), 6.6667 * (1 - Math.exp(-3)), 1e-3), `evenly: ${carried()}`);
+  t.ok(close(carried([1, 0, 0, 0, 0]), 33.333 * (Math.exp(-2.4) - Math.exp(-3)), 1e-3), `in the first 3 minutes: ${carried([1, 0, 0, 0, 0])}`);
+  t.ok(close(carried([0, 0, 0, 0, 1]), 33.333 * (1 - Math.exp(-0.6)), 1e-3), `in the last 3 minutes: ${carried([0, 0, 0, 0, 1])}`);
+});
+
+t.test('an 8am rush in the first minutes: its callers wait longer, and it leaves a shorter queue for 08:15 than calls spread evenly', async (t) => {
+  // 80 calls 08:00–08:15 to four people, then 25 and 15 to six; the callers' log-normal patience.
+  // The rush: each 3-minute step has e^{−3/8} of the one before (the load test's burst decays over 8 minutes).
+  const patience = lognormalPatience(600, 0.6);
+  const decay = [0, 1, 2, 3, 4].map((b) => Math.exp((-3 * b) / 8));
+  const rush = decay.map((x) => x / decay.reduce((a, b) => a + b, 0));
+  const day = [80, 25, 15].map((calls, q) => ({ ...load, patience, patienceSeconds: 600 * Math.exp(0.18), handleSeconds: 135, arrivalsPerSecond: calls / 900, servers: q === 0 ? 4 : 6, seconds: 900 }));
+  const even = transientPeriods(day);
+  const shaped = transientPeriods(day.map((p) => ({ ...p, shares: rush })));
+  t.ok(shaped[0]!.prediction.meanWaitSeconds > even[0]!.prediction.meanWaitSeconds, `08:00: mean wait ${shaped[0]!.prediction.meanWaitSeconds.toFixed(0)} s in a rush, ${even[0]!.prediction.meanWaitSeconds.toFixed(0)} s evenly`);
+  t.ok(shaped[0]!.inSystemAtEnd < even[0]!.inSystemAtEnd - 5, `at 08:15: ${shaped[0]!.inSystemAtEnd.toFixed(1)} in the system after a rush, ${even[0]!.inSystemAtEnd.toFixed(1)} evenly: the rush's queue had the rest of the quarter hour to go down`);
+  t.ok(shaped[2]!.prediction.serviceLevel(120) > even[2]!.prediction.serviceLevel(120), `08:30: ${(shaped[2]!.prediction.serviceLevel(120) * 100).toFixed(1)}% in target after a rush, ${(even[2]!.prediction.serviceLevel(120) * 100).toFixed(1)}% evenly`);
 });

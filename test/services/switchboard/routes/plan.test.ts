@@ -49,6 +49,10 @@ t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) 
   t.equal(body.model.talkSeconds, 200);
   // Patience: 16 hung up; waits 16 × 90 + 80 × 30 + 32 × 10 = 4,160 s → 260 s.
   t.equal(body.model.patienceSeconds, 260);
+  // Within 08:00–08:15 the calls come 28, 24, 20, 16, 8 in its three-minute steps over the four
+  // Mondays: χ² 12.3 (under 13.28) but a clear trend, mean step 1.5 against 2, U = −0.5/√(2/96) = −3.5;
+  // shares (28 + 2)/106 = 28% first. 08:15: 8, 8, 8, 8, 0: χ² 8, U = −0.5/√(2/32) = −2: evenly.
+  t.match(body.model.notes.join(' '), /Calls come unevenly within the quarter hour 08:00 \(28% in its first 3 minutes\), as the call records of 4 day\(s\) show/);
   t.equal(body.roster.source, 'needed');
   t.ok(body.intervals.every((i: any) => i.rostered === i.staffNeeded && i.predicted.meetsTarget), 'with no roster: the people needed, who meet the target');
   t.ok(eight.staffNeeded >= 6, `08:00 needs ${eight.staffNeeded} (24 calls × 201 s ÷ 900 s = 5.4 Erlangs)`);
@@ -147,6 +151,13 @@ t.test('a PCN is planned per staff pool: each practice and each PCN-wide team wi
   t.ok(riverside.staffNeeded > (20 * riverside.handleSeconds) / 900, `Riverside’s reception needs ${riverside.staffNeeded} for its own 20 calls of ${riverside.handleSeconds} s`);
   t.ok(body.units.every((u: any) => eight(u.intervals).staffNeeded > 0), 'every pool has people of its own at 08:00');
   t.match(body.model.notes.join(' '), /3 staff pools, each with its own people: Riverside Surgery, Grays Health Centre, PCN medicines team/);
+  // Each pool's calls within 08:00–08:15, from its own callers' records (three-minute steps, four Mondays):
+  // Riverside 24, 24, 24, 8, 0 → (24 + 2)/90 = 29% in the first; Grays 24, 24 → 26/58 = 45%;
+  // the medicines team (Riverside's 8 at 0–210 s, Grays' 4 at 0–90 s) 40, 8 → 42/58 = 72%.
+  const notes = body.model.notes.join(' ');
+  t.match(notes, /Riverside Surgery: Calls come unevenly within the quarter hour 08:00 \(29% in its first 3 minutes\)/);
+  t.match(notes, /Grays Health Centre: Calls come unevenly within the quarter hour 08:00 \(45% in its first 3 minutes\)/);
+  t.match(notes, /PCN medicines team: Calls come unevenly within the quarter hour 08:00 \(72% in its first 3 minutes\)/);
 
   const observed = await plan('/v1/pcns/U12345/plan?weekday=mon&roster=observed');
   t.equal(observed.status, 200, observed.text);

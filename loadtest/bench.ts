@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,7 +32,8 @@ const FIXED_RATE = 1000;
 const processCpuMs = (pid: number) => procCpuAndRss(pid)?.cpuMs ?? NaN;
 
 async function startNode(script: string, args: string[], env: Record<string, string>, port: number, nodeFlags: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, join(projectRoot(), script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Every route runs with the service's V8 flags: the ceilings are measured like for like.
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeFlags, join(projectRoot(), script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}`);
     const up = await fetch(`http://127.0.0.1:${port}/v1/twilio/wait`, { method: 'POST' }).then(() => true, () => false);

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,7 @@ async function run(mode: string, lookup: string): Promise<Figures> {
   const redis = await startPrivateRedis({ dir });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [join(projectRoot(), 'dist/services/switchboard/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(projectRoot(), 'dist/services/switchboard/main.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL: redis.url, DIRECTORY_FILE: join(dir, 'directory.yaml'), LOG_LEVEL: 'warn', TWILIO_API_BASE: 'http://127.0.0.1:9' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,7 +198,7 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
   const local = spread ? undefined : new CallerSide();
   const callers = (spread ?? local)!;
   const apiBase = await callers.start();
-  const nodeFlags = ['--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
+  const nodeFlags = [...SERVICE_NODE_FLAGS, '--import', join(projectRoot(), 'dist/loadtest/cpu-by-route.js'), ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
   const cpuFiles: string[] = [];
   const services: { child: ChildProcess; output: string[]; url: string }[] = [];
   // The service's clock reads `since` when it starts (at about `serviceUpAt`), then runs at `speed`.

@@ -11,6 +11,7 @@
  * (waiting count reached). Memory per socket is the growth of the two processes' resident memory
  * from before the sockets opened to after, divided by the number of sockets.
  */
+import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -55,7 +56,7 @@ access:
 
 async function startService(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/services/switchboard/main.js')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(projectRoot(), 'dist/services/switchboard/main.js')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

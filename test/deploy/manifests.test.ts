@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse, parseAllDocuments } from 'yaml';
 import { configFromEnv } from '../../services/switchboard/config.js';
+import { SERVICE_NODE_FLAGS } from '../../services/switchboard/node-flags.js';
 import { projectRoot } from '../../shared/paths.js';
 import { loadDirectoryFile } from '../../shared/directory/load.js';
 import { parsePrometheus } from '../helpers/prometheus.js';
@@ -25,11 +26,16 @@ t.test('Dockerfile: multi-stage, non-root, HEALTHCHECK on /healthz, SIGTERM to n
   const final = lines.slice(lines.lastIndexOf(stages.at(-1)!));
   t.match(final.find((l) => /^USER /.test(l)), /^USER (node|[1-9]\d*)$/, 'the final stage runs as a non-root user');
   t.match(final.join('\n'), /HEALTHCHECK[\s\S]*\/healthz/, 'HEALTHCHECK reaches /healthz');
-  t.match(final.find((l) => /^CMD /.test(l)), /\["node", "dist\/services\/switchboard\/main\.js"\]/, 'node is PID 1, so SIGTERM reaches the drain');
+  t.equal(final.find((l) => /^CMD /.test(l)), `CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/services/switchboard/main.js']).replaceAll(',', ', ')}`, 'node is PID 1, so SIGTERM reaches the drain, with the V8 flags the load tests measured');
   t.ok(existsSync(join(root, 'dist/services/switchboard/main.js')), 'the CMD file is what npm run build makes');
   for (const l of lines.filter((l) => /^COPY (?!--from)/.test(l))) {
     for (const src of l.replace(/^COPY /, '').split(/\s+/).slice(0, -1)) t.ok(existsSync(join(root, src)), `COPY source ${src} exists`);
   }
+});
+
+t.test('npm start runs the service with the same V8 flags as the image and the load tests', async (t) => {
+  const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
+  t.match(start, `node ${SERVICE_NODE_FLAGS.join(' ')} dist/services/switchboard/main.js`);
 });
 
 t.test('compose: two instances, Redis with AOF, Prometheus scraping both', async (t) => {

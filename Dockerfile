@@ -25,4 +25,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # node itself is PID 1 (not npm), so SIGTERM reaches the service's graceful drain.
 STOPSIGNAL SIGTERM
 # V8 flags as in services/switchboard/node-flags.ts (a larger young generation: less GC per webhook).
-CMD ["node", "--max-semi-space-size=64", "dist/services/switchboard/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/services/switchboard/main.js"]

@@ -286,7 +286,7 @@ async function play(scenario: Scenario, opts: RunOptions, store: Store, clockSta
     const redisCommands = countsSince(before, await redisCommandCounts(nodeClients));
 
     // The service's clock: `since` when it started, running at `speed`.
-    const unaccounted = await checkRecords(url, practices, attempts, speed, since + (startedAt - serviceUpAt) * speed, endedAt - startedAt);
+    const unaccounted = await checkRecords(url, practices, attempts, speed, since + (startedAt - serviceUpAt) * speed, endedAt - startedAt, stoppedAt);
     const callbacks = await readCallbacks(url, practices, since);
     // A past week's call-backs still to be made would hold places in the next morning's queues: they are cancelled, as staff would by then.
     if (clockStart !== undefined) {
@@ -359,11 +359,18 @@ async function readCallbacks(url: string, practices: SimPractice[], since: numbe
   return all;
 }
 
+/** When a caller was put through, against the moment the run stopped and began hanging up whoever was left: which side of it a mismatch fell on. */
+const whenPutThrough = (a: CallerAttempt, stoppedAt: number) => {
+  if (a.bridgedAt === undefined) return '';
+  const ms = a.bridgedAt - stoppedAt;
+  return ms >= 0 ? ` ${ms} ms after the run stopped (teardown was hanging up whoever was left)` : ` ${-ms} ms before the run stopped`;
+};
+
 /**
  * Reads every practice's call records back through the practice API and matches them to the
  * calls placed: each call must have exactly one record whose outcome is what the caller lived.
  */
-async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, clockAtStart: number, realMs: number): Promise<string[]> {
+async function checkRecords(url: string, practices: SimPractice[], attempts: CallerAttempt[], speed: number, clockAtStart: number, realMs: number, stoppedAt: number): Promise<string[]> {
   // Every London day the run covered on the service's clock.
   const dates = [...new Set([clockAtStart, clockAtStart + realMs * speed].map((ms) => londonWallClock(ms).date))];
   const records = new Map<string, Record<string, unknown>>();
@@ -380,7 +387,7 @@ async function checkRecords(url: string, practices: SimPractice[], attempts: Cal
     const record = records.get(`twilio:${a.sid}`);
     a.record = record;
     if (!record) problems.push(`${a.sid}: no call record`);
-    else if ((record.outcome === 'answered') !== (a.bridgedAt !== undefined)) problems.push(`${a.sid}: record says ${String(record.outcome)}, caller was ${a.bridgedAt ? '' : 'not '}put through`);
+    else if ((record.outcome === 'answered') !== (a.bridgedAt !== undefined)) problems.push(`${a.sid}: record says ${String(record.outcome)}, caller was ${a.bridgedAt ? '' : 'not '}put through${whenPutThrough(a, stoppedAt)}`);
   }
   if (records.size !== attempts.filter((a) => a.sid).length) problems.push(`${records.size} records for ${attempts.filter((a) => a.sid).length} calls`);
   return problems;

@@ -123,9 +123,8 @@ export class Recordings implements CallRecordings {
   async ended(practice: Practice, callId: string): Promise<void> {
     // Providers that report their recordings (Twilio) complete them from their callback, with the duration they measured.
     if (!this.deps.controls(practice.provider.kind).startOnAnswer) return;
-    const entry = await this.entry(practice, callId);
-    if (!entry || entry.status === 'completed') return;
-    await this.event(practice, callId, 'completed', '', Math.round((this.deps.clock.now() - Number(entry.startedAt)) / 1000));
+    // One round trip on the status webhook: the script completes it only if there is one not yet finished.
+    await this.event(practice, callId, 'ended');
   }
 
   /** The provider's report of a recording (Twilio's recordingStatusCallback). */

@@ -5,6 +5,7 @@
         started  practice, provider, providerCallId, retentionMs, recordingId ('' when not known yet)
         paused | resumed   by (who asked); pause-failed | resume-failed: the provider did not do it, undone uncounted
         completed  recordingId, durationSeconds ('' when the provider does not say)
+        ended      (the call is over and no provider callback will complete it: completed now, its length measured here)
         absent | missing   (the provider made no audio, or no longer has it)
         hold | release     by
   Returns {result, status}: result ok | stale (nothing changed) | none (no recording for this call).
@@ -46,12 +47,16 @@ elseif event == 'resumed' then
   if status ~= 'paused' then return {'stale', status} end
   closePause()
   redis.call('HSET', key, 'status', 'recording')
-elseif event == 'completed' then
+elseif event == 'completed' or event == 'ended' then
   if status == 'completed' then return {'stale', status} end
   closePause()
   redis.call('HSET', key, 'status', 'completed', 'endedAt', now)
-  if ARGV[5] ~= '' then redis.call('HSET', key, 'recordingId', ARGV[5]) end
-  if ARGV[6] ~= '' then redis.call('HSET', key, 'durationSeconds', ARGV[6]) end
+  if event == 'ended' then
+    redis.call('HSET', key, 'durationSeconds', math.floor((now - tonumber(redis.call('HGET', key, 'startedAt'))) / 1000 + 0.5))
+  else
+    if ARGV[5] ~= '' then redis.call('HSET', key, 'recordingId', ARGV[5]) end
+    if ARGV[6] ~= '' then redis.call('HSET', key, 'durationSeconds', ARGV[6]) end
+  end
 elseif event == 'pause-failed' then
   -- The provider did not pause: it is still recording, and no pause is counted.
   if status ~= 'paused' then return {'stale', status} end

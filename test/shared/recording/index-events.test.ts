@@ -30,3 +30,21 @@ t.test('a pause or resume the provider refused is undone without counting; missi
   t.same(await event('completed', 'RE1', '60'), ['ok', 'completed']);
   t.same(await event('missing'), ['ok', 'missing'], 'a finished recording the provider lost is marked missing');
 });
+
+t.test("the call's end completes a recording no provider callback will, measuring its length, once", async (t) => {
+  const redis = await privateRedis(t);
+  const db = redis.connect();
+  const keys = ['sb:{U12345}:rec:jambonz:c1', 'sb:{U12345}:recdue'];
+  let now = 2_000_000;
+  const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, now, 'jambonz:c1', ...args])) as string[];
+  t.same(await event('ended'), ['none', ''], 'no recording for this call: nothing written');
+  t.equal(await db.exists(keys[0]!), 0);
+  t.same(await event('started', 'F81001', 'jambonz', 'c1', String(365 * 86_400_000), ''), ['ok', 'recording']);
+  t.same(await event('paused', 'staff:alice'), ['ok', 'paused']);
+  now += 95_400;
+  t.same(await event('ended'), ['ok', 'completed']);
+  t.match(await db.hgetall(keys[0]!), { status: 'completed', durationSeconds: '95', endedAt: String(now), pausedMs: '95400' }, 'length from its start; the open pause closed');
+  now += 60_000;
+  t.same(await event('ended'), ['stale', 'completed'], 'a second end changes nothing');
+  t.equal((await db.hgetall(keys[0]!)).durationSeconds, '95');
+});

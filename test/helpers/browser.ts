@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -16,7 +16,7 @@ export function browserTest(name: string, fn: (t: Test) => Promise<void>): void 
 }
 
 /** One headless chromium with a throwaway profile, closed and removed when the test ends. */
-export async function launchChromium(t: Test, options: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+export async function launchChromium(t: Test, options: Pick<BrowserContextOptions, 'bypassCSP' | 'acceptDownloads' | 'viewport'> = {}): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -57,4 +57,10 @@ export async function signInAtProvider(page: Page, at: { issuer: string; sbUrl: 
   await page.fill('input[name=password]', user.password);
   await page.click('button[type=submit]');
   await page.waitForURL(`${at.sbUrl}${at.returnTo}`);
+}
+
+/** Collects the page's script errors and console errors into `errors` (each after `label`, when given). */
+export function collectPageErrors(page: Page, errors: string[], label = ''): void {
+  page.on('pageerror', (e) => errors.push(`${label}${String(e)}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${label}${m.text()}`));
 }

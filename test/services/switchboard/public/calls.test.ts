@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { projectRoot } from '../../../../shared/paths.js';
 import { CallQueue } from '../../../../shared/queue/queue.js';
 import { callsDirectory } from '../../../fixtures/calls.js';
-import { browserTest, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
+import { browserTest, collectPageErrors, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
 import { at, DAY, playKnownDay } from '../../../helpers/known-day.js';
 import { RIVERSIDE_CALLS } from '../../../helpers/known-day-counts.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -50,8 +50,7 @@ browserTest('finding a call in a real browser: the known day, each filter, pagin
   browser.on('request', (req) => requests.push(req.url()));
   const open = async (token: string, path = '/calls') => {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    collectPageErrors(page, pageErrors);
     await page.goto(sb.url + path);
     await page.waitForSelector('#signin-nhs:not([hidden])');
     await page.fill('#signin input[name=token]', token);

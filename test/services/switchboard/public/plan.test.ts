@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { browserTest, launchChromium } from '../../../helpers/browser.js';
+import { browserTest, collectPageErrors, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { CallPlayer, manualClock, statsDirectory } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
@@ -39,8 +39,7 @@ browserTest('the roster planner in a real browser: demand, people needed against
   browser.on('request', (r) => requests.push(r.url()));
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1440, height: 1500 });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  collectPageErrors(page, pageErrors);
 
   await page.goto(`${sb.url}/plan?weekday=mon`);
   await page.fill('#signin input[name=token]', 'riverside-practice-token');

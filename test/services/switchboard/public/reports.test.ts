@@ -1,18 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Redis } from 'ioredis';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { projectRoot } from '../../../../shared/paths.js';
 import { at, DAY, playKnownDay, reportsDirectory } from '../../../helpers/known-day.js';
 import { STAFF_TOTALS, TEAM_TOTALS } from '../../../helpers/known-day-counts.js';
-import { browserTest, CHROMIUM } from '../../../helpers/browser.js';
+import { browserTest, collectPageErrors, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { manualClock } from '../../../helpers/stats.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 
-/** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
 
 /** The figures a table row holds (each cell's data-value), after its name. */
@@ -36,25 +34,13 @@ browserTest('the reports page shows the known day in a real browser, figure for 
   t.notMatch(html, /https?:\/\//, 'no external URL in the page');
   t.notMatch(html, /<script>/, 'no inline script');
 
-  const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1600, height: 1000 },
-  });
-  t.teardown(async () => {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
+  const browser = await launchChromium(t, { acceptDownloads: true, viewport: { width: 1600, height: 1000 } });
   const pageErrors: string[] = [];
   const requests: string[] = [];
   browser.on('request', (req) => requests.push(req.url()));
   const open = async (token: string, query = '') => {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    collectPageErrors(page, pageErrors);
     await page.goto(`${sb.url}/reports?date=${DAY}${query}`);
     await page.fill('#signin input[name=token]', token);
     await page.click('#signin button');

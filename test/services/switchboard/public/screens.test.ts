@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
-import { browserTest, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
+import { browserTest, collectPageErrors, launchChromium, seriousAxeViolations } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { GRAYS, liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
@@ -79,8 +79,7 @@ browserTest('every screen at TV, laptop and phone sizes with 0, 5 and 60 callers
   const pageErrors: string[] = [];
   const open = async (path: string, token: string, ready: string) => {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(`${path}: ${String(e)}`));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`${path}: ${m.text()}`));
+    collectPageErrors(page, pageErrors, `${path}: `);
     await page.goto(sb.url + path);
     await page.fill('#signin input[name=token]', token);
     await page.click('#signin button');

@@ -1,31 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { chromium } from 'playwright-core';
-import { browserTest, CHROMIUM } from '../../../helpers/browser.js';
+import { browserTest, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { reserveIssuer, startOidcProvider, TEST_USERS } from '../../../helpers/oidc.js';
 import { signInDirectory } from '../../../fixtures/signin.js';
-
-/** Debian's chromium (apt-get install chromium); never a browser downloaded by a test tool. */
 
 browserTest('a member of staff signs in through the provider\'s login page, reaches the staff panel, and signs out', async (t) => {
   const redis = await privateRedis(t);
   const at = await reserveIssuer();
   const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: signInDirectory(at.issuer) });
   await startOidcProvider(t, at, sb.url);
-  const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(async () => {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
+  const browser = await launchChromium(t);
   const pageErrors: string[] = [];
   const page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { FakeTwilio, type FakeCall } from '../../../fakes/twilio.js';
-import { browserTest, launchChromium } from '../../../helpers/browser.js';
+import { browserTest, collectPageErrors, launchChromium } from '../../../helpers/browser.js';
 import { privateRedis } from '../../../helpers/redis.js';
 import { startSwitchboard } from '../../../helpers/switchboard.js';
 import { liveDirectory, RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
@@ -23,8 +23,7 @@ browserTest('the wallboard and staff panel in a real browser follow calls as the
   browser.on('request', (r) => requests.push(r.url()));
   const open = async (path: string, token: string) => {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    collectPageErrors(page, pageErrors);
     await page.goto(sb.url + path);
     await page.fill('#signin input[name=token]', token);
     await page.click('#signin button');

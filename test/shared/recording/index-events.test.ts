@@ -1,14 +1,19 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { runScript } from '../../../shared/queue/commands/index.js';
 import { privateRedis } from '../../helpers/redis.js';
 
+/** One call's recording index entry on a Redis of the test's own, and recordingEvent-2.lua run on it at `clock.now`. */
+async function recordingIndex(t: Test, callId: string, now: number) {
+  const db = (await privateRedis(t)).connect();
+  const keys = [`sb:{U12345}:rec:${callId}`, 'sb:{U12345}:recdue'];
+  const clock = { now };
+  const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, clock.now, callId, ...args])) as string[];
+  return { db, keys, event, clock };
+}
+
 // The recording index (recordingEvent-2.lua): what the provider did not do is undone uncounted, and a live recording is never marked missing.
 t.test('a pause or resume the provider refused is undone without counting; missing only replaces a finished recording', async (t) => {
-  const redis = await privateRedis(t);
-  const db = redis.connect();
-  const keys = ['sb:{U12345}:rec:twilio:CA1', 'sb:{U12345}:recdue'];
-  let now = 1_000_000;
-  const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, now, 'twilio:CA1', ...args])) as string[];
+  const { db, keys, event, clock } = await recordingIndex(t, 'twilio:CA1', 1_000_000);
   const entry = () => db.hgetall(keys[0]!);
 
   t.same(await event('started', 'F81001', 'twilio', 'CA1', String(365 * 86_400_000), 'RE1'), ['ok', 'recording']);
@@ -19,10 +24,10 @@ t.test('a pause or resume the provider refused is undone without counting; missi
   t.notOk((await entry()).pausedAt);
 
   t.same(await event('paused', 'staff:alice'), ['ok', 'paused']);
-  now += 10_000;
+  clock.now += 10_000;
   t.same(await event('resumed', 'staff:alice'), ['ok', 'recording']);
   t.same(await event('resume-failed'), ['ok', 'paused'], 'the provider did not resume: the same pause goes on');
-  now += 5_000;
+  clock.now += 5_000;
   t.same(await event('resumed', 'staff:alice'), ['ok', 'recording']);
   t.match(await entry(), { pauses: '1', pausedMs: '15000' }, 'one pause, 15 s in all');
   t.same(await event('pause-failed'), ['stale', 'recording'], 'an undo that does not apply changes nothing');
@@ -32,19 +37,15 @@ t.test('a pause or resume the provider refused is undone without counting; missi
 });
 
 t.test("the call's end completes a recording no provider callback will, measuring its length, once", async (t) => {
-  const redis = await privateRedis(t);
-  const db = redis.connect();
-  const keys = ['sb:{U12345}:rec:jambonz:c1', 'sb:{U12345}:recdue'];
-  let now = 2_000_000;
-  const event = async (name: string, ...args: string[]) => (await runScript(db, 'recordingEvent', keys, ['sb:{U12345}:', name, now, 'jambonz:c1', ...args])) as string[];
+  const { db, keys, event, clock } = await recordingIndex(t, 'jambonz:c1', 2_000_000);
   t.same(await event('ended'), ['none', ''], 'no recording for this call: nothing written');
   t.equal(await db.exists(keys[0]!), 0);
   t.same(await event('started', 'F81001', 'jambonz', 'c1', String(365 * 86_400_000), ''), ['ok', 'recording']);
   t.same(await event('paused', 'staff:alice'), ['ok', 'paused']);
-  now += 95_400;
+  clock.now += 95_400;
   t.same(await event('ended'), ['ok', 'completed']);
-  t.match(await db.hgetall(keys[0]!), { status: 'completed', durationSeconds: '95', endedAt: String(now), pausedMs: '95400' }, 'length from its start; the open pause closed');
-  now += 60_000;
+  t.match(await db.hgetall(keys[0]!), { status: 'completed', durationSeconds: '95', endedAt: String(clock.now), pausedMs: '95400' }, 'length from its start; the open pause closed');
+  clock.now += 60_000;
   t.same(await event('ended'), ['stale', 'completed'], 'a second end changes nothing');
   t.equal((await db.hgetall(keys[0]!)).durationSeconds, '95');
 });

@@ -117,6 +117,8 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
     },
     recordings: () => [...fake.recordings.values()],
     recordingForgeries: (switchboardUrl, sid) => {
+      // Another call's id: the last hex digit changed (always changed: a sid ending in 0 gets a 1).
+      const otherSid = (of: string) => `${of.slice(0, -1)}${of.endsWith('0') ? '1' : '0'}`;
       const url = `${switchboardUrl}/v1/twilio/recording-status?practice=F81001&rec=twilio%3A${sid}`;
       const params = { AccountSid: ACCOUNTS[1].sid, CallSid: sid, RecordingSid: `RE${'0'.repeat(31)}1`, RecordingStatus: 'completed', RecordingDuration: '60', RecordingUrl: `${fake.url}/2010-04-01/Accounts/${ACCOUNTS[1].sid}/Recordings/RE${'0'.repeat(31)}1` };
       const sign = (token: string, signedUrl = url) => twilio.getExpectedTwilioSignature(token, signedUrl, params);
@@ -124,7 +126,7 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
         { name: 'an unsigned recording callback', send: async () => (await post(url, params, null)).status },
         { name: 'a recording callback with a wrong signature', send: async () => (await post(url, params, 'bm90IGEgc2lnbmF0dXJl')).status },
         { name: "a recording callback signed with another practice's token", send: async () => (await post(url, params, sign(ACCOUNTS[2].token))).status },
-        { name: 'a recording callback signed for another call', send: async () => (await post(url, params, sign(ACCOUNTS[1].token, url.replace(sid, `${sid.slice(0, -1)}0`)))).status },
+        { name: 'a recording callback signed for another call', send: async () => (await post(url, params, sign(ACCOUNTS[1].token, url.replace(sid, otherSid(sid))))).status },
       ];
     },
     forgeries: (switchboardUrl, sid) => [

@@ -5,7 +5,7 @@ import { maskNumber, type Log } from '../log.js';
 import type { CallerAdjustments } from '../patients/lookup.js';
 import type { CallRecordings } from '../recording/recordings.js';
 import { Closures, type Closure } from '../queue/closures.js';
-import type { CallQueue, DialOutcome, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
+import type { CallQueue, DialOutcome, NewCall, Pairing, Presence, QueueView, SilentCall } from '../queue/queue.js';
 import { reportCounting } from '../reports/retention.js';
 import type { CallbackScheduler } from '../callbacks/scheduler.js';
 import { CallbackFlow, retentionMs } from './callbacks.js';
@@ -176,23 +176,30 @@ export class CallFlow {
 
   /**
    * A team that keeps hours of its own (or has a closure) may be closed while its practice is open.
-   * `closures`: the caller's practice's, when this webhook has already read them.
+   * `closures`: the caller's practice's, when this webhook has already read them; otherwise the
+   * team's practice's closures are checked by the queue step itself (joinQueue).
    */
   private async toTeam(call: InboundCall, team: TeamRef, joining: Joining, closures?: Closure[]): Promise<Instruction[]> {
-    if (!(await this.openNow(team, team.practice?.ods === call.practice.ods ? closures : undefined))) {
-      await this.deps.queue.markClosed(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId));
-      return [...joining.intro, { verb: 'say', text: team.team.closedMessage ?? prompts.teamClosed(team.team.name) }, { verb: 'hangup' }];
-    }
-    return this.joinQueue(call, team.key, joining);
+    const known = !team.practice ? [] : team.practice.ods === call.practice.ods ? closures : undefined;
+    if (!teamOpen(this.directory, team, known ?? [], this.now())) return this.teamClosed(call, team, joining);
+    return this.joinQueue(call, team.key, joining, known ? undefined : team);
   }
 
-  private async openNow(team: TeamRef, known?: Closure[]): Promise<boolean> {
-    const closures = team.practice ? (known ?? (await this.practiceClosures(team.practice))) : [];
-    return teamOpen(this.directory, team, closures, this.now());
+  private async teamClosed(call: InboundCall, team: TeamRef, joining: Joining): Promise<Instruction[]> {
+    await this.deps.queue.markClosed(this.directory.shard(call.practice), callIdOf(call.provider, call.providerCallId));
+    return [...joining.intro, { verb: 'say', text: team.team.closedMessage ?? prompts.teamClosed(team.team.name) }, { verb: 'hangup' }];
   }
 
-  /** Queue the caller (once) and either connect them at once or tell them where they stand. */
-  private async joinQueue(call: InboundCall, team: string, joining: Joining): Promise<Instruction[]> {
+  private async openNow(team: TeamRef): Promise<boolean> {
+    return teamOpen(this.directory, team, team.practice ? await this.practiceClosures(team.practice) : [], this.now());
+  }
+
+  /**
+   * Queue the caller (once) and either connect them at once or tell them where they stand.
+   * `unchecked`: a team whose practice's closures have not been read: the queue step refuses while
+   * that practice has any, and they are judged here (one round trip on a day without closures).
+   */
+  private async joinQueue(call: InboundCall, team: string, joining: Joining, unchecked?: TeamRef): Promise<Instruction[]> {
     const { practice } = call;
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
@@ -200,13 +207,16 @@ export class CallFlow {
     // The adjustment's team is a way into a team like any other: while it is closed, the caller keeps their ordinary route.
     const adjustedTeam = adjusted?.team ? this.directory.team(practice, adjusted.team) : undefined;
     if (adjusted) [team, joining] = [adjustedTeam && (await this.openNow(adjustedTeam)) ? adjustedTeam.key : team, { ...joining, priority: joining.priority || adjusted.priority }];
+    if (unchecked?.key !== team) unchecked = undefined;
+    const queued: NewCall = { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) };
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
-    const { pairs, ...view } = await this.deps.queue.enqueue(
-      shard,
-      { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) },
-      this.now(),
-      { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) },
-    );
+    const dispatch = { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) };
+    let step = await this.deps.queue.enqueueUnlessClosures(shard, unchecked?.practice?.ods ?? '', queued, this.now(), dispatch);
+    if ('closures' in step) {
+      if (!teamOpen(this.directory, unchecked!, Closures.fromStored(step.closures, this.now()), this.now())) return this.teamClosed(call, unchecked!, joining);
+      step = await this.deps.queue.enqueue(shard, queued, this.now(), dispatch);
+    }
+    const { pairs, ...view } = step;
     this.deps.log.info({ callId, practice: practice.ods, team, caller: maskNumber(call.from), position: view.position, route: joining.route }, 'call queued');
     const own = await this.connectAll(shard, pairs, callId);
     if (own) return [...joining.intro, ...own];

@@ -45,6 +45,9 @@ export interface NewCall {
   retentionMs?: number;
 }
 
+/** A caller queued: their view after the step's pairing, and the pairings it made. */
+export type Enqueued = QueueView & { pairs: Pairing[] };
+
 /** The record retention a call key is bounded by when none is given: the directory's default, 30 days. */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
@@ -168,9 +171,18 @@ export class CallQueue {
   }
 
   /** Queues the caller, then (given `dispatch`) pairs waiting callers with free staff in the same step. */
-  async enqueue(shard: string, call: NewCall, now: number, dispatch?: { teams: string[]; leaseMs: number }): Promise<QueueView & { pairs: Pairing[] }> {
+  async enqueue(shard: string, call: NewCall, now: number, dispatch?: { teams: string[]; leaseMs: number }): Promise<Enqueued> {
+    return (await this.enqueueUnlessClosures(shard, '', call, now, dispatch)) as Enqueued;
+  }
+
+  /**
+   * As enqueue, but only while the practice `ods` has no ad-hoc closure that has not ended: if it
+   * has, nothing is done and its closures (as stored) come back for the caller to judge.
+   */
+  async enqueueUnlessClosures(shard: string, ods: string, call: NewCall, now: number, dispatch?: { teams: string[]; leaseMs: number }): Promise<Enqueued | { closures: string[] }> {
     const p = this.prefix(shard);
-    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS, ...(dispatch?.teams ?? [])]);
+    const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS, ods, ...(dispatch?.teams ?? [])]);
+    if (r[0] === 'closures') return { closures: r.slice(1).map(String) };
     return { ...toView(r.slice(0, 7)), pairs: toPairings(r.slice(7)) };
   }
 

@@ -4,7 +4,10 @@
   KEYS[1] call hash
   ARGV  prefix, now, callId, team, practice, from, provider, providerCallId, priority (1 or 0), route,
         silentAfterMs (see includes/position heardFrom), leaseMs, retentionMs (the call hash's longest
-        life, includes/calls boundLife), team... to dispatch
+        life, includes/calls boundLife), closuresOf (a practice's ODS code, or ''), team... to dispatch
+  Given closuresOf, the practice's ad-hoc closures that have not ended (ended ones are deleted) refuse
+  the step: nothing is written and {'closures', closure JSON...} comes back for the caller to judge.
+  Most days a practice has none, so checking them costs the webhook no round trip of its own.
   Then, in the same step, dispatch as dispatch-1 does over the teams given (none: no dispatch), so
   nobody else can pair the new caller before this webhook has answered them (a provider cannot
   redirect a call whose first answer is still on its way).
@@ -20,6 +23,16 @@ local PRIORITY_HEAD = 1e12
 -- @include "includes/calls"
 -- @include "includes/dispatch"
 
+if ARGV[14] ~= '' then
+  local closuresKey = prefix .. 'closures:' .. ARGV[14]
+  local open = {'closures'}
+  for _, stored in ipairs(redis.call('HVALS', closuresKey)) do
+    local closure = cjson.decode(stored)
+    if tonumber(closure.to) > now then open[#open + 1] = stored else redis.call('HDEL', closuresKey, closure.id) end
+  end
+  if #open > 1 then return open end
+end
+
 local state = redis.call('HGET', callKey, 'state')
 if not state or state == 'ivr' then
   -- The shard-wide sequence keeps arrival order exact even within one millisecond, and lets a
@@ -34,7 +47,7 @@ if not state or state == 'ivr' then
 end
 local joined = redis.call('HMGET', callKey, 'state', 'team')
 heardFrom(prefix, callId, joined[1], now, tonumber(ARGV[11]) or 0)
-local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 14)}, {})
+local pairings = dispatchTeams(prefix, now, tonumber(ARGV[12]) or 0, {unpack(ARGV, 15)}, {})
 -- Read again: the dispatch may have paired this caller.
 local after = redis.call('HMGET', callKey, 'state', 'team')
 local view = queueView(prefix, callId, after[1], after[2])

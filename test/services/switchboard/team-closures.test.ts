@@ -3,7 +3,7 @@ import { parseDirectory } from '../../../shared/directory/load.js';
 import { FakeTwilio } from '../../fakes/twilio.js';
 import { privateRedis } from '../../helpers/redis.js';
 import { movableClock, startSwitchboard } from '../../helpers/switchboard.js';
-import { GRAYS, GRAYS_TOKEN, PCN_YAML, PRACTICE_TOKEN, RIVERSIDE } from '../../fixtures/directories.js';
+import { GRAYS, GRAYS_TOKEN, PCN_YAML, PRACTICE_TOKEN, RIVERSIDE, RIVERSIDE_PROFESSIONALS } from '../../fixtures/directories.js';
 
 /**
  * A team closure closes the team on every way in: Grays here has no menu (callers go straight to
@@ -36,7 +36,7 @@ async function setup(t: Test, start: string) {
     t.match(c.heard.at(-1), /Reception is closed at the moment/, why);
     return c;
   };
-  return { sb, twilio, clock, queue, turnedAway };
+  return { sb, twilio, clock, db, queue, turnedAway };
 }
 
 t.test('a team closure closes the team without a menu, on a priority line with no team, and at the menu\'s default', async (t) => {
@@ -79,4 +79,22 @@ t.test('a team\'s own hours close it on every way in; call-backs cannot be booke
   t.equal((await book('2026-11-25T09:00:00Z', '2026-11-25T11:00:00Z')).status, 201, 'tomorrow morning, when it is open');
   t.equal((await sb.api('POST', '/v1/practices/F81002/closures', GRAYS_TOKEN, { from: '2026-11-26T08:00:00Z', to: '2026-11-26T12:00:00Z', reason: 'Training', team: 'reception' })).status, 201);
   t.equal((await book('2026-11-26T09:00:00Z', '2026-11-26T11:00:00Z')).status, 409, 'nor into a team closure');
+});
+
+t.test('at the menu, a closure of one team leaves the practice\'s other teams open; a closure that has ended closes nothing', async (t) => {
+  const { sb, twilio, clock, db, queue } = await setup(t, '2026-11-24T10:00:00Z');
+  t.equal((await sb.api('POST', '/v1/practices/F81001/closures', PRACTICE_TOKEN, { from: '2026-11-24T09:30:00Z', to: '2026-11-24T10:30:00Z', reason: 'Line upgrade', team: 'professionals' })).status, 201);
+  const booked = await twilio.placeCall('+447700900121', RIVERSIDE, ['1']);
+  await twilio.waitFor('queued for reception at the menu', () => booked.positions.length > 0);
+  t.same(await queue('F81001.reception'), [`twilio:${booked.sid}`]);
+  const professional = await twilio.placeCall('+447700900122', RIVERSIDE_PROFESSIONALS);
+  await twilio.waitFor('the professionals line is closed', () => professional.over);
+  t.match(professional.heard.at(-1), /closed at the moment/);
+
+  // Half an hour on the closure has ended: the next caller who picks a team at the menu deletes it on the way in.
+  clock.set('2026-11-24T10:45:00Z');
+  const later = await twilio.placeCall('+447700900123', RIVERSIDE, ['1']);
+  await twilio.waitFor('queued after the closure ended', () => later.positions.length > 0);
+  t.same(await queue('F81001.reception'), [`twilio:${booked.sid}`, `twilio:${later.sid}`]);
+  t.same(await db.hlen('sb:{U12345}:closures:F81001'), 0, 'the ended closure is gone');
 });

@@ -1,15 +1,13 @@
-import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import twilio from 'twilio';
 import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
-import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory } from './directory.js';
 import { procCpuAndRss } from './machine.js';
-import { generateLoad, type LoadRequest, type LoadResult } from './generator.js';
+import { startNode, waitingCallers } from './bench-setup.js';
+import { generateLoad, type LoadResult } from './generator.js';
 import { quantile } from './random.js';
 import { loadScenario } from './scenario.js';
 
@@ -30,18 +28,6 @@ const WAITING_CALLS = 200;
 const FIXED_RATE = 1000;
 
 const processCpuMs = (pid: number) => procCpuAndRss(pid)?.cpuMs ?? NaN;
-
-async function startNode(script: string, args: string[], env: Record<string, string>, port: number, nodeFlags: string[] = []): Promise<ChildProcess> {
-  // Every route runs with the service's V8 flags: the ceilings are measured like for like.
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeFlags, join(projectRoot(), script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${port}/v1/twilio/wait`, { method: 'POST' }).then(() => true, () => false);
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${script} did not come up`);
-}
 
 const { yaml, practices } = scenarioDirectory(loadScenario('monday-8am-icb'));
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
@@ -65,17 +51,7 @@ try {
   processes.push(await startNode('dist/loadtest/bare-route.js', [String(luaPort), redis.url], {}, luaPort));
 
   // 200 callers waiting across the ICB's practices (nobody signed in to answer), each polled by the wait loop.
-  const requests: LoadRequest[] = [];
-  for (let i = 0; i < WAITING_CALLS; i++) {
-    const p = practices[i % practices.length]!;
-    const params = { CallSid: `CA${String(i).padStart(32, '0')}`, AccountSid: p.accountSid, From: `+447700${String(i).padStart(6, '0')}`, To: p.number, CallStatus: 'in-progress', Direction: 'inbound', ApiVersion: '2010-04-01' };
-    const sign = (path: string) => twilio.getExpectedTwilioSignature(p.authToken, serviceUrl + path, params);
-    const headers = (path: string) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(path) });
-    const voice = await fetch(`${serviceUrl}/v1/twilio/voice`, { method: 'POST', headers: headers('/v1/twilio/voice'), body: new URLSearchParams(params) });
-    if (voice.status !== 200) throw new Error(`could not queue a caller: ${voice.status} ${await voice.text()}`);
-    const path = `/v1/twilio/wait?practice=${p.ods}`;
-    requests.push({ path, headers: headers(path), body: new URLSearchParams(params).toString() });
-  }
+  const requests = await waitingCallers(serviceUrl, serviceUrl, practices, WAITING_CALLS);
   const load = (url: string, rate?: number): Promise<LoadResult> => generateLoad(url, requests, { seconds, connections, ...(rate ? { rate } : {}) });
   const check = (what: string, r: LoadResult) => {
     if (r.failures) throw new Error(`${what}: ${r.failures} requests failed or were not answered 200`);

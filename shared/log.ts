@@ -58,18 +58,43 @@ const LEVELS: LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace']
  * A child of `parent` with `bindings` that is made only when something is logged through it. Fastify
  * gives every request a child logger (with its request id); for webhooks at warn, almost none ever
  * logs, and making a pino child (its bindings serialised and redacted) was a measurable share of a
- * webhook's CPU. Levels the parent does not log are no-ops, as on a pino logger.
+ * webhook's CPU. Levels the parent does not log are no-ops, as on a pino logger. One small object
+ * per request: the methods live on a class made once per parent (and again if its level changes).
  */
 export function lazyChild<L extends { level: string; child(bindings: Bindings): unknown }>(parent: L, bindings: Bindings): L {
-  const pinoParent = parent as unknown as Logger;
-  let child: Logger | undefined;
-  const made = () => (child ??= pinoParent.child(bindings));
-  const logger: Record<string, unknown> = { child: (more: Bindings, options?: ChildLoggerOptions) => made().child(more, options) };
-  Object.defineProperty(logger, 'level', { get: () => (child ?? pinoParent).level, set: (level: string) => void (made().level = level), enumerable: true });
-  for (const level of LEVELS) logger[level] = pinoParent.isLevelEnabled(level) ? (...args: unknown[]) => (made()[level] as Method)(...args) : noop;
-  logger.silent = noop;
-  logger.isLevelEnabled = (level: string) => (child ?? pinoParent).isLevelEnabled(level);
-  return logger as unknown as L;
+  let made = lazyClasses.get(parent);
+  if (made?.level !== parent.level) lazyClasses.set(parent, (made = { level: parent.level, Lazy: lazyLoggerClass(parent as unknown as Logger) }));
+  return new made.Lazy(bindings) as unknown as L;
+}
+
+const lazyClasses = new WeakMap<object, { level: string; Lazy: ReturnType<typeof lazyLoggerClass> }>();
+
+function lazyLoggerClass(parent: Logger) {
+  class LazyChild {
+    private made: Logger | undefined;
+    constructor(private readonly bindings: Bindings) {}
+    private get logger(): Logger {
+      return (this.made ??= parent.child(this.bindings));
+    }
+    child(more: Bindings, options?: ChildLoggerOptions) {
+      return this.logger.child(more, options);
+    }
+    get level(): string {
+      return (this.made ?? parent).level;
+    }
+    set level(level: string) {
+      this.logger.level = level;
+    }
+    isLevelEnabled(level: string) {
+      return (this.made ?? parent).isLevelEnabled(level);
+    }
+    silent() {}
+  }
+  for (const level of LEVELS) {
+    const log = parent.isLevelEnabled(level) ? function (this: LazyChild, ...args: unknown[]) { (this['logger'][level] as Method)(...args); } : noop;
+    Object.defineProperty(LazyChild.prototype, level, { value: log });
+  }
+  return LazyChild;
 }
 
 const noop = () => {};

@@ -50,4 +50,9 @@ t.test("a request's lazy child logger: made only when a line is logged, with its
   t.equal(first.from, '[redacted]', 'and the same redaction');
   log.child({ callId: 'c1' }).warn('from a grandchild');
   t.match(JSON.parse(lines[2]!), { reqId: 'req-7', callId: 'c1' }, "a child of it carries both bindings");
+
+  t.equal(lazyChild(counting, { reqId: 'req-8' }).isLevelEnabled('info'), false, 'a second request\'s logger: the same levels');
+  parent.level = 'info';
+  lazyChild(counting, { reqId: 'req-9' }).info('now logged');
+  t.match(JSON.parse(lines.at(-1)!), { reqId: 'req-9', msg: 'now logged' }, 'the parent\'s level changed: later requests\' loggers follow it');
 });

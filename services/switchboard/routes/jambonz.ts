@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Instruction } from '../../../shared/callflow/instructions.js';
+import type { Practice } from '../../../shared/directory/types.js';
 import type { InboundCall } from '../../../shared/callflow/flow.js';
 import { isCallbackSealed, openConnect } from '../../../shared/providers/jambonz/connect.js';
 import { checkJambonzSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/providers/jambonz/signature.js';
 import { jambonzBasePath, renderVerbs } from '../../../shared/providers/jambonz/verbs.js';
 import { asE164, dialOutcome, FINAL_CALL_STATUSES, type JambonzCallInfo } from '../../../shared/providers/jambonz/webhook.js';
 import { HttpError } from '../plugins/errors.js';
-import { holdCallersOnFailure } from './edge.js';
+import { checkEveryWebhook, holdCallersOnFailure } from './edge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,7 +75,7 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
     parseJson(request, raw as string, done);
   });
 
-  app.addHook('preHandler', async (request: Req) => {
+  const signedPractice = (request: Req): Practice => {
     const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(asE164(request.body.to));
     if (!practice) throw new HttpError(404, 'the number called is not a Switchboard practice number');
     const signature = practice.provider.kind === 'jambonz' && practice.provider.accountSid === request.body.account_sid
@@ -82,8 +83,9 @@ export default async function jambonzRoutes(app: FastifyInstance, opts: { public
       : 'wrong';
     if (signature === 'stale') throw new HttpError(403, `the request's signature is more than ${SIGNATURE_TOLERANCE_SECONDS} seconds old or ahead: refused as a replay`);
     if (signature !== 'valid') throw new HttpError(403, 'the request is not signed by this practice\'s jambonz account');
-    request.practice = practice;
-  });
+    return practice;
+  };
+  checkEveryWebhook(app, signedPractice);
 
   holdCallersOnFailure(app, CALL_ROUTES, (request, reply, instructions) => verbs(request as Req, reply, instructions));
 

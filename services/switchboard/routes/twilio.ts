@@ -6,7 +6,7 @@ import { isValidTwilioSignature } from '../../../shared/providers/twilio/signatu
 import { renderTwiml } from '../../../shared/providers/twilio/twiml.js';
 import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields, type TwilioRecordingFields } from '../../../shared/providers/twilio/webhook.js';
 import { HttpError } from '../plugins/errors.js';
-import { holdCallersOnFailure } from './edge.js';
+import { checkEveryWebhook, holdCallersOnFailure } from './edge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,7 +65,7 @@ const empty = { 204: { type: 'null', description: 'No content' } };
 export default async function twilioRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
   app.decorateRequest('practice', null);
 
-  app.addHook('preHandler', async (request: Req) => {
+  const signedPractice = (request: Req): Practice => {
     const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(request.body.To ?? '');
     if (!practice) throw new HttpError(404, 'the number called is not a Switchboard practice number');
     const valid =
@@ -73,8 +73,9 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
       practice.provider.accountSid === request.body.AccountSid &&
       isValidTwilioSignature(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>);
     if (!valid) throw new HttpError(403, 'the request is not signed by this practice\'s Twilio account');
-    request.practice = practice;
-  });
+    return practice;
+  };
+  checkEveryWebhook(app, signedPractice);
 
   holdCallersOnFailure(app, /\/(voice|wait|dial-result|menu|callback-(offer|confirm|number|book))$/, (request, reply, instructions) => twiml(request as Req, reply, instructions));
 

@@ -16,20 +16,21 @@ import { loadScenario } from './scenario.js';
  * `npm run bench:scale`: does throughput grow with service processes? Each process is capped at the
  * same share of a core (`--cores`, a cgroup each: cpu-cap.ts), so on a small machine N processes
  * fit beside Redis and the load generator, and N of them should carry N times one's wait-loop
- * traffic, on one Redis or (`--cluster`) on a Redis Cluster. The generator's connections are split
- * evenly among the processes, as a load balancer would; each round reports the total and each
+ * traffic, on one Redis or (`--cluster`) on a Redis Cluster. Each process gets `--connections` of
+ * the generator's (the same traffic each, as a load balancer would share a growing load; fewer
+ * requests in flight per process would cost each more, see loadtest/README.md); each round reports the total and each
  * process's req/s, the CPU each process used (at its cap when it is the limit), Redis's and the
  * generator's own CPU, and the scaling: req/s with N ÷ (N × req/s with one). `--profile DIR`: each
  * service process writes a V8 CPU profile there (summarise with profile-summary.js).
  */
-const { values } = parseArgs({ options: { processes: { type: 'string', default: '1,2,3' }, cores: { type: 'string', default: '0.3' }, cluster: { type: 'boolean', default: false }, runs: { type: 'string', default: '2' }, seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '48' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { processes: { type: 'string', default: '1,2,3' }, cores: { type: 'string', default: '0.3' }, cluster: { type: 'boolean', default: false }, runs: { type: 'string', default: '2' }, seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '16' }, profile: { type: 'string' } } });
 const counts = values.processes!.split(',').map(Number);
 const cores = Number(values.cores);
 const runs = Number(values.runs);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-if (counts.some((n) => !Number.isInteger(n) || n < 1) || !(cores > 0) || !(runs >= 1) || !(seconds > 0) || !(connections >= Math.max(...counts))) {
-  console.error('usage: npm run bench:scale -- [--processes 1,2,3] [--cores 0.3] [--cluster] [--runs 2] [--seconds 8] [--connections 48] [--profile DIR]');
+if (counts.some((n) => !Number.isInteger(n) || n < 1) || !(cores > 0) || !(runs >= 1) || !(seconds > 0) || !(connections >= 1)) {
+  console.error('usage: npm run bench:scale -- [--processes 1,2,3] [--cores 0.3] [--cluster] [--runs 2] [--seconds 8] [--connections 16] [--profile DIR]');
   process.exit(2);
 }
 const WAITING_CALLS = 200;
@@ -66,13 +67,13 @@ try {
     services[i]!.uncap = capCpu(child.pid!, cores);
   }
   const requests = await waitingCallers(services[0]!.url, PUBLIC_URL, practices, WAITING_CALLS);
-  console.log(`npm run bench:scale: service processes ${counts.join(', ')}, each capped at ${cores} of a core, on ${values.cluster ? `a Redis Cluster of ${redisNodes.length} masters` : 'one Redis'}; ${runs} runs of ${seconds} s, ${connections} connections split among the processes, ${WAITING_CALLS} callers in the wait loop; ${cpus().length} × ${cpus()[0]?.model}, Node ${process.versions.node}`);
+  console.log(`npm run bench:scale: service processes ${counts.join(', ')}, each capped at ${cores} of a core, on ${values.cluster ? `a Redis Cluster of ${redisNodes.length} masters` : 'one Redis'}; ${runs} runs of ${seconds} s, ${connections} connections to each process, ${WAITING_CALLS} callers in the wait loop; ${cpus().length} × ${cpus()[0]?.model}, Node ${process.versions.node}`);
 
   /** One closed-loop round against the first `n` processes. */
   const round = async (n: number) => {
     const targets = services.slice(0, n);
     const before = { services: targets.map((s) => cpuMs(s.child.pid!)), redis: redisNodes.map((r) => cpuMs(r.child.pid!)), generator: ownCpuMs(), at: performance.now() };
-    const results: LoadResult[] = await Promise.all(targets.map((s, i) => generateLoad(s.url, requests, { seconds, connections: Math.floor(connections / n) + (i < connections % n ? 1 : 0) })));
+    const results: LoadResult[] = await Promise.all(targets.map((s) => generateLoad(s.url, requests, { seconds, connections })));
     const wallMs = performance.now() - before.at;
     const failures = results.reduce((sum, r) => sum + r.failures, 0);
     if (failures) throw new Error(`${n} processes: ${failures} requests failed or were not answered 200`);

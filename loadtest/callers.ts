@@ -10,9 +10,12 @@ const PATIENT_PICKS_UP: Spread = { medianSeconds: 8, sigma: 0.4 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** "The wait is about 5 minutes." → 300; "less than a minute" → 30; no figure → undefined. */
+/** How "less than a minute" is recorded: the middle of the minute (report.ts judges it as "under 60 s"). */
+export const LESS_THAN_A_MINUTE = 30;
+
+/** "The wait is about 5 minutes." → 300; "less than a minute" → LESS_THAN_A_MINUTE; no figure → undefined. */
 export function announcedSeconds(text: string): number | undefined {
-  if (/less than a minute/.test(text)) return 30;
+  if (/less than a minute/.test(text)) return LESS_THAN_A_MINUTE;
   const m = /about (\d+) minutes?/.exec(text);
   return m ? Number(m[1]) * 60 : undefined;
 }

@@ -11,7 +11,7 @@ export async function startNode(script: string, args: string[], env: Record<stri
   // Every route runs with the service's V8 flags: the ceilings are measured like for like.
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeFlags, join(projectRoot(), script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${script} exited (${child.exitCode ?? child.signalCode})`);
     const up = await fetch(`http://127.0.0.1:${port}/v1/twilio/wait`, { method: 'POST' }).then(() => true, () => false);
     if (up) return child;
     await new Promise((r) => setTimeout(r, 50));

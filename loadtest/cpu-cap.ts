@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A short period, so a capped process is held back in small slices (latency stays readable) rather than for tens of milliseconds at a time. */
 const PERIOD_US = 10_000;
+/** The kernel refuses a quota below 1 ms. */
+const MIN_QUOTA_US = 1_000;
 const V2 = '/sys/fs/cgroup';
 const V1 = '/sys/fs/cgroup/cpu';
 
@@ -16,8 +18,10 @@ export function capCpu(pid: number, cores: number): () => void {
   const v2 = existsSync(join(V2, 'cgroup.controllers'));
   const root = v2 ? V2 : V1;
   if (!existsSync(join(root, 'cgroup.procs'))) throw new Error(`no cgroup CPU controller at ${root}: cannot cap a process's CPU here`);
-  const group = join(root, `switchboard-bench-${pid}`);
+  if (v2 && !readFileSync(join(V2, 'cgroup.subtree_control'), 'utf8').split(' ').includes('cpu')) throw new Error(`the cpu controller is not enabled for child cgroups of ${V2} (cgroup.subtree_control): cannot cap a process's CPU here`);
   const quota = Math.round(cores * PERIOD_US);
+  if (quota < MIN_QUOTA_US) throw new Error(`${cores} of a core is below the smallest cap (${MIN_QUOTA_US / PERIOD_US})`);
+  const group = join(root, `switchboard-bench-${pid}`);
   try {
     mkdirSync(group);
     if (v2) writeFileSync(join(group, 'cpu.max'), `${quota} ${PERIOD_US}`);
@@ -27,6 +31,7 @@ export function capCpu(pid: number, cores: number): () => void {
     }
     writeFileSync(join(group, 'cgroup.procs'), String(pid));
   } catch (err) {
+    if (existsSync(group)) rmdirSync(group);
     throw new Error(`cannot cap process ${pid} at ${cores} cores with a cgroup under ${root} (${(err as Error).message}); run as root or in a delegated cgroup`);
   }
   return () => {

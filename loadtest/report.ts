@@ -380,8 +380,8 @@ ${table(['command', 'calls'], m.topCommands)}
 
 Redis commands include the safety-net sweep, which every process runs each \`SWEEP_INTERVAL_MS\` of
 clock time (1 s) for each PCN shard it has seen activity in lately (every shard every tenth sweep):
-one Lua script per shard (\`sweepShard-2\`; with overflow rules, the overflow step too), so at
-${r.speed}× up to ${Math.round(r.speed * new Set(Array.from({ length: r.practices }, (_, i) => Math.floor(i / r.scenario.practices.perPcn))).size)} scripts a real second per process while every PCN is busy; it dominates
+one Lua script per shard (\`sweepShard-2\`; where a team has overflow rules, also \`overflow-1\` and a read of
+each practice's closures), so at ${r.speed}× at least ${Math.round(r.speed * new Set(Array.from({ length: r.practices }, (_, i) => Math.floor(i / r.scenario.practices.perPcn))).size)} scripts a real second per process while every PCN is busy; it dominates
 the count in compressed runs of a quiet practice.
 
 Live-call updates answered 201 are calls placed (call-backs: staff first, then the patient).

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,11 +50,12 @@ const services: { child: ChildProcess; url: string; uncap: () => void }[] = [];
 const stop = async () => {
   await Promise.all(
     services.map(async (s) => {
-      if (s.child.exitCode === null) await new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')));
+      if (s.child.exitCode === null && s.child.signalCode === null) await new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')));
       s.uncap();
     }),
   );
   for (const n of redisNodes) n.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
 };
 process.on('SIGINT', () => void stop().finally(() => process.exit(130)));
 

@@ -58,7 +58,8 @@ const LEVELS: LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace']
  * A child of `parent` with `bindings` that is made only when something is logged through it. Fastify
  * gives every request a child logger (with its request id); for webhooks at warn, almost none ever
  * logs, and making a pino child (its bindings serialised and redacted) was a measurable share of a
- * webhook's CPU. Levels the parent does not log are no-ops, as on a pino logger. One small object
+ * webhook's CPU. Levels the parent does not log are no-ops, as on a pino logger (raising a request
+ * logger's level cannot turn them on: its methods are fixed when made). One small object
  * per request: the methods live on a class made once per parent (and again if its level changes).
  */
 export function lazyChild<L extends { level: string; child(bindings: Bindings): unknown }>(parent: L, bindings: Bindings): L {

@@ -204,10 +204,14 @@ export class CallFlow {
     const shard = this.markActive(this.directory.shard(practice));
     const callId = callIdOf(call.provider, call.providerCallId);
     const adjusted = await this.deps.callers?.joining({ callId, practice, from: call.from });
-    // The adjustment's team is a way into a team like any other: while it is closed, the caller keeps their ordinary route.
     const adjustedTeam = adjusted?.team ? this.directory.team(practice, adjusted.team) : undefined;
+    // The team the caller chose is judged first, as for anyone (rare: a flagged caller, one read).
+    if (adjustedTeam && unchecked) {
+      if (!(await this.openNow(unchecked))) return this.teamClosed(call, unchecked, joining);
+      unchecked = undefined;
+    }
+    // The adjustment's team is a way into a team like any other: while it is closed, the caller keeps their ordinary route.
     if (adjusted) [team, joining] = [adjustedTeam && (await this.openNow(adjustedTeam)) ? adjustedTeam.key : team, { ...joining, priority: joining.priority || adjusted.priority }];
-    if (unchecked?.key !== team) unchecked = undefined;
     const queued: NewCall = { callId, team, practice: practice.ods, from: call.from, provider: call.provider, providerCallId: call.providerCallId, priority: joining.priority, route: joining.route, silentAfterMs: silentAfterMs(practice), retentionMs: retentionMs(practice) };
     // Queued and paired in one step: no other pairing can reach this caller before we answer them.
     const dispatch = { teams: this.walk(shard, [team]), leaseMs: this.leaseMs(shard) };

@@ -12,8 +12,8 @@ export const RIVERSIDE = '+441375100001';
 export const PRACTICE_TOKEN = 'riverside-practice-token';
 export const offerHeard = (c: FakeCall) => c.heard.some((h) => /To be called back instead, keeping your place in the queue, press 1/.test(h));
 
-/** A real FHIR server loaded with the test patients, a fake Twilio and Switchboard with Riverside's lookup (or `lookup`'s). */
-export async function patientSetup(t: Test, lookup?: (fhirUrl: string) => string) {
+/** A real FHIR server loaded with the test patients, a fake Twilio and Switchboard with Riverside's lookup (or `lookup`'s); `menu`: see patientDirectory. */
+export async function patientSetup(t: Test, lookup?: (fhirUrl: string) => string, menu = false) {
   const fhir = await new TestFhirServer({ bearerToken: FHIR_TOKEN, client: { id: 'switchboard', secret: 'client-secret-1' } }).start();
   t.teardown(() => fhir.stop());
   await fhir.load(PATIENTS);
@@ -21,7 +21,7 @@ export async function patientSetup(t: Test, lookup?: (fhirUrl: string) => string
   const fake = await new FakeTwilio().start();
   t.teardown(() => fake.stop());
   const at = await reserveIssuer();
-  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: patientDirectory(fhir.url, at.issuer, lookup?.(fhir.url)), twilio: fake });
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory: patientDirectory(fhir.url, at.issuer, lookup?.(fhir.url), menu), twilio: fake });
   await startOidcProvider(t, at, sb.url);
   const sessions = new Map<string, string>();
   /** The Cookie header of `user`'s browser, signed in (once) through the provider's login page. */

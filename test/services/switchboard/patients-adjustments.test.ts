@@ -68,3 +68,21 @@ t.test('while the adjustment team is closed, a flagged caller keeps their ordina
   t.match(calls[0], { team: 'F81001.reception', closed: false, adjusted: true }, 'adjusted in the other ways (a call-back at once), on reception');
   t.notMatch(JSON.stringify(calls[0]), /flag|care-coordination|training|Pateley/i, 'the record does not say why');
 });
+
+t.test('a flagged caller who picks a closed team at the menu is told it is closed, as anyone is; the adjustment applies only to an open choice', async (t) => {
+  const { sb, fake, redis } = await setup(t, undefined, true);
+  const now = Date.now();
+  const closure = { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 3_600_000).toISOString(), reason: 'Training', team: 'reception' };
+  const made = await sb.api('POST', '/v1/practices/F81001/closures', PRACTICE_TOKEN, closure);
+  t.equal(made.status, 201);
+  const closed = await fake.placeCall(FLAGGED_PHONE, RIVERSIDE, ['1']);
+  await fake.waitFor('turned away', () => closed.over);
+  t.match(closed.heard.at(-1), /Reception is closed at the moment/);
+  t.notOk(await redis.connect().zcard('sb:{U12345}:q:F81001.care-coordination'), 'not queued for care coordination');
+
+  t.equal((await sb.api('DELETE', `/v1/practices/F81001/closures/${made.body.id}`, PRACTICE_TOKEN)).status, 204);
+  const open = await fake.placeCall(FLAGGED_PHONE, RIVERSIDE, ['1']);
+  await fake.waitFor('queued', () => open.positions.length > 0);
+  t.match(await redis.connect().hgetall(`sb:{U12345}:call:twilio:${open.sid}`), { team: 'F81001.care-coordination', adjusted: '1' }, 'reception open: the adjustment takes them to care coordination');
+  await fake.hangUp(open);
+});

@@ -147,6 +147,9 @@ t.test('several mornings: every practice is one; pooled, each against its own pr
   t.equal(row!.carried.answeredWithinTargetPct, round1(level * 100));
   t.equal(row!.carried.abandonPct, round1(((12 * p1.abandonProbability + 20 * p2.abandonProbability) / 32) * 100), 'hung up: weighted by the calls that joined');
   t.equal(row!.carriedDifferencePp, round1(round1(level * 100) - 60));
+  const forMean = own(16).serviceLevel(120);
+  t.equal(row!.carriedForMeanWorkPct, round1(forMean * 100), 'for comparison: the model given the mean work, 16 calls');
+  t.not(row!.carriedForMeanWorkPct, row!.carried.answeredWithinTargetPct, 'not the mean of the predictions');
   // Paired: e = within − prediction × answered per morning; D = Σe / Σanswered; √(Σ (e − D·10)² / 2) / 10.
   const e = [8 - 10 * p1.serviceLevel(120), 4 - 10 * p2.serviceLevel(120)];
   const d = (e[0]! + e[1]!) / 20;

@@ -84,12 +84,14 @@ function fractional(servers: number, at: (n: number) => QueuePrediction): QueueP
 function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
   const chain = new DayChain(periods, Math.ceil(Math.max(0, ...periods.map((p) => p.servers))) + 1);
   let state = chain.empty();
-  return periods.map((period) => {
+  return periods.map((period, i) => {
     const inSystemAtStart = state.reduce((sum, x, N) => sum + x * N, 0);
     const low = Math.max(0, Math.floor(period.servers));
     const w = period.servers - low;
-    const a = chain.advance(state, { ...period, servers: low });
-    const b = w > 0 ? chain.advance(state, { ...period, servers: low + 1 }) : a;
+    // Callers still waiting at the quarter hour's end meet the next one's people.
+    const nextServers = periods[i + 1]?.servers;
+    const a = chain.advance(state, { ...period, servers: low, nextServers });
+    const b = w > 0 ? chain.advance(state, { ...period, servers: low + 1, nextServers }) : a;
     state = a.end.map((x, i) => x * (1 - w) + b.end[i]! * w);
     return { prediction: fractional(period.servers, (n) => (n === low ? a.prediction : b.prediction)), inSystemAtStart };
   });

@@ -127,7 +127,8 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
     let prediction = needed.prediction;
     if (roster) {
-      const carried = chain.advance(rosterState, { ...period, servers: rostered });
+      // Callers still waiting when the quarter hour ends are answered by the next one's people.
+      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1] });
       rosterState = carried.end;
       prediction = carried.prediction;
     }

@@ -1,4 +1,4 @@
-import { abandonRates, impatientFates, type PatienceCurve } from './patience.js';
+import { abandonRates, exponentialPatience, impatientFates, type PatienceCurve } from './patience.js';
 import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
 
 /**
@@ -14,6 +14,13 @@ import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js'
  * Calls that do not arrive evenly through a period (`shares`: the 8am rush in its first minutes,
  * shared/planning/arrival-shape.ts) are carried through its equal sub-steps, each at its own rate,
  * and the period's prediction is the sub-steps' weighted by their calls.
+ * A caller who joins late in a period is mostly answered in the next, by the next period's people
+ * (`nextServers`: at 8:10 with four people answering and six from 8:15, the 8:10 caller's queue
+ * moves at six people's pace from 8:15). With a patience curve, an arrival's fate is followed with
+ * the service rate its wait meets: for arrivals spread evenly over a step of length L that ends
+ * `tail` seconds before the period does, the share already past the period's end after waiting w is
+ * p(w) = min(1, max(0, (w − tail)/L)), and the rate is μ·(n + (n' − n)·p(w)) (the mean over those
+ * arrivals; the queue they find is the step's own, as before).
  */
 
 export interface Period {
@@ -26,6 +33,8 @@ export interface Period {
   seconds: number;
   /** The share of the period's calls in each of its equal sub-steps; none: evenly through it. */
   shares?: readonly number[];
+  /** People answering once the period is over (the next period's), for the fates of callers whose wait goes on past its end; none: `servers`. */
+  nextServers?: number;
 }
 
 export interface PeriodResult {
@@ -60,8 +69,8 @@ export class DayChain {
     if (!shares || shares.length < 2 || period.arrivalsPerSecond === 0) return this.advanceSteadily(state, period);
     // Sub-step by sub-step, each at its own rate; the period's callers are the sub-steps' callers.
     const seconds = period.seconds / shares.length;
-    const steps = shares.map((share) => {
-      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length) });
+    const steps = shares.map((share, i) => {
+      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length) }, (shares.length - 1 - i) * seconds);
       state = step.end;
       return { share, prediction: step.prediction };
     });
@@ -81,8 +90,8 @@ export class DayChain {
     };
   }
 
-  /** One period at one steady arrival rate. */
-  private advanceSteadily(state: number[], period: Period): PeriodResult & { end: number[] } {
+  /** One period at one steady arrival rate, ending `tail` seconds before the whole period does. */
+  private advanceSteadily(state: number[], period: Period, tail = 0): PeriodResult & { end: number[] } {
     const size = this.size;
     // Nobody calls and nobody is left: nothing happens (most of a day's closed hours).
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
@@ -135,7 +144,10 @@ export class DayChain {
     const found = average.slice(n).map((x) => x / total);
     const free = average.slice(0, n).reduce((a, b) => a + b, 0) / total;
     const serviceRate = n * mu;
-    const fates = alpha && impatientFates(found, serviceRate, joinRate, period.patience!);
+    const after = period.nextServers ?? n;
+    const rateMet = after === n ? serviceRate : (waited: number) => mu * (n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)));
+    // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
+    const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : after !== n ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
     const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
     const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
     return {

@@ -52,8 +52,10 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.match(md, /within 5 percentage points, steady \d of 1, carried \d of 1; % hung up within 5 points \(carried\) \d of 1/);
   // The scenario's callers' log-normal patience (median 600 s, σ 0.6), not an exponential of its mean.
   const patience = lognormalPatience(600, 0.6);
-  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
+  // 08:00's callers still waiting at 08:15 meet its six people.
+  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, nextServers: 6, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
   t.equal(first!.carried.answeredWithinTargetPct, Math.round(carried[0]!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the morning starts empty');
+  t.equal(first!.carried.abandonPct, Math.round(carried[0]!.prediction.abandonProbability * 1000) / 10);
 });
 
 t.test('like with like: call-back work and time away after an unanswered ring take people off the queue', async (t) => {

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dayShape } from '../shared/planning/arrival-shape.js';
+import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
-import { DayChain, type Period } from '../shared/planning/transient.js';
+import { byCalls, DayChain, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
 
@@ -46,6 +46,8 @@ export interface IntervalComparison {
 }
 
 const QUARTER = 900;
+/** The three-minute steps the check follows people and calls in. */
+const STEP = QUARTER / SUB_STEPS;
 /** The scenarios open at 08:00 London: a morning's quarter hour q is the day's 32 + q. */
 const OPENING_QUARTER = 32;
 const mean = (s: Spread) => s.medianSeconds * Math.exp((s.sigma * s.sigma) / 2);
@@ -55,12 +57,16 @@ const hhmm = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStar
 /** Reception staff on the roster at `minute` after opening. */
 const rosterAt = (scenario: Scenario, minute: number) => [...scenario.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute).reverse().find((s) => s.fromMinute <= minute)?.staff ?? 0;
 
-/** Reception staff signed in, averaged over the quarter hour (the roster steps by minute). */
-function staffIn(scenario: Scenario, quarter: number): number {
+/** Reception staff signed in, averaged over the `index`-th period of `seconds` (a quarter hour unless said; the roster steps by minute). */
+function staffIn(scenario: Scenario, index: number, seconds = QUARTER): number {
+  const minutes = seconds / 60;
   let sum = 0;
-  for (let minute = quarter * 15; minute < quarter * 15 + 15; minute++) sum += rosterAt(scenario, minute);
-  return sum / 15;
+  for (let minute = index * minutes; minute < (index + 1) * minutes; minute++) sum += rosterAt(scenario, minute);
+  return sum / minutes;
 }
+
+/** A quarter hour's three-minute steps, added up. */
+const inQuarter = (q: number, value: (step: number) => number) => Array.from({ length: SUB_STEPS }, (_, i) => value(q * SUB_STEPS + i)).reduce((a, b) => a + b, 0);
 
 /**
  * Erlang A with a fractional number of people (some of their time went elsewhere): between the
@@ -80,20 +86,33 @@ function fractional(servers: number, at: (n: number) => QueuePrediction): QueueP
   };
 }
 
-/** The day's chain with fractional people: each quarter hour's end state mixed the same way; and the callers it expects in the system as each quarter hour starts. */
-function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
-  const chain = new DayChain(periods, Math.ceil(Math.max(0, ...periods.map((p) => p.servers))) + 1);
+/**
+ * The day's chain with fractional people, three minutes at a time: each step's calls (its share
+ * of the quarter hour's) and people (those answering the queue then: call-back work starts a few
+ * minutes into the 8am rush, not with it), its end state mixed between the whole numbers of people
+ * either side; the callers still waiting at a step's end meet the people of the steps after it.
+ * Each quarter hour's prediction is its steps', weighted by their calls; and the callers the chain
+ * expects in the system as each quarter hour starts.
+ */
+function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[] })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
+  const schedule = periods.flatMap((p) => p.people);
+  const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
-  return periods.map((period, i) => {
+  return periods.map((period, q) => {
     const inSystemAtStart = state.reduce((sum, x, N) => sum + x * N, 0);
-    const low = Math.max(0, Math.floor(period.servers));
-    const w = period.servers - low;
-    // Callers still waiting at the quarter hour's end meet the next one's people.
-    const nextServers = periods[i + 1]?.servers;
-    const a = chain.advance(state, { ...period, servers: low, nextServers });
-    const b = w > 0 ? chain.advance(state, { ...period, servers: low + 1, nextServers }) : a;
-    state = a.end.map((x, i) => x * (1 - w) + b.end[i]! * w);
-    return { prediction: fractional(period.servers, (n) => (n === low ? a.prediction : b.prediction)), inSystemAtStart };
+    const shares = period.shares && period.shares.length === SUB_STEPS ? period.shares : new Array<number>(SUB_STEPS).fill(1 / SUB_STEPS);
+    const steps = shares.map((share, i) => {
+      const k = q * SUB_STEPS + i;
+      const servers = schedule[k]!;
+      const low = Math.max(0, Math.floor(servers));
+      const w = servers - low;
+      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]! };
+      const a = chain.advance(state, { ...step, servers: low });
+      const b = w > 0 ? chain.advance(state, { ...step, servers: low + 1 }) : a;
+      state = a.end.map((x, j) => x * (1 - w) + b.end[j]! * w);
+      return { share, prediction: fractional(servers, (n) => (n === low ? a.prediction : b.prediction)) };
+    });
+    return { prediction: byCalls(steps), inSystemAtStart };
   });
 }
 
@@ -104,7 +123,7 @@ interface Morning {
   answered: number[];
   within: number[];
   abandoned: number[];
-  /** Staff-seconds making reception call-backs, and away after an unanswered ring. */
+  /** Staff-seconds making reception call-backs, and away after an unanswered ring, per three-minute step (SUB_STEPS a quarter hour). */
   callbackSeconds: number[];
   awaySeconds: number[];
   /** Callers waiting or talking with a receptionist as each quarter hour starts (undefined: the records have no times). */
@@ -143,14 +162,16 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const patience = lognormalPatience(s.callers.patience.medianSeconds, s.callers.patience.sigma);
   const { shape } = historyShape({ scenario: s, history: all.flatMap((run) => run.history ?? []) });
   // Each morning predicted from its own work: the model is not linear, so the mean of its predictions is not its prediction for the mean work.
-  const answeringIn = (x: Morning, q: number) => Math.max(0, staffIn(s, q) - (x.callbackSeconds[q]! + x.awaySeconds[q]!) / QUARTER);
+  // People answering the queue in a three-minute step, and on average over a quarter hour.
+  const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) - (x.callbackSeconds[step]! + x.awaySeconds[step]!) / STEP);
+  const answeringIn = (x: Morning, q: number) => inQuarter(q, (step) => answeringAt(x, step)) / SUB_STEPS;
   const predictions = mornings.map((x) => {
     const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, servers: k }))));
-    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], servers: answeringIn(x, q), seconds: QUARTER })));
+    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)) })));
     return { steady, carried };
   });
   // For comparison, the prediction for the mornings' mean work (what feeding averages to the model gives).
-  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], servers: mornings.reduce((sum, x) => sum + answeringIn(x, q), 0) / m, seconds: QUARTER })));
+  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m) })));
   return Array.from({ length: quarters }, (_, q) => {
     const sum = (pick: (x: Morning) => number[]) => mornings.reduce((total, x) => total + pick(x)[q]!, 0);
     const [answered, within, abandoned, joined] = [sum((x) => x.answered), sum((x) => x.within), sum((x) => x.abandoned), sum((x) => x.queued)];
@@ -176,8 +197,8 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       staff: round1(staffIn(s, q)),
       handleSeconds: round1(handleSeconds),
       answering: round1(meanOf((x) => answeringIn(x, q))),
-      onCallbacks: round1(meanOf((x) => x.callbackSeconds[q]!) / QUARTER),
-      away: round1(meanOf((x) => x.awaySeconds[q]!) / QUARTER),
+      onCallbacks: round1(meanOf((x) => inQuarter(q, (step) => x.callbackSeconds[step]!)) / QUARTER),
+      away: round1(meanOf((x) => inQuarter(q, (step) => x.awaySeconds[step]!)) / QUARTER),
       simulated: { answeredWithinTargetPct: simulatedPct, abandonPct: joined ? round1((abandoned / joined) * 100) : null, standardErrorPp: spread === null ? null : round1(spread * 100) },
       predicted,
       carried,
@@ -217,9 +238,10 @@ function practiceMornings(run: RunResult, quarters: number, handleSeconds: numbe
   const offsets = reception.filter((a) => a.record!.arrivedAt).map((a) => Date.parse(String(a.record!.arrivedAt)) / 1000 - simSeconds(a.placedAt)).sort((a, b) => a - b);
   const offset = offsets.length ? offsets[Math.floor(offsets.length / 2)]! : undefined;
   const at = (v: unknown) => (offset === undefined || v === undefined || v === null || v === '' ? undefined : Date.parse(String(v)) / 1000 - offset);
-  const elsewhere = staffTimeElsewhere(run, quarters, handleSeconds);
+  const elsewhere = staffTimeElsewhere(run, quarters * SUB_STEPS, handleSeconds);
   return practices.map((ods) => {
-    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: zeros(), awaySeconds: zeros() }), inSystemAtStart: [] };
+    const stepZeros = () => new Array<number>(quarters * SUB_STEPS).fill(0);
+    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [] };
     const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
     for (const a of calls) {
       const q = Math.floor(simSeconds(a.placedAt) / QUARTER);
@@ -281,12 +303,12 @@ const PATIENT_RING_SECONDS = 30;
  * service's request-to-answer time), and away after an unanswered ring until the roster next signs
  * people in. Spread over the quarter hours they cover.
  */
-function staffTimeElsewhere(run: RunResult, quarters: number, handleSeconds: number): Map<string, { callbackSeconds: number[]; awaySeconds: number[] }> {
+function staffTimeElsewhere(run: RunResult, steps: number, handleSeconds: number): Map<string, { callbackSeconds: number[]; awaySeconds: number[] }> {
   const s = run.scenario;
   const byPractice = new Map<string, { callbackSeconds: number[]; awaySeconds: number[] }>();
-  const of = (ods: string) => byPractice.get(ods) ?? byPractice.set(ods, { callbackSeconds: new Array<number>(quarters).fill(0), awaySeconds: new Array<number>(quarters).fill(0) }).get(ods)!;
+  const of = (ods: string) => byPractice.get(ods) ?? byPractice.set(ods, { callbackSeconds: new Array<number>(steps).fill(0), awaySeconds: new Array<number>(steps).fill(0) }).get(ods)!;
   const add = (spent: number[], from: number, to: number) => {
-    for (let q = Math.max(0, Math.floor(from / QUARTER)); q < quarters && q * QUARTER < to; q++) spent[q]! += Math.max(0, Math.min(to, (q + 1) * QUARTER) - Math.max(from, q * QUARTER));
+    for (let i = Math.max(0, Math.floor(from / STEP)); i < steps && i * STEP < to; i++) spent[i]! += Math.max(0, Math.min(to, (i + 1) * STEP) - Math.max(from, i * STEP));
   };
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
   const requested = new Map(run.attempts.filter((a) => a.callbackRequested && a.sid).map((a) => [`twilio:${a.sid}`, a]));
@@ -298,15 +320,15 @@ function staffTimeElsewhere(run: RunResult, quarters: number, handleSeconds: num
     const answered = simSeconds(origin.callbackRequested!.at) + (Date.parse(c.answeredAt) - Date.parse(c.requestedAt)) / 1000;
     // Every attempt rang the staff member and then the patient; unanswered ones rang out.
     add(spent, answered - PATIENT_PICKS_UP_SECONDS - mean(s.staff.answerDelay), answered + handleSeconds - mean(s.staff.answerDelay));
-    for (let i = 1; i < c.attempts; i++) spent[Math.min(quarters - 1, Math.floor(Math.max(0, answered) / QUARTER))]! += PATIENT_RING_SECONDS + mean(s.staff.answerDelay);
+    for (let i = 1; i < c.attempts; i++) spent[Math.min(steps - 1, Math.floor(Math.max(0, answered) / STEP))]! += PATIENT_RING_SECONDS + mean(s.staff.answerDelay);
   }
   const reception = /^client:([A-Z0-9]+)-r\d+$/;
-  const steps = [...s.practices.roster].map((r) => r.fromMinute * 60).sort((a, b) => a - b);
+  const changes = [...s.practices.roster].map((r) => r.fromMinute * 60).sort((a, b) => a - b);
   for (const ring of run.missedRings ?? []) {
     const ods = reception.exec(ring.endpoint)?.[1];
     if (!ods) continue;
     const awayFrom = simSeconds(ring.at) + s.practices.ringSeconds;
-    add(of(ods).awaySeconds, awayFrom, steps.find((t) => t > awayFrom) ?? Infinity);
+    add(of(ods).awaySeconds, awayFrom, changes.find((t) => t > awayFrom) ?? Infinity);
   }
   return byPractice;
 }

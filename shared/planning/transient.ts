@@ -20,7 +20,10 @@ import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js'
  * the service rate its wait meets: for arrivals spread evenly over a step of length L that ends
  * `tail` seconds before the period does, the share already past the period's end after waiting w is
  * p(w) = min(1, max(0, (w − tail)/L)), and the rate is μ·(n + (n' − n)·p(w)) (the mean over those
- * arrivals; the queue they find is the step's own, as before).
+ * arrivals; the queue they find is the step's own, as before). People changing again later (a
+ * schedule n'(t), t seconds after the period's end): the rate is μ times the mean over those
+ * arrivals of the people at the moment they have waited w, (1/L)∫_0^L n(s + w) ds, by the
+ * midpoint rule.
  */
 
 export interface Period {
@@ -33,8 +36,8 @@ export interface Period {
   seconds: number;
   /** The share of the period's calls in each of its equal sub-steps; none: evenly through it. */
   shares?: readonly number[];
-  /** People answering once the period is over (the next period's), for the fates of callers whose wait goes on past its end; none: `servers`. */
-  nextServers?: number;
+  /** People answering once the period is over (the next period's; or by seconds after its end), for the fates of callers whose wait goes on past its end; none: `servers`. */
+  nextServers?: number | ((secondsAfterEnd: number) => number);
 }
 
 export interface PeriodResult {
@@ -74,20 +77,7 @@ export class DayChain {
       state = step.end;
       return { share, prediction: step.prediction };
     });
-    const mix = (pick: (p: QueuePrediction) => number) => steps.reduce((sum, s) => sum + s.share * pick(s.prediction), 0);
-    const abandonProbability = mix((p) => p.abandonProbability);
-    const answeredWithin = (t: number) => mix((p) => p.answeredWithin(t));
-    return {
-      prediction: {
-        waitProbability: mix((p) => p.waitProbability),
-        abandonProbability,
-        meanWaitSeconds: mix((p) => p.meanWaitSeconds),
-        answeredWithin,
-        serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
-      },
-      inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0),
-      end: state,
-    };
+    return { prediction: byCalls(steps), inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0), end: state };
   }
 
   /** One period at one steady arrival rate, ending `tail` seconds before the whole period does. */
@@ -145,9 +135,9 @@ export class DayChain {
     const free = average.slice(0, n).reduce((a, b) => a + b, 0) / total;
     const serviceRate = n * mu;
     const after = period.nextServers ?? n;
-    const rateMet = after === n ? serviceRate : (waited: number) => mu * (n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)));
+    const rateMet = after === n ? serviceRate : typeof after === 'number' ? (waited: number) => mu * (n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds))) : (waited: number) => mu * meanPeople(n, after, seconds + tail, seconds, waited);
     // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
-    const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : after !== n ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
+    const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : rateMet !== serviceRate ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
     const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
     const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
     return {
@@ -162,6 +152,33 @@ export class DayChain {
       end,
     };
   }
+}
+
+/** A period's prediction from its sub-steps', each weighted by its share of the period's calls. */
+export function byCalls(steps: readonly { share: number; prediction: QueuePrediction }[]): QueuePrediction {
+  const mix = (pick: (p: QueuePrediction) => number) => steps.reduce((sum, s) => sum + s.share * pick(s.prediction), 0);
+  const abandonProbability = mix((p) => p.abandonProbability);
+  const answeredWithin = (t: number) => mix((p) => p.answeredWithin(t));
+  return {
+    waitProbability: mix((p) => p.waitProbability),
+    abandonProbability,
+    meanWaitSeconds: mix((p) => p.meanWaitSeconds),
+    answeredWithin,
+    serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
+  };
+}
+
+/** Points of the midpoint rule over a step's arrivals (people changing by the minute over a three-minute step: ample). */
+const ARRIVAL_POINTS = 12;
+
+/** The mean people answering, over arrivals spread evenly over [0, length], when each has waited `waited`: `servers` until `end`, then `after(t − end)`. */
+function meanPeople(servers: number, after: (secondsAfterEnd: number) => number, end: number, length: number, waited: number): number {
+  let sum = 0;
+  for (let i = 0; i < ARRIVAL_POINTS; i++) {
+    const at = ((i + 0.5) / ARRIVAL_POINTS) * length + waited;
+    sum += at < end ? servers : after(at - end);
+  }
+  return sum / ARRIVAL_POINTS;
 }
 
 /** The highest arrival rate of a period's sub-steps (its rate when it has none). */

@@ -105,6 +105,12 @@ t.test('a caller whose wait goes on past the quarter hour meets the next quarter
   t.ok(Math.abs(1 - prediction.abandonProbability - answered) < 2e-3, `answered ${(1 - prediction.abandonProbability).toFixed(4)} against ${answered.toFixed(4)} by hand`);
   t.ok(Math.abs(prediction.answeredWithin(120) - within) < 2e-3, `within 2 minutes ${prediction.answeredWithin(120).toFixed(4)} against ${within.toFixed(4)}`);
   t.ok(chain.advance(chain.empty(), rare).prediction.abandonProbability > 1 - 1e-6, 'without the next quarter hour’s person: nobody is answered');
+  // The people as a schedule (by the seconds after the end), averaged over the arrivals by the midpoint rule: the same, to within its steps.
+  const scheduled = chain.advance(chain.empty(), { ...rare, nextServers: () => 1 }).prediction;
+  t.ok(Math.abs(scheduled.abandonProbability - prediction.abandonProbability) < 2e-3, `scheduled ${scheduled.abandonProbability.toFixed(4)}, closed form ${prediction.abandonProbability.toFixed(4)}`);
+  // A second change: nobody again from 180 s after the end: fewer answered than with the person staying.
+  const leaves = chain.advance(chain.empty(), { ...rare, nextServers: (t) => (t < 180 ? 1 : 0) }).prediction;
+  t.ok(leaves.abandonProbability > scheduled.abandonProbability + 0.1);
   // Limiting case: the same people next quarter hour changes nothing.
   const busy = { arrivalsPerSecond: 0.05, handleSeconds: 120, patienceSeconds: 600, patience: lognormalPatience(600, 0.6), servers: 4, seconds: L, shares: [0.4, 0.2, 0.2, 0.1, 0.1] };
   const big = new DayChain([busy], 8);

@@ -106,7 +106,8 @@ function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextS
       const servers = schedule[k]!;
       const low = Math.max(0, Math.floor(servers));
       const w = servers - low;
-      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]! };
+      // The lines open on an empty queue: everyone's first calls start together.
+      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshSince: k * STEP };
       const a = chain.advance(state, { ...step, servers: low });
       const b = w > 0 ? chain.advance(state, { ...step, servers: low + 1 }) : a;
       state = a.end.map((x, j) => x * (1 - w) + b.end[j]! * w);

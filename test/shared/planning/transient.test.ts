@@ -123,3 +123,23 @@ t.test('a caller whose wait goes on past the quarter hour meets the next quarter
   t.ok(more.prediction.serviceLevel(120) > unsaid.prediction.serviceLevel(120));
   t.same(more.end, unsaid.end);
 });
+
+t.test('people who start their first calls together finish fewer at first: a quarter of a call each, by hand', async (t) => {
+  // 40 callers waiting, 3 people, 120 s calls, nobody hangs up, nobody new: the queue never empties
+  // in 600 s, so the people work throughout. Steady pace: 3 × 600/120 = 15 calls. From a fresh start
+  // (Erlang-2 calls, renewal density (1 − e^{−4t/h})/h, followed for two calls' time, 240 s):
+  // 3 × (600/120 − (1 − e^{−8})/4) = 14.25025.
+  const start = new Array<number>(41).fill(0);
+  start[40] = 1;
+  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600 };
+  const [steady] = transientPeriods([period], start);
+  const [fresh] = transientPeriods([{ ...period, freshSince: 0 }], start);
+  t.ok(Math.abs(40 - steady!.inSystemAtEnd - 15) < 1e-6, `steady: ${(40 - steady!.inSystemAtEnd).toFixed(6)} calls`);
+  t.ok(Math.abs(40 - fresh!.inSystemAtEnd - 3 * (5 - (1 - Math.exp(-8)) / 4)) < 1e-6, `fresh: ${(40 - fresh!.inSystemAtEnd).toFixed(6)} calls`);
+  // Started together 180 s before: 3 × (5 − (e^{−4·180/120} − e^{−8})/4).
+  const [later] = transientPeriods([{ ...period, freshSince: 180 }], start);
+  t.ok(Math.abs(40 - later!.inSystemAtEnd - 3 * (5 - (Math.exp(-6) - Math.exp(-8)) / 4)) < 1e-6, `${(40 - later!.inSystemAtEnd).toFixed(6)} calls`);
+  // Two calls' time after the start: the steady pace.
+  const [long] = transientPeriods([{ ...period, freshSince: 240 }], start);
+  t.equal(long!.inSystemAtEnd, steady!.inSystemAtEnd);
+});

@@ -1,23 +1,31 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dayShape } from '../shared/planning/arrival-shape.js';
+import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
-import { erlangA, type QueuePrediction } from '../shared/planning/queueing.js';
-import { DayChain, type Period } from '../shared/planning/transient.js';
+import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
+import { byCalls, DayChain, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
 
-/** One quarter hour of a run: what the service's records show against what the planner predicts. */
+/** One quarter hour of a run (or of several mornings): what the service's records show against what the planner predicts. */
 export interface IntervalComparison {
   /** "08:00" for the first quarter hour after opening (the scenarios open at 08:00). */
   start: string;
-  /** Calls that joined the queue (redials included; callers who then asked for a call-back are counted as the call-back's work instead). */
+  /** Calls that joined the queue, every practice of every morning together (redials included; callers who then asked for a call-back are counted as the call-back's work instead). */
   arrivals: number;
   /** Receptionists on the roster. */
   staff: number;
   /** People free to answer the queue, per practice: the roster less the time spent on call-backs and away after an unanswered ring. */
   answering: number;
-  simulated: { answeredWithinTargetPct: number | null; abandonPct: number | null };
+  /** Of `staff`, the people per practice making reception call-backs, and away after an unanswered ring (averaged over the quarter hour). */
+  onCallbacks: number;
+  away: number;
+  /**
+   * The practices' records pooled (every practice of every morning is one simulated morning of
+   * the scenario: `mornings` of them): % answered within target of the answered, % hung up of those
+   * who joined, and the standard error of the first across mornings (percentage points; null with one).
+   */
+  simulated: { answeredWithinTargetPct: number | null; abandonPct: number | null; standardErrorPp: number | null };
   /** Each quarter hour as if it were steady (what the roster planner shows). */
   predicted: { answeredWithinTargetPct: number; abandonPct: number };
   /** The same model carried through the morning: the queue a quarter hour leaves is the next one's start, and calls come within the quarter hour as the history mornings' did. */
@@ -25,13 +33,21 @@ export interface IntervalComparison {
   /** Predicted − simulated, percentage points; null when nobody was answered. */
   differencePp: number | null;
   carriedDifferencePp: number | null;
+  /** The standard error of `carriedDifferencePp` across the mornings, each set against its own prediction (percentage points; null with one morning). */
+  carriedDifferenceErrorPp: number | null;
+  /** The carried prediction for the mornings' mean work instead (not the same: the model is not linear). */
+  carriedForMeanWorkPct: number;
+  /** Callers in the system (waiting, or on a call with a receptionist) per practice as the quarter hour starts: the records' count, and what the carried chain expects. Null where the records do not say. */
+  inSystemAtStart: { simulated: number | null; carried: number };
   /** Talk as recorded + answer delay + wrap-up, seconds (the same every quarter hour). */
   handleSeconds: number;
-  /** Ten or more arrivals: an interval whose figures mean something. */
+  /** Ten or more arrivals per practice: an interval whose figures mean something. */
   busy: boolean;
 }
 
 const QUARTER = 900;
+/** The three-minute steps the check follows people and calls in. */
+const STEP = QUARTER / SUB_STEPS;
 /** The scenarios open at 08:00 London: a morning's quarter hour q is the day's 32 + q. */
 const OPENING_QUARTER = 32;
 const mean = (s: Spread) => s.medianSeconds * Math.exp((s.sigma * s.sigma) / 2);
@@ -41,12 +57,16 @@ const hhmm = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStar
 /** Reception staff on the roster at `minute` after opening. */
 const rosterAt = (scenario: Scenario, minute: number) => [...scenario.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute).reverse().find((s) => s.fromMinute <= minute)?.staff ?? 0;
 
-/** Reception staff signed in, averaged over the quarter hour (the roster steps by minute). */
-function staffIn(scenario: Scenario, quarter: number): number {
+/** Reception staff signed in, averaged over the `index`-th period of `seconds` (a quarter hour unless said; the roster steps by minute). */
+function staffIn(scenario: Scenario, index: number, seconds = QUARTER): number {
+  const minutes = seconds / 60;
   let sum = 0;
-  for (let minute = quarter * 15; minute < quarter * 15 + 15; minute++) sum += rosterAt(scenario, minute);
-  return sum / 15;
+  for (let minute = index * minutes; minute < (index + 1) * minutes; minute++) sum += rosterAt(scenario, minute);
+  return sum / minutes;
 }
+
+/** A quarter hour's three-minute steps, added up. */
+const inQuarter = (q: number, value: (step: number) => number) => Array.from({ length: SUB_STEPS }, (_, i) => value(q * SUB_STEPS + i)).reduce((a, b) => a + b, 0);
 
 /**
  * Erlang A with a fractional number of people (some of their time went elsewhere): between the
@@ -66,18 +86,49 @@ function fractional(servers: number, at: (n: number) => QueuePrediction): QueueP
   };
 }
 
-/** The day's chain with fractional people: each quarter hour's end state mixed the same way. */
-function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number })[]): QueuePrediction[] {
-  const chain = new DayChain(periods, Math.ceil(Math.max(0, ...periods.map((p) => p.servers))) + 1);
+/**
+ * The day's chain with fractional people, three minutes at a time: each step's calls (its share
+ * of the quarter hour's) and people (those answering the queue then: call-back work starts a few
+ * minutes into the 8am rush, not with it), its end state mixed between the whole numbers of people
+ * either side; the callers still waiting at a step's end meet the people of the steps after it.
+ * Each quarter hour's prediction is its steps', weighted by their calls; and the callers the chain
+ * expects in the system as each quarter hour starts.
+ */
+function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[] })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
+  const schedule = periods.flatMap((p) => p.people);
+  const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
-  return periods.map((period) => {
-    const low = Math.max(0, Math.floor(period.servers));
-    const w = period.servers - low;
-    const a = chain.advance(state, { ...period, servers: low });
-    const b = w > 0 ? chain.advance(state, { ...period, servers: low + 1 }) : a;
-    state = a.end.map((x, i) => x * (1 - w) + b.end[i]! * w);
-    return fractional(period.servers, (n) => (n === low ? a.prediction : b.prediction));
+  return periods.map((period, q) => {
+    const inSystemAtStart = state.reduce((sum, x, N) => sum + x * N, 0);
+    const shares = period.shares && period.shares.length === SUB_STEPS ? period.shares : new Array<number>(SUB_STEPS).fill(1 / SUB_STEPS);
+    const steps = shares.map((share, i) => {
+      const k = q * SUB_STEPS + i;
+      const servers = schedule[k]!;
+      const low = Math.max(0, Math.floor(servers));
+      const w = servers - low;
+      // The lines open on an empty queue: everyone's first calls start together.
+      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshSince: k * STEP };
+      const a = chain.advance(state, { ...step, servers: low });
+      const b = w > 0 ? chain.advance(state, { ...step, servers: low + 1 }) : a;
+      state = a.end.map((x, j) => x * (1 - w) + b.end[j]! * w);
+      return { share, prediction: fractional(servers, (n) => (n === low ? a.prediction : b.prediction)) };
+    });
+    return { prediction: byCalls(steps), inSystemAtStart };
   });
+}
+
+/** One practice's morning, quarter hour by quarter hour, as its records show it. */
+interface Morning {
+  /** Calls that joined the queue (not those who then asked for a call-back), answered, answered within target, hung up. */
+  queued: number[];
+  answered: number[];
+  within: number[];
+  abandoned: number[];
+  /** Staff-seconds making reception call-backs, and away after an unanswered ring, per three-minute step (SUB_STEPS a quarter hour). */
+  callbackSeconds: number[];
+  awaySeconds: number[];
+  /** Callers waiting or talking with a receptionist as each quarter hour starts (undefined: the records have no times). */
+  inSystemAtStart: (number | undefined)[];
 }
 
 /**
@@ -87,52 +138,133 @@ function carriedFractional(periods: (Omit<Period, 'servers'> & { servers: number
  * - arrivals: the calls that joined the reception queue, redials included, as the service saw
  *   them; a caller who then asked for a call-back is counted once, as the call-back's work;
  * - people answering: the roster (averaged over the quarter hour), less the time staff spent making
- *   call-backs (ringing, the patient picking up or not, talk, wrap-up) and the time someone was
- *   away after an unanswered ring (the service sets them away; the simulated receptionist comes
- *   back at the next roster change), as a fractional number of people;
+ *   reception call-backs (ringing, the patient picking up or not, talk, wrap-up; a PCN-wide team's
+ *   call-backs are its own people's work) and the time someone was away after an unanswered ring
+ *   (the service sets them away; the simulated receptionist comes back at the next roster change),
+ *   as a fractional number of people;
  * - handle time: the talk the service recorded for these calls (on a busy machine a compressed run's
  *   calls last longer than the scenario draws: timers fire late), the staff answer delay and wrap-up;
  *   patience: the scenario's callers' (log-normal) for the carried figures, its mean for the steady ones.
- * Figures are per practice: the practices of a scenario are alike.
+ * Several runs of the same scenario (other seeds: other mornings) are checked together.
+ * Every practice of every run is one simulated morning: the model is given their mean work, and its
+ * prediction (an expectation) is set against the mornings pooled, with the standard error of the
+ * pooled figure across mornings (a ratio estimate: Cochran, Sampling Techniques, 3rd ed., §6.3),
+ * so that a 5-point difference can be told from one morning's luck.
  */
-export function comparePlan(run: RunResult): IntervalComparison[] {
-  const s = run.scenario;
-  const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
-  const reception = receptionCalls(run.attempts, s);
+export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalComparison[] {
+  const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
+  const s = all[0]!.scenario;
+  const reception = all.flatMap((run) => receptionCalls(run.attempts, s));
   const handleSeconds = talkAsLived(reception, s) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
   const patienceSeconds = mean(s.callers.patience);
-  const quarters = Math.ceil((run.arrivalMinutes * 60) / QUARTER);
-  const byQuarter = Array.from({ length: quarters }, (_, q) => reception.filter((a) => Math.floor(simSeconds(a.placedAt) / QUARTER) === q));
-  const busyElsewhere = staffTimeElsewhere(run, quarters, handleSeconds);
-  const answering = byQuarter.map((_, q) => Math.max(0, staffIn(s, q) - busyElsewhere[q]! / QUARTER / run.practices));
-  const queued = byQuarter.map((here) => here.filter((a) => a.record!.outcome !== 'callback-requested').length / run.practices);
+  const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
+  const mornings = all.flatMap((run) => practiceMornings(run, quarters, handleSeconds));
+  const m = mornings.length;
   const patience = lognormalPatience(s.callers.patience.medianSeconds, s.callers.patience.sigma);
-  const { shape } = historyShape(run);
-  const carried = carriedFractional(queued.map((perPractice, q) => ({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], servers: answering[q]!, seconds: QUARTER })));
-  return byQuarter.map((here, q) => {
-    const outcome = (o: string) => here.filter((a) => a.record!.outcome === o);
-    const answered = outcome('answered');
-    const within = answered.filter((a) => Number(a.record!.waitSeconds) <= s.targetWaitSeconds).length;
-    const perPractice = queued[q]!;
-    const prediction = perPractice === 0 ? erlangA({ arrivalsPerSecond: 0, handleSeconds, patienceSeconds, servers: 1 }) : fractional(answering[q]!, (n) => erlangA({ arrivalsPerSecond: perPractice / QUARTER, handleSeconds, patienceSeconds, servers: n }));
-    const simulatedPct = answered.length ? round1((within / answered.length) * 100) : null;
-    const predictedPct = round1(prediction.serviceLevel(s.targetWaitSeconds) * 100);
-    const carriedPrediction = carried[q]!;
-    const carriedPct = round1(carriedPrediction.serviceLevel(s.targetWaitSeconds) * 100);
-    const joined = here.length - outcome('callback-requested').length;
+  const { shape } = historyShape({ scenario: s, history: all.flatMap((run) => run.history ?? []) });
+  // Each morning predicted from its own work: the model is not linear, so the mean of its predictions is not its prediction for the mean work.
+  // People answering the queue in a three-minute step, and on average over a quarter hour.
+  const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) - (x.callbackSeconds[step]! + x.awaySeconds[step]!) / STEP);
+  const answeringIn = (x: Morning, q: number) => inQuarter(q, (step) => answeringAt(x, step)) / SUB_STEPS;
+  const predictions = mornings.map((x) => {
+    const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, servers: k }))));
+    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)) })));
+    return { steady, carried };
+  });
+  // For comparison, the prediction for the mornings' mean work (what feeding averages to the model gives).
+  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m) })));
+  return Array.from({ length: quarters }, (_, q) => {
+    const sum = (pick: (x: Morning) => number[]) => mornings.reduce((total, x) => total + pick(x)[q]!, 0);
+    const [answered, within, abandoned, joined] = [sum((x) => x.answered), sum((x) => x.within), sum((x) => x.abandoned), sum((x) => x.queued)];
+    const meanOf = (value: (x: Morning, i: number) => number) => mornings.reduce((total, x, i) => total + value(x, i), 0) / m;
+    // A prediction over the mornings as the records pool them: % in target weighted by each morning's answered calls, % hung up by its calls.
+    const pooled = (pick: (i: number) => QueuePrediction) => {
+      const weight = (x: Morning) => (answered > 0 ? x.answered[q]! / answered : 1 / m);
+      const level = mornings.reduce((total, x, i) => total + weight(x) * pick(i).serviceLevel(s.targetWaitSeconds), 0);
+      const abandon = mornings.reduce((total, x, i) => total + (joined > 0 ? x.queued[q]! / joined : 1 / m) * pick(i).abandonProbability, 0);
+      return { answeredWithinTargetPct: round1(level * 100), abandonPct: round1(abandon * 100) };
+    };
+    const predicted = pooled((i) => predictions[i]!.steady[q]!);
+    const carried = pooled((i) => predictions[i]!.carried[q]!.prediction);
+    const simulatedPct = answered ? round1((within / answered) * 100) : null;
+    const counted = mornings.map((x) => x.inSystemAtStart[q]);
+    const spread = ratioStandardError(mornings.map((x) => x.within[q]!), mornings.map((x) => x.answered[q]!));
+    // Paired: each morning's answered within target less what its own prediction expected of them.
+    const paired = ratioStandardError(mornings.map((x, i) => x.within[q]! - predictions[i]!.carried[q]!.prediction.serviceLevel(s.targetWaitSeconds) * x.answered[q]!), mornings.map((x) => x.answered[q]!));
+    const perPractice = joined / m;
     return {
       start: hhmm(q),
       arrivals: joined,
       staff: round1(staffIn(s, q)),
       handleSeconds: round1(handleSeconds),
-      answering: round1(answering[q]!),
-      simulated: { answeredWithinTargetPct: simulatedPct, abandonPct: joined ? round1((outcome('abandoned').length / joined) * 100) : null },
-      predicted: { answeredWithinTargetPct: predictedPct, abandonPct: round1(prediction.abandonProbability * 100) },
-      carried: { answeredWithinTargetPct: carriedPct, abandonPct: round1(carriedPrediction.abandonProbability * 100) },
-      differencePp: simulatedPct === null ? null : round1(predictedPct - simulatedPct),
-      carriedDifferencePp: simulatedPct === null ? null : round1(carriedPct - simulatedPct),
-      busy: joined / run.practices >= 10,
+      answering: round1(meanOf((x) => answeringIn(x, q))),
+      onCallbacks: round1(meanOf((x) => inQuarter(q, (step) => x.callbackSeconds[step]!)) / QUARTER),
+      away: round1(meanOf((x) => inQuarter(q, (step) => x.awaySeconds[step]!)) / QUARTER),
+      simulated: { answeredWithinTargetPct: simulatedPct, abandonPct: joined ? round1((abandoned / joined) * 100) : null, standardErrorPp: spread === null ? null : round1(spread * 100) },
+      predicted,
+      carried,
+      differencePp: simulatedPct === null ? null : round1(predicted.answeredWithinTargetPct - simulatedPct),
+      carriedDifferencePp: simulatedPct === null ? null : round1(carried.answeredWithinTargetPct - simulatedPct),
+      carriedDifferenceErrorPp: paired === null ? null : round1(paired * 100),
+      carriedForMeanWorkPct: round1(meanWork[q]!.prediction.serviceLevel(s.targetWaitSeconds) * 100),
+      inSystemAtStart: { simulated: counted.every((c) => c !== undefined) ? round1(counted.reduce((a, b) => a! + b!, 0)! / m) : null, carried: round1(meanOf((_, i) => predictions[i]!.carried[q]!.inSystemAtStart)) },
+      busy: perPractice >= 10,
     };
+  });
+}
+
+/**
+ * The standard error of a pooled ratio R = Σy / Σx over m independent mornings (y: answered
+ * within target, x: answered): √(Σ (y_i − R·x_i)² / (m (m − 1))) / x̄. Null with fewer than two
+ * mornings or nobody answered. With y_i a morning's answered within target less its prediction's
+ * expectation of them, the standard error of the pooled difference.
+ */
+export function ratioStandardError(y: readonly number[], x: readonly number[]): number | null {
+  const m = x.length;
+  const totalX = x.reduce((a, b) => a + b, 0);
+  if (m < 2 || totalX === 0) return null;
+  const r = y.reduce((a, b) => a + b, 0) / totalX;
+  const spread = x.reduce((sum, xi, i) => sum + (y[i]! - r * xi) ** 2, 0);
+  return Math.sqrt(spread / (m * (m - 1))) / (totalX / m);
+}
+
+/** Each practice of a run as one morning, quarter hour by quarter hour (reception calls only). */
+function practiceMornings(run: RunResult, quarters: number, handleSeconds: number): Morning[] {
+  const s = run.scenario;
+  const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
+  const reception = receptionCalls(run.attempts, s);
+  const practices = [...new Set(reception.map((a) => a.practice))];
+  const zeros = () => new Array<number>(quarters).fill(0);
+  // The service's clock against the simulator's: the records' times are the service's (seconds after opening = service time − offset).
+  const offsets = reception.filter((a) => a.record!.arrivedAt).map((a) => Date.parse(String(a.record!.arrivedAt)) / 1000 - simSeconds(a.placedAt)).sort((a, b) => a - b);
+  const offset = offsets.length ? offsets[Math.floor(offsets.length / 2)]! : undefined;
+  const at = (v: unknown) => (offset === undefined || v === undefined || v === null || v === '' ? undefined : Date.parse(String(v)) / 1000 - offset);
+  const elsewhere = staffTimeElsewhere(run, quarters * SUB_STEPS, handleSeconds);
+  return practices.map((ods) => {
+    const stepZeros = () => new Array<number>(quarters * SUB_STEPS).fill(0);
+    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [] };
+    const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
+    for (const a of calls) {
+      const q = Math.floor(simSeconds(a.placedAt) / QUARTER);
+      if (q < 0 || q >= quarters) continue;
+      morning.queued[q]! += 1;
+      if (a.record!.outcome === 'abandoned') morning.abandoned[q]! += 1;
+      if (a.record!.outcome === 'answered') {
+        morning.answered[q]! += 1;
+        if (Number(a.record!.waitSeconds) <= s.targetWaitSeconds) morning.within[q]! += 1;
+      }
+    }
+    // Waiting (joined, not yet answered or gone) or with a receptionist (answered, until the wrap-up ends).
+    morning.inSystemAtStart = Array.from({ length: quarters }, (_, q) => {
+      if (offset === undefined) return undefined;
+      const t = q * QUARTER;
+      return calls.filter((a) => {
+        const [joined, answered, ended] = [at(a.record!.queuedAt), at(a.record!.answeredAt), at(a.record!.endedAt)];
+        if (joined === undefined || ended === undefined || joined > t) return false;
+        return answered === undefined || answered > t ? ended > t : ended + s.practices.wrapUpSeconds > t;
+      }).length;
+    });
+    return morning;
   });
 }
 
@@ -167,66 +299,78 @@ const PATIENT_PICKS_UP_SECONDS = 8 * Math.exp(0.4 ** 2 / 2);
 const PATIENT_RING_SECONDS = 30;
 
 /**
- * Reception staff-seconds per quarter hour spent off the queue, all practices together: making the
+ * Per practice, reception staff-seconds per quarter hour spent off the queue: making the reception
  * call-backs the run made (each put where the patient answered, from the request's time plus the
  * service's request-to-answer time), and away after an unanswered ring until the roster next signs
  * people in. Spread over the quarter hours they cover.
  */
-function staffTimeElsewhere(run: RunResult, quarters: number, handleSeconds: number): number[] {
+function staffTimeElsewhere(run: RunResult, steps: number, handleSeconds: number): Map<string, { callbackSeconds: number[]; awaySeconds: number[] }> {
   const s = run.scenario;
-  const spent = new Array<number>(quarters).fill(0);
-  const add = (from: number, to: number) => {
-    for (let q = Math.max(0, Math.floor(from / QUARTER)); q < quarters && q * QUARTER < to; q++) spent[q]! += Math.max(0, Math.min(to, (q + 1) * QUARTER) - Math.max(from, q * QUARTER));
+  const byPractice = new Map<string, { callbackSeconds: number[]; awaySeconds: number[] }>();
+  const of = (ods: string) => byPractice.get(ods) ?? byPractice.set(ods, { callbackSeconds: new Array<number>(steps).fill(0), awaySeconds: new Array<number>(steps).fill(0) }).get(ods)!;
+  const add = (spent: number[], from: number, to: number) => {
+    for (let i = Math.max(0, Math.floor(from / STEP)); i < steps && i * STEP < to; i++) spent[i]! += Math.max(0, Math.min(to, (i + 1) * STEP) - Math.max(from, i * STEP));
   };
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
-  const requested = new Map(run.attempts.filter((a) => a.callbackRequested && a.sid).map((a) => [`twilio:${a.sid}`, a.callbackRequested!.at]));
+  const requested = new Map(run.attempts.filter((a) => a.callbackRequested && a.sid).map((a) => [`twilio:${a.sid}`, a]));
   for (const c of run.callbacks) {
-    const at = requested.get(c.originCallId ?? '');
-    if (at === undefined || !c.answeredAt) continue;
-    const answered = simSeconds(at) + (Date.parse(c.answeredAt) - Date.parse(c.requestedAt)) / 1000;
+    const origin = requested.get(c.originCallId ?? '');
+    // A PCN-wide team's call-backs are made by its own people, not the practice's receptionists.
+    if (!origin || !c.answeredAt || !c.team.endsWith('.reception')) continue;
+    const spent = of(origin.practice).callbackSeconds;
+    const answered = simSeconds(origin.callbackRequested!.at) + (Date.parse(c.answeredAt) - Date.parse(c.requestedAt)) / 1000;
     // Every attempt rang the staff member and then the patient; unanswered ones rang out.
-    add(answered - PATIENT_PICKS_UP_SECONDS - mean(s.staff.answerDelay), answered + handleSeconds - mean(s.staff.answerDelay));
-    for (let i = 1; i < c.attempts; i++) spent[Math.min(quarters - 1, Math.floor(Math.max(0, answered) / QUARTER))]! += PATIENT_RING_SECONDS + mean(s.staff.answerDelay);
+    add(spent, answered - PATIENT_PICKS_UP_SECONDS - mean(s.staff.answerDelay), answered + handleSeconds - mean(s.staff.answerDelay));
+    for (let i = 1; i < c.attempts; i++) spent[Math.min(steps - 1, Math.floor(Math.max(0, answered) / STEP))]! += PATIENT_RING_SECONDS + mean(s.staff.answerDelay);
   }
-  const reception = /^client:[A-Z0-9]+-r\d+$/;
-  const steps = [...s.practices.roster].map((r) => r.fromMinute * 60).sort((a, b) => a - b);
+  const reception = /^client:([A-Z0-9]+)-r\d+$/;
+  const changes = [...s.practices.roster].map((r) => r.fromMinute * 60).sort((a, b) => a - b);
   for (const ring of run.missedRings ?? []) {
-    if (!reception.test(ring.endpoint)) continue;
+    const ods = reception.exec(ring.endpoint)?.[1];
+    if (!ods) continue;
     const awayFrom = simSeconds(ring.at) + s.practices.ringSeconds;
-    add(awayFrom, steps.find((t) => t > awayFrom) ?? Infinity);
+    add(of(ods).awaySeconds, awayFrom, changes.find((t) => t > awayFrom) ?? Infinity);
   }
-  return spent;
+  return byPractice;
 }
 
-export function comparisonMarkdown(run: RunResult, rows: IntervalComparison[]): string {
+export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows: IntervalComparison[]): string {
+  const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
+  const run = all[0]!;
   const s = run.scenario;
+  const mornings = all.reduce((sum, r) => sum + r.practices, 0);
+  const history = all.flatMap((r) => r.history ?? []);
   const busy = rows.filter((r) => r.busy && r.differencePp !== null);
   const agree = busy.filter((r) => Math.abs(r.differencePp!) <= 5).length;
   const carriedAgree = busy.filter((r) => Math.abs(r.carriedDifferencePp!) <= 5).length;
   const abandonAgree = busy.filter((r) => Math.abs(r.carried.abandonPct - r.simulated.abandonPct!) <= 5).length;
+  const errors = busy.map((r) => r.carriedDifferenceErrorPp);
+  // Within 5 points, or not distinguishable from it: 5 points lie within two standard errors of the difference.
+  const carriedConsistent = busy.filter((r) => Math.abs(r.carriedDifferencePp!) - 2 * (r.carriedDifferenceErrorPp ?? 0) <= 5).length;
+  const runsSaid = all.length === 1 ? `one run (seed ${s.seed})` : `${all.length} runs (seeds ${all.map((r) => r.scenario.seed).join(', ')})`;
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${run.practices} practice(s), ${run.arrivalMinutes} minutes of arrivals at ${run.speed}x. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given the same work the simulated receptionists had: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
-    '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns).',
+    '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',
-    `How calls come within the quarter hour (carried), learnt from the history morning(s) only, never from the morning checked: ${(run.history ?? []).length === 0 ? 'no history morning (run with --history N): calls are spread evenly through each quarter hour.' : historyShape(run).note}`,
+    `How calls come within the quarter hour (carried), learnt from the history morning(s) only, never from the mornings checked: ${history.length === 0 ? 'no history morning (run with --history N): calls are spread evenly through each quarter hour.' : historyShape({ scenario: s, history }).note}`,
     '',
-    '| quarter hour | calls | roster | answering | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | simulated % hung up | steady % | carried % |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.start} | ${r.arrivals} | ${r.staff} | ${r.answering} | ${r.simulated.answeredWithinTargetPct ?? '–'} | ${r.predicted.answeredWithinTargetPct} | ${r.differencePp ?? '–'}${r.busy ? '' : ' (quiet)'} | ${r.carried.answeredWithinTargetPct} | ${r.carriedDifferencePp ?? '–'} | ${r.simulated.abandonPct ?? '–'} | ${r.predicted.abandonPct} | ${r.carried.abandonPct} |`),
+    '| quarter hour | calls | roster | on call-backs | away | answering | in the system at start: simulated / carried | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | carried for the mean work % | simulated % hung up | steady % | carried % |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.start} | ${r.arrivals} | ${r.staff} | ${r.onCallbacks} | ${r.away} | ${r.answering} | ${r.inSystemAtStart.simulated ?? '–'} / ${r.inSystemAtStart.carried} | ${r.simulated.answeredWithinTargetPct ?? '–'}${r.simulated.standardErrorPp === null ? '' : ` ± ${r.simulated.standardErrorPp}`} | ${r.predicted.answeredWithinTargetPct} | ${r.differencePp ?? '–'}${r.busy ? '' : ' (quiet)'} | ${r.carried.answeredWithinTargetPct} | ${r.carriedDifferencePp ?? '–'}${r.carriedDifferenceErrorPp === null || r.carriedDifferencePp === null ? '' : ` ± ${r.carriedDifferenceErrorPp}`} | ${r.carriedForMeanWorkPct} | ${r.simulated.abandonPct ?? '–'} | ${r.predicted.abandonPct} | ${r.carried.abandonPct} |`),
     '',
-    `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.`,
+    `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
     '',
-    'What the model still does not capture: talk times are log-normal, not exponential; the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over the quarter hour.',
+    'What the model still does not capture: talk times are log-normal, not exponential (at 8:00 every receptionist starts a call at once, and calls more alike than the exponential end later, together: the model takes those first calls as Erlang-2\'s, but the simulator\'s are more alike still, so the first quarter hour is still 4–11 points high, more where fewer calls queue); the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
     '',
   ].join('\n');
 }
 
-/** `--plan`: the comparison beside the run's other reports; returns its path. */
-export function writePlanCheck(run: RunResult, dir: string): string {
+/** `--plan`: the comparison beside the run's other reports; returns its path. Several runs (other seeds) are checked together. */
+export function writePlanCheck(runs: RunResult | readonly RunResult[], dir: string): string {
   const file = join(dir, 'plan-check.md');
-  writeFileSync(file, comparisonMarkdown(run, comparePlan(run)));
+  writeFileSync(file, comparisonMarkdown(runs, comparePlan(runs)));
   return file;
 }

@@ -3,19 +3,20 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../shared/paths.js';
 import { writePlanCheck } from './plan-compare.js';
+import { saveRun } from './saved-run.js';
 import { figures, writeReports } from './report.js';
 import { loadScenario, scenarioNames, ScenarioError } from './scenario.js';
 import { runScenario } from './simulate.js';
 
-/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N]` */
+/** `npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N] [--save-run FILE] [--seed N]` */
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' }, 'simulator-workers': { type: 'string' } },
+    options: { speed: { type: 'string' }, practices: { type: 'string' }, minutes: { type: 'string' }, drain: { type: 'string' }, out: { type: 'string' }, plan: { type: 'boolean' }, history: { type: 'string' }, profile: { type: 'string' }, processes: { type: 'string' }, cluster: { type: 'boolean' }, 'simulator-workers': { type: 'string' }, 'save-run': { type: 'string' }, seed: { type: 'string' } },
   });
   const name = positionals[0];
   if (!name) {
-    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N]\nscenarios: ${scenarioNames().join(', ')}`);
+    console.error(`usage: npm run loadtest -- <scenario> [--speed N] [--practices N] [--minutes N] [--drain N] [--out DIR] [--plan] [--history N] [--profile DIR] [--processes N] [--cluster] [--simulator-workers N] [--save-run FILE] [--seed N]\nscenarios: ${scenarioNames().join(', ')}`);
     process.exit(2);
   }
   const num = (flag: string, v: string | undefined) => {
@@ -25,7 +26,8 @@ async function main() {
     return n;
   };
   try {
-    const scenario = loadScenario(name);
+    // Another seed draws other callers: an independent morning of the same scenario.
+    const scenario = { ...loadScenario(name), ...(values.seed === undefined ? {} : { seed: num('seed', values.seed)! }) };
     const result = await runScenario(scenario, {
       speed: num('speed', values.speed),
       practices: num('practices', values.practices),
@@ -53,6 +55,7 @@ async function main() {
     });
     console.log(`reports: ${callers}\n         ${machine}`);
     if (values.plan) console.log(`         ${writePlanCheck(result, dir)}`);
+    if (values['save-run']) console.log(`         ${saveRun(result, values['save-run'])}`);
     for (const p of result.unaccounted.slice(0, 5)) console.log(`unaccounted: ${p}`);
   } catch (err) {
     if (err instanceof ScenarioError) {

@@ -113,6 +113,8 @@ export interface HistoryMorning {
 export interface CallbackOutcome {
   id: string;
   status: string;
+  /** The team that makes it ("<practice>.reception", "<pcn>.medicines"). */
+  team: string;
   attempts: number;
   requestedAt: string;
   answeredAt: string | null;

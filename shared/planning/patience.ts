@@ -171,11 +171,14 @@ const HORIZON_SECONDS = 4 * 3600;
  * has waited s + (i − ½)/λ and α_k(s) = Σ_{i=1..k} h(s + (i − ½)/λ) (Whitt's rates, the callers
  * ahead growing older as the caller waits). Solved in 5-second slices, rates held at each slice's
  * middle, each slice exactly by uniformisation; S at each slice's middle.
+ * `serviceRate` may change with the caller's time waited s (more or fewer people answering once
+ * the quarter hour they called in is over: shared/planning/transient.ts): held at each slice's middle too.
  */
-export function impatientFates(found: readonly number[], serviceRate: number, joinRate: number, curve: PatienceCurve): Fates {
+export function impatientFates(found: readonly number[], serviceRate: number | ((waited: number) => number), joinRate: number, curve: PatienceCurve): Fates {
   const total = found.reduce((a, b) => a + b, 0);
   if (total === 0) return { answeredWithin: () => 0, abandon: 0, meanWait: 0 };
-  if (serviceRate === 0) return { answeredWithin: () => 0, abandon: total, meanWait: total * meanPatience(curve) };
+  const rateAt = typeof serviceRate === 'number' ? () => serviceRate : serviceRate;
+  if (typeof serviceRate === 'number' && serviceRate === 0) return { answeredWithin: () => 0, abandon: total, meanWait: total * meanPatience(curve) };
   let top = found.length - 1;
   while (top > 0 && found[top]! < total * 1e-13) top--;
   let mass = Float64Array.from(found.slice(0, top + 1));
@@ -186,7 +189,9 @@ export function impatientFates(found: readonly number[], serviceRate: number, jo
   let waitSum = 0;
   for (let t = 0; t < HORIZON_SECONDS && reached < total * (1 - 1e-9); t += SLICE_SECONDS) {
     const middle = t + SLICE_SECONDS / 2;
-    rates[0] = serviceRate;
+    rates[0] = rateAt(middle);
+    // Nobody answering for now: nobody moves up, callers only hang up (uniformisation needs a rate above 0).
+    if (rates[0] === 0) rates[0] = 1e-12;
     for (let k = 1; k <= top; k++) rates[k] = rates[k - 1]! + hazardAt(curve, middle + (k - 0.5) / joinRate);
     const uniform = rates[top]!;
     const lt = uniform * SLICE_SECONDS;

@@ -111,7 +111,9 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
     // More people never do worse: walk from the quarter hour's steady figure down while fewer still
     // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
-    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers });
+    // The lines open on an empty queue: everyone's first calls start together (shared/planning/transient.ts).
+    const freshSince = (state: number[]) => (d.calls > 0 && state[0]! > 1 - 1e-9 ? 0 : undefined);
+    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshSince: freshSince(neededState) });
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
     let needed = tryWith(staffNeeded);
     if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
@@ -127,7 +129,8 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
     let prediction = needed.prediction;
     if (roster) {
-      const carried = chain.advance(rosterState, { ...period, servers: rostered });
+      // Callers still waiting when the quarter hour ends are answered by the next one's people.
+      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshSince: freshSince(rosterState) });
       rosterState = carried.end;
       prediction = carried.prediction;
     }

@@ -1,4 +1,4 @@
-import { abandonRates, impatientFates, type PatienceCurve } from './patience.js';
+import { abandonRates, exponentialPatience, impatientFates, type PatienceCurve } from './patience.js';
 import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
 
 /**
@@ -14,6 +14,16 @@ import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js'
  * Calls that do not arrive evenly through a period (`shares`: the 8am rush in its first minutes,
  * shared/planning/arrival-shape.ts) are carried through its equal sub-steps, each at its own rate,
  * and the period's prediction is the sub-steps' weighted by their calls.
+ * A caller who joins late in a period is mostly answered in the next, by the next period's people
+ * (`nextServers`: at 8:10 with four people answering and six from 8:15, the 8:10 caller's queue
+ * moves at six people's pace from 8:15). With a patience curve, an arrival's fate is followed with
+ * the service rate its wait meets: for arrivals spread evenly over a step of length L that ends
+ * `tail` seconds before the period does, the share already past the period's end after waiting w is
+ * p(w) = min(1, max(0, (w − tail)/L)), and the rate is μ·(n + (n' − n)·p(w)) (the mean over those
+ * arrivals; the queue they find is the step's own, as before). People changing again later (a
+ * schedule n'(t), t seconds after the period's end): the rate is μ times the mean over those
+ * arrivals of the people at the moment they have waited w, (1/L)∫_0^L n(s + w) ds, by the
+ * midpoint rule.
  */
 
 export interface Period {
@@ -26,6 +36,10 @@ export interface Period {
   seconds: number;
   /** The share of the period's calls in each of its equal sub-steps; none: evenly through it. */
   shares?: readonly number[];
+  /** People answering once the period is over (the next period's; or by seconds after its end), for the fates of callers whose wait goes on past its end; none: `servers`. */
+  nextServers?: number | ((secondsAfterEnd: number) => number);
+  /** Seconds since the people started their first calls together (the lines opened on an empty queue); none: they did not. */
+  freshSince?: number;
 }
 
 export interface PeriodResult {
@@ -60,34 +74,37 @@ export class DayChain {
     if (!shares || shares.length < 2 || period.arrivalsPerSecond === 0) return this.advanceSteadily(state, period);
     // Sub-step by sub-step, each at its own rate; the period's callers are the sub-steps' callers.
     const seconds = period.seconds / shares.length;
-    const steps = shares.map((share) => {
-      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length) });
+    const steps = shares.map((share, i) => {
+      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds }, (shares.length - 1 - i) * seconds);
       state = step.end;
       return { share, prediction: step.prediction };
     });
-    const mix = (pick: (p: QueuePrediction) => number) => steps.reduce((sum, s) => sum + s.share * pick(s.prediction), 0);
-    const abandonProbability = mix((p) => p.abandonProbability);
-    const answeredWithin = (t: number) => mix((p) => p.answeredWithin(t));
-    return {
-      prediction: {
-        waitProbability: mix((p) => p.waitProbability),
-        abandonProbability,
-        meanWaitSeconds: mix((p) => p.meanWaitSeconds),
-        answeredWithin,
-        serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
-      },
-      inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0),
-      end: state,
-    };
+    return { prediction: byCalls(steps), inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0), end: state };
   }
 
-  /** One period at one steady arrival rate. */
-  private advanceSteadily(state: number[], period: Period): PeriodResult & { end: number[] } {
+  /** One period at one steady arrival rate, ending `tail` seconds before the whole period does. */
+  private advanceSteadily(state: number[], period: Period, tail = 0): PeriodResult & { end: number[] } {
     const size = this.size;
     // Nobody calls and nobody is left: nothing happens (most of a day's closed hours).
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
+    const slice = period.handleSeconds / FRESH_SLICES;
+    const horizon = FRESH_CALLS * period.handleSeconds;
+    const fresh = period.freshSince !== undefined && period.freshSince < horizon ? period.freshSince : undefined;
+    if (fresh !== undefined && period.seconds > slice * 1.000001) {
+      // The first calls of people who started together: slice by slice while their pace picks up.
+      const parts: { share: number; prediction: QueuePrediction }[] = [];
+      for (let t = 0; t < period.seconds - 1e-9; ) {
+        const len = fresh + t < horizon ? Math.min(slice, period.seconds - t) : period.seconds - t;
+        const part = this.advanceSteadily(state, { ...period, seconds: len, freshSince: fresh + t < horizon ? fresh + t : undefined }, tail + period.seconds - t - len);
+        state = part.end;
+        parts.push({ share: len / period.seconds, prediction: part.prediction });
+        t += len;
+      }
+      return { prediction: byCalls(parts), inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0), end: state };
+    }
     const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
-    const mu = 1 / period.handleSeconds;
+    const pace = fresh === undefined ? () => 1 : freshPace(period.handleSeconds);
+    const mu = (fresh === undefined ? 1 : meanPace(period.handleSeconds, fresh, fresh + seconds)) / period.handleSeconds;
     const theta = 1 / period.patienceSeconds;
     const joinRate = lambda > 0 ? lambda : Math.max(n * mu, mu);
     const alpha = period.patience && abandonRates(period.patience, joinRate, size);
@@ -135,7 +152,12 @@ export class DayChain {
     const found = average.slice(n).map((x) => x / total);
     const free = average.slice(0, n).reduce((a, b) => a + b, 0) / total;
     const serviceRate = n * mu;
-    const fates = alpha && impatientFates(found, serviceRate, joinRate, period.patience!);
+    const after = period.nextServers ?? n;
+    const base = 1 / period.handleSeconds;
+    const people = after === n ? () => n : typeof after === 'number' ? (waited: number) => n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)) : (waited: number) => meanPeople(n, after, seconds + tail, seconds, waited);
+    const rateMet = after === n && fresh === undefined ? serviceRate : (waited: number) => base * people(waited) * pace((fresh ?? 0) + seconds / 2 + waited);
+    // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
+    const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : rateMet !== serviceRate ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
     const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
     const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
     return {
@@ -150,6 +172,48 @@ export class DayChain {
       end,
     };
   }
+}
+
+/** A period's prediction from its sub-steps', each weighted by its share of the period's calls. */
+export function byCalls(steps: readonly { share: number; prediction: QueuePrediction }[]): QueuePrediction {
+  const mix = (pick: (p: QueuePrediction) => number) => steps.reduce((sum, s) => sum + s.share * pick(s.prediction), 0);
+  const abandonProbability = mix((p) => p.abandonProbability);
+  const answeredWithin = (t: number) => mix((p) => p.answeredWithin(t));
+  return {
+    waitProbability: mix((p) => p.waitProbability),
+    abandonProbability,
+    meanWaitSeconds: mix((p) => p.meanWaitSeconds),
+    answeredWithin,
+    serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
+  };
+}
+
+/**
+ * People who start their first calls together finish them at first more slowly than the
+ * exponential's steady pace: calls are more alike than that (the model takes handle times as
+ * Erlang-2 here, coefficient of variation 1/√2), so few end in the first seconds. The rate of
+ * completions of a person busy since time 0, relative to the steady 1/h, is the renewal density of
+ * Erlang-2 with mean h: 1 − e^{−4t/h} (Cox, Renewal Theory, 1962, §4.2); over the day it loses
+ * h/4 of a person's time, a quarter of a call (the renewal function's (c² − 1)/2).
+ */
+const freshPace = (h: number) => (t: number) => 1 - Math.exp((-4 * t) / h);
+/** The mean of `freshPace` over [from, to]. */
+const meanPace = (h: number, from: number, to: number) => 1 - (h / (4 * (to - from))) * (Math.exp((-4 * from) / h) - Math.exp((-4 * to) / h));
+/** Slices of a handle time the first calls are followed in, for this many handle times (the pace is then within e^{−8} of steady). */
+const FRESH_SLICES = 8;
+const FRESH_CALLS = 2;
+
+/** Points of the midpoint rule over a step's arrivals (people changing by the minute over a three-minute step: ample). */
+const ARRIVAL_POINTS = 12;
+
+/** The mean people answering, over arrivals spread evenly over [0, length], when each has waited `waited`: `servers` until `end`, then `after(t − end)`. */
+function meanPeople(servers: number, after: (secondsAfterEnd: number) => number, end: number, length: number, waited: number): number {
+  let sum = 0;
+  for (let i = 0; i < ARRIVAL_POINTS; i++) {
+    const at = ((i + 0.5) / ARRIVAL_POINTS) * length + waited;
+    sum += at < end ? servers : after(at - end);
+  }
+  return sum / ARRIVAL_POINTS;
 }
 
 /** The highest arrival rate of a period's sub-steps (its rate when it has none). */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { comparePlan, comparisonMarkdown, historyShape } from '../../loadtest/plan-compare.js';
+import { comparePlan, comparisonMarkdown, historyShape, ratioStandardError } from '../../loadtest/plan-compare.js';
 import { loadScenario } from '../../loadtest/scenario.js';
 import type { CallerAttempt, RunResult } from '../../loadtest/simulate.js';
 import { erlangA } from '../../shared/planning/queueing.js';
@@ -8,6 +8,9 @@ import { transientPeriods } from '../../shared/planning/transient.js';
 
 const scenario = loadScenario('monday-8am-practice');
 const SPEED = 60;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+/** Calls evenly over a quarter hour's five three-minute steps, as the check follows them. */
+const EVEN = [0.2, 0.2, 0.2, 0.2, 0.2];
 /** An attempt placed at simulated second `at`, with the service's record. */
 const attempt = (at: number, over: Partial<CallerAttempt> & { outcome?: string; wait?: number }): CallerAttempt => ({
   practice: 'P1', from: '+44', attempt: 1, placedAt: (at * 1000) / SPEED, engaged: false, abandoned: over.outcome === 'abandoned', cutOff: false, errors: [], menuChoice: '1',
@@ -35,7 +38,7 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.equal(first!.arrivals, 12);
   t.equal(first!.staff, 4, 'four receptionists from opening');
   t.equal(first!.answering, 4, 'no call-backs made, nobody away: all four answer the queue');
-  t.same(first!.simulated, { answeredWithinTargetPct: 80, abandonPct: 16.7 }, '8 of 10 answered within target; 2 of 12 hung up');
+  t.same(first!.simulated, { answeredWithinTargetPct: 80, abandonPct: 16.7, standardErrorPp: null }, '8 of 10 answered within target; 2 of 12 hung up; one morning: no standard error');
   const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
   const prediction = erlangA({ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4 });
   t.equal(first!.predicted.answeredWithinTargetPct, Math.round(prediction.serviceLevel(120) * 1000) / 10);
@@ -46,12 +49,16 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.equal(second!.simulated.answeredWithinTargetPct, null);
   t.equal(second!.busy, false);
   const md = comparisonMarkdown(run, rows);
-  t.match(md, /\| 08:00 \| 12 \| 4 \| 4 \| 80 \|/);
+  t.match(md, /\| 08:00 \| 12 \| 4 \| 0 \| 0 \| 4 \| – \/ 0 \| 80 \|/);
+  t.match(md, /One morning: no standard error/);
   t.match(md, /within 5 percentage points, steady \d of 1, carried \d of 1; % hung up within 5 points \(carried\) \d of 1/);
   // The scenario's callers' log-normal patience (median 600 s, σ 0.6), not an exponential of its mean.
   const patience = lognormalPatience(600, 0.6);
-  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, seconds: 900 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
-  t.equal(first!.carried.answeredWithinTargetPct, Math.round(carried[0]!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the morning starts empty');
+  // Followed three minutes at a time (calls evenly here); 08:00's callers still waiting at 08:15 meet its six people.
+  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, nextServers: 6, seconds: 900, shares: EVEN, freshSince: 0 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
+  // The check's own steps see the next people through the midpoint rule (shared/planning/transient.ts), the chain's in closed form: a tenth of a point apart at most.
+  t.ok(Math.abs(first!.carried.answeredWithinTargetPct - carried[0]!.prediction.serviceLevel(120) * 100) <= 0.15, 'carried: the morning starts empty');
+  t.ok(Math.abs(first!.carried.abandonPct - carried[0]!.prediction.abandonProbability * 100) <= 0.15);
 });
 
 t.test('like with like: call-back work and time away after an unanswered ring take people off the queue', async (t) => {
@@ -59,9 +66,14 @@ t.test('like with like: call-back work and time away after an unanswered ring ta
     ...Array.from({ length: 12 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })).map((a, i) => ({ ...a, record: { ...a.record, talkSeconds: i < 6 ? 100 : 140 } })),
     // Asked for a call-back at 100 s: counted once, as the call-back's work, not as a caller in the queue.
     attempt(90, { outcome: 'callback-requested', sid: 'CB1', callbackRequested: { at: (100 * 1000) / SPEED } }),
+    // Asked the prescriptions line for a call-back: that team's work, not reception's.
+    attempt(95, { outcome: 'callback-requested', sid: 'CB2', menuChoice: '2', callbackRequested: { at: (100 * 1000) / SPEED } }),
   ];
   // The call-back was answered by the patient 200 s after the request (simulated seconds), at the first attempt.
-  const callbacks = [{ id: 'P1-x', status: 'completed', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: '2026-12-07T08:03:20.000Z', originCallId: 'twilio:CB1' }];
+  const callbacks = [
+    { id: 'P1-x', status: 'completed', team: 'P1.reception', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: '2026-12-07T08:03:20.000Z', originCallId: 'twilio:CB1' },
+    { id: 'P1-y', status: 'completed', team: 'P1.prescriptions', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: '2026-12-07T08:03:20.000Z', originCallId: 'twilio:CB2' },
+  ];
   // A receptionist's phone rang out at 60 s: away from 80 s (20 s ring) until the roster signs people in again at 15 minutes.
   const missedRings = [{ at: (60 * 1000) / SPEED, endpoint: 'client:P1-r1' }, { at: (70 * 1000) / SPEED, endpoint: 'client:P1-x1' }];
   const run = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, attempts, callbacks, missedRings } as unknown as RunResult;
@@ -74,7 +86,9 @@ t.test('like with like: call-back work and time away after an unanswered ring ta
   // Call-back: the staff member is rung, the patient picks up, they talk and wrap up: handle + pick-up.
   // Away: 80 s to 900 s = 820 s. The other team's missed ring (x1) is not reception's.
   const answering = 4 - (handle + pickUp + 820) / 900;
-  t.equal(first!.answering, Math.round(answering * 10) / 10, `4 − (${(handle + pickUp).toFixed(1)} + 820) ÷ 900 people`);
+  t.equal(first!.answering, Math.round(answering * 10) / 10, `4 − (${(handle + pickUp).toFixed(1)} + 820) ÷ 900 people (the prescriptions call-back is not reception's)`);
+  t.equal(first!.onCallbacks, Math.round(((handle + pickUp) / 900) * 10) / 10);
+  t.equal(first!.away, Math.round((820 / 900) * 10) / 10);
   const at = (n: number) => erlangA({ arrivalsPerSecond: 12 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: n }).serviceLevel(120);
   const w = answering - 2;
   t.equal(first!.predicted.answeredWithinTargetPct, Math.round((at(2) * (1 - w) + at(3) * w) * 1000) / 10, 'between two and three people, in proportion');
@@ -104,10 +118,77 @@ t.test('carried: calls within the quarter hour come as they did in the history m
   t.same(shape.uneven, [32], '08:00 is uneven in the history morning');
   t.same(shape.shape[32]!.map((x) => Math.round(x * 1000) / 1000), [0.65, 0.1, 0.1, 0.075, 0.075]);
   const [row] = comparePlan(run);
-  const [expected] = transientPeriods([{ arrivalsPerSecond: 30 / 900, handleSeconds: handle, patienceSeconds, patience, servers: 4, seconds: 900, shares: shape.shape[32] }]);
+  const [expected] = transientPeriods([{ arrivalsPerSecond: 30 / 900, handleSeconds: handle, patienceSeconds, patience, servers: 4, seconds: 900, shares: shape.shape[32], freshSince: 0 }]);
   t.equal(row!.carried.answeredWithinTargetPct, Math.round(expected!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the checked morning’s 30 calls, shaped as the history morning’s');
   const [even] = comparePlan({ ...base } as unknown as RunResult);
   t.not(even!.carried.answeredWithinTargetPct, row!.carried.answeredWithinTargetPct, 'without history: evenly, a different figure');
-  t.match(comparisonMarkdown(run, [row!]), /learnt from the history morning\(s\) only, never from the morning checked: Calls come unevenly within the quarter hour 08:00 \(65% in its first 3 minutes\)/);
+  t.match(comparisonMarkdown(run, [row!]), /learnt from the history morning\(s\) only, never from the mornings checked: Calls come unevenly within the quarter hour 08:00 \(65% in its first 3 minutes\)/);
   t.match(comparisonMarkdown({ ...base } as unknown as RunResult, [even!]), /no history morning \(run with --history N\): calls are spread evenly/);
+});
+
+t.test('several mornings: every practice is one; pooled, each against its own prediction, with standard errors by hand', async (t) => {
+  const patienceSeconds = 600 * Math.exp(0.6 ** 2 / 2);
+  const patience = lognormalPatience(600, 0.6);
+  const handle = 100 * Math.exp(0.5 ** 2 / 2) + 3 * Math.exp(0.4 ** 2 / 2) + 15;
+  const calls = (practice: string, joined: number, within: number, late: number) => [
+    ...Array.from({ length: within }, (_, i) => attempt(5 * i, { practice, outcome: 'answered', wait: 60 })),
+    ...Array.from({ length: late }, (_, i) => attempt(5 * i, { practice, outcome: 'answered', wait: 200 })),
+    ...Array.from({ length: joined - within - late }, (_, i) => attempt(5 * i, { practice, outcome: 'abandoned', wait: 300 })),
+  ];
+  // Morning 1 (P1): 12 joined, 8 of 10 answered within target. Morning 2 (P2, another run): 20 joined, 4 of 10.
+  const base = { scenario, speed: SPEED, arrivalMinutes: 15, startedAt: 0, callbacks: [], missedRings: [] };
+  const runs = [
+    { ...base, practices: 1, attempts: calls('P1', 12, 8, 2) },
+    { ...base, scenario: { ...scenario, seed: 9 }, practices: 1, attempts: calls('P2', 20, 4, 6) },
+  ] as unknown as RunResult[];
+  const [row] = comparePlan(runs);
+  t.equal(row!.arrivals, 32);
+  // Pooled 12 of 20 = 60%. Around R = 0.6: residuals 8 − 6 = 2 and 4 − 6 = −2; √((4 + 4) / (2 · 1)) / 10 = 0.2.
+  t.same(row!.simulated, { answeredWithinTargetPct: 60, abandonPct: round1((12 / 32) * 100), standardErrorPp: 20 });
+  // Each morning predicted from its own calls (the model is not linear), weighted by its answered calls (10 and 10).
+  // The lines open on an empty queue: everyone's first calls start together.
+  const own = (joined: number) => transientPeriods([{ arrivalsPerSecond: joined / 900, handleSeconds: handle, patienceSeconds, patience, servers: 4, seconds: 900, shares: EVEN, freshSince: 0 }])[0]!.prediction;
+  const [p1, p2] = [own(12), own(20)];
+  const level = (p1.serviceLevel(120) + p2.serviceLevel(120)) / 2;
+  t.equal(row!.carried.answeredWithinTargetPct, round1(level * 100));
+  t.equal(row!.carried.abandonPct, round1(((12 * p1.abandonProbability + 20 * p2.abandonProbability) / 32) * 100), 'hung up: weighted by the calls that joined');
+  t.equal(row!.carriedDifferencePp, round1(round1(level * 100) - 60));
+  const forMean = own(16).serviceLevel(120);
+  t.equal(row!.carriedForMeanWorkPct, round1(forMean * 100), 'for comparison: the model given the mean work, 16 calls');
+  t.not(row!.carriedForMeanWorkPct, row!.carried.answeredWithinTargetPct, 'not the mean of the predictions');
+  // Paired: e = within − prediction × answered per morning; D = Σe / Σanswered; √(Σ (e − D·10)² / 2) / 10.
+  const e = [8 - 10 * p1.serviceLevel(120), 4 - 10 * p2.serviceLevel(120)];
+  const d = (e[0]! + e[1]!) / 20;
+  t.equal(row!.carriedDifferenceErrorPp, round1((Math.sqrt(((e[0]! - 10 * d) ** 2 + (e[1]! - 10 * d) ** 2) / 2) / 10) * 100));
+  const md = comparisonMarkdown(runs, [row!]);
+  t.match(md, /2 simulated morning\(s\): every practice of 2 runs \(seeds 8, 9\)/);
+  t.match(md, new RegExp(`\\| 60 ± 20 \\| .* \\| ${row!.carriedDifferencePp} ± ${row!.carriedDifferenceErrorPp} \\|`));
+  t.match(md, /Standard error of the carried difference in those quarter hours: [\d.]+ points; carried within 5 points or within two standard errors of it: \d of 1\./);
+});
+
+t.test('the standard error of a pooled ratio, by hand', async (t) => {
+  t.equal(ratioStandardError([1], [2]), null, 'one morning: none');
+  t.equal(ratioStandardError([0, 0], [0, 0]), null, 'nobody answered: none');
+  // R = 6/12 = 0.5; residuals 3 − 2 = 1, 3 − 4 = −1... with x = 4, 8: y − R·x = 1, −1; √(2 / 2) / 6.
+  t.equal(ratioStandardError([3, 3], [4, 8]), 1 / 6);
+  t.equal(ratioStandardError([2, 4, 6], [4, 8, 12]), 0, 'every morning the same ratio: no spread');
+});
+
+t.test('people are followed three minutes at a time: a call-back made after the rush takes nobody from it', async (t) => {
+  // 30 calls in the first three minutes (and so in the history morning, which the check learns the rush from);
+  // one call-back of the same length made during the rush or late in the quarter hour.
+  const rush = Array.from({ length: 30 }, (_, i) => attempt(6 * i, { outcome: 'answered', wait: 60 }));
+  const history = [{ startedAt: 1_000_000, speed: SPEED, attempts: rush.map((a) => ({ ...a, placedAt: 1_000_000 + a.placedAt })) }];
+  const run = (answeredAfter: number) => ({
+    scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, history,
+    attempts: [...rush, attempt(1, { outcome: 'callback-requested', sid: 'CB1', callbackRequested: { at: 0 } })],
+    callbacks: [{ id: 'P1-x', status: 'completed', team: 'P1.reception', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: new Date(Date.parse('2026-12-07T08:00:00.000Z') + answeredAfter * 1000).toISOString(), originCallId: 'twilio:CB1' }],
+    missedRings: [],
+  }) as unknown as RunResult;
+  const [early] = comparePlan(run(60));
+  const [late] = comparePlan(run(700));
+  t.equal(early!.answering, late!.answering, 'the same work over the quarter hour');
+  t.equal(early!.onCallbacks, late!.onCallbacks);
+  t.ok(late!.carried.answeredWithinTargetPct > early!.carried.answeredWithinTargetPct, `made late: ${late!.carried.answeredWithinTargetPct}% of the rush within target; made during it: ${early!.carried.answeredWithinTargetPct}%`);
+  t.equal(early!.predicted.answeredWithinTargetPct, late!.predicted.answeredWithinTargetPct, 'steady: the quarter hour as a whole, the same');
 });

@@ -103,7 +103,8 @@ t.test('the plan: people needed, what a roster achieves, and the smallest change
   const plan = planDay(model, target, { staff: roster, source: 'given' });
   t.same(plan.changes.map((c) => c.sentence), ['one more person 08:00–09:30 on Mondays']);
   t.same(plan.spare, []);
-  const short = transientPeriods([{ ...busy, servers: path[0]! - 1, seconds: 900 }])[0]!.prediction;
+  // Its callers still waiting at 08:15 meet 08:15's people; the lines open on an empty queue, so everyone's first calls start together.
+  const short = transientPeriods([{ ...busy, servers: path[0]! - 1, seconds: 900, nextServers: roster[33], freshSince: 0 }])[0]!.prediction;
   t.equal(plan.intervals[0]!.predicted.answeredWithinTargetPct, Math.round(short.serviceLevel(120) * 1000) / 10, '08:00 as the chain predicts it from an empty queue');
   t.equal(plan.intervals[0]!.predicted.abandonPct, Math.round(short.abandonProbability * 1000) / 10);
   t.equal(plan.intervals[0]!.predicted.meetsTarget, false);
@@ -124,4 +125,20 @@ t.test('rosters are read strictly', async (t) => {
   t.throws(() => parseRoster('08:00-09:00=two'), /whole number/);
   t.throws(() => parseRoster('08:00=2'), /HH:MM-HH:MM/);
   t.equal(changeSentence(12, '08:00', '08:15', 'fri'), '12 more people 08:00–08:15 on Fridays');
+});
+
+t.test('a roster’s what-if: callers still waiting at a quarter hour’s end are answered by the next quarter hour’s people', async (t) => {
+  const intervals = Array.from({ length: 96 }, (_, i) => {
+    const calls = i === 32 ? 60 : i === 33 ? 20 : 0;
+    return { interval: i, start: `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`, open: i >= 32 && i < 34, calls, arrivalsPerSecond: calls / 900, handleSeconds: 150 };
+  });
+  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 135, talkBasis: 'observed', wrapUpSeconds: 15, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 300, callbackUptake: null, notes: [] };
+  const roster = (at815: number) => ({ staff: Array.from({ length: 96 }, (_, i) => (i === 32 ? 5 : i === 33 ? at815 : 0)), source: 'given' as const });
+  const [five, eight] = [planDay(model, targetFor(120), roster(5)), planDay(model, targetFor(120), roster(8))];
+  const [a, b] = [five.intervals[0]!.predicted, eight.intervals[0]!.predicted];
+  t.ok(b.abandonPct < a.abandonPct, `08:00: ${b.abandonPct}% hang up with eight people from 08:15, ${a.abandonPct}% with five`);
+  t.ok(b.answeredWithinTargetPct >= a.answeredWithinTargetPct, `08:00: ${b.answeredWithinTargetPct}% within target, ${a.answeredWithinTargetPct}%`);
+  // With five people throughout, 08:00 is the chain's own figure, its callers meeting five people after 08:15 too.
+  const [alone] = transientPeriods([{ arrivalsPerSecond: 60 / 900, handleSeconds: 150, patienceSeconds: 400, servers: 5, seconds: 900, freshSince: 0 }]);
+  t.equal(a.abandonPct, Math.round(alone!.prediction.abandonProbability * 1000) / 10);
 });

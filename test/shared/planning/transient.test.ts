@@ -1,7 +1,7 @@
 import t from 'tap';
 import { erlangA, type ImpatientLoad } from '../../../shared/planning/queueing.js';
-import { lognormalPatience } from '../../../shared/planning/patience.js';
-import { transientPeriods } from '../../../shared/planning/transient.js';
+import { exponentialPatience, lognormalPatience } from '../../../shared/planning/patience.js';
+import { DayChain, transientPeriods } from '../../../shared/planning/transient.js';
 
 const load: ImpatientLoad = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, servers: 6, patienceSeconds: 300 };
 
@@ -81,4 +81,65 @@ t.test('an 8am rush in the first minutes: its callers wait longer, and it leaves
   t.ok(shaped[0]!.prediction.meanWaitSeconds > even[0]!.prediction.meanWaitSeconds, `08:00: mean wait ${shaped[0]!.prediction.meanWaitSeconds.toFixed(0)} s in a rush, ${even[0]!.prediction.meanWaitSeconds.toFixed(0)} s evenly`);
   t.ok(shaped[0]!.inSystemAtEnd < even[0]!.inSystemAtEnd - 5, `at 08:15: ${shaped[0]!.inSystemAtEnd.toFixed(1)} in the system after a rush, ${even[0]!.inSystemAtEnd.toFixed(1)} evenly: the rush's queue had the rest of the quarter hour to go down`);
   t.ok(shaped[2]!.prediction.serviceLevel(120) > even[2]!.prediction.serviceLevel(120), `08:30: ${(shaped[2]!.prediction.serviceLevel(120) * 100).toFixed(1)}% in target after a rush, ${(even[2]!.prediction.serviceLevel(120) * 100).toFixed(1)}% evenly`);
+});
+
+t.test('a caller whose wait goes on past the quarter hour meets the next quarter hour’s people (closed form)', async (t) => {
+  // Nobody answers in the quarter hour, one person from its end; callers come so rarely that nobody
+  // is ever ahead, spread evenly over the 900 s, and hang up at the constant rate θ = 1/600.
+  // After waiting w, the share of them already past the quarter hour's end is p(w) = min(1, w/900),
+  // so they are answered at rate μ·p(w) (μ = 1/120): P(answered) = ∫ μ p(w) exp(−μ I(w) − θ w) dw,
+  // I(w) = w²/1800 up to 900 s, then 450 + (w − 900). Integrated by the midpoint rule, 0.01 s steps.
+  const [mu, theta, L] = [1 / 120, 1 / 600, 900];
+  const integral = (w: number) => (w < L ? (w * w) / (2 * L) : L / 2 + (w - L));
+  let answered = 0;
+  let within = 0;
+  for (let w = 0.005; w < 20_000; w += 0.01) {
+    const density = mu * Math.min(1, w / L) * Math.exp(-mu * integral(w) - theta * w) * 0.01;
+    answered += density;
+    if (w <= 120) within += density;
+  }
+  const patience = exponentialPatience(600);
+  const chain = new DayChain([{ arrivalsPerSecond: 1e-9, handleSeconds: 120, patienceSeconds: 600, patience }], 1);
+  const rare = { arrivalsPerSecond: 1e-9, handleSeconds: 120, patienceSeconds: 600, patience, servers: 0, seconds: L };
+  const { prediction } = chain.advance(chain.empty(), { ...rare, nextServers: 1 });
+  t.ok(Math.abs(1 - prediction.abandonProbability - answered) < 2e-3, `answered ${(1 - prediction.abandonProbability).toFixed(4)} against ${answered.toFixed(4)} by hand`);
+  t.ok(Math.abs(prediction.answeredWithin(120) - within) < 2e-3, `within 2 minutes ${prediction.answeredWithin(120).toFixed(4)} against ${within.toFixed(4)}`);
+  t.ok(chain.advance(chain.empty(), rare).prediction.abandonProbability > 1 - 1e-6, 'without the next quarter hour’s person: nobody is answered');
+  // The people as a schedule (by the seconds after the end), averaged over the arrivals by the midpoint rule: the same, to within its steps.
+  const scheduled = chain.advance(chain.empty(), { ...rare, nextServers: () => 1 }).prediction;
+  t.ok(Math.abs(scheduled.abandonProbability - prediction.abandonProbability) < 2e-3, `scheduled ${scheduled.abandonProbability.toFixed(4)}, closed form ${prediction.abandonProbability.toFixed(4)}`);
+  // A second change: nobody again from 180 s after the end: fewer answered than with the person staying.
+  const leaves = chain.advance(chain.empty(), { ...rare, nextServers: (t) => (t < 180 ? 1 : 0) }).prediction;
+  t.ok(leaves.abandonProbability > scheduled.abandonProbability + 0.1);
+  // Limiting case: the same people next quarter hour changes nothing.
+  const busy = { arrivalsPerSecond: 0.05, handleSeconds: 120, patienceSeconds: 600, patience: lognormalPatience(600, 0.6), servers: 4, seconds: L, shares: [0.4, 0.2, 0.2, 0.1, 0.1] };
+  const big = new DayChain([busy], 8);
+  const [same, unsaid] = [big.advance(big.empty(), { ...busy, nextServers: 4 }), big.advance(big.empty(), busy)];
+  t.equal(same.prediction.abandonProbability, unsaid.prediction.abandonProbability);
+  t.equal(same.prediction.serviceLevel(120), unsaid.prediction.serviceLevel(120));
+  // More people next: fewer hang up, more answered within target; the queue this quarter hour leaves is its own.
+  const more = big.advance(big.empty(), { ...busy, nextServers: 6 });
+  t.ok(more.prediction.abandonProbability < unsaid.prediction.abandonProbability);
+  t.ok(more.prediction.serviceLevel(120) > unsaid.prediction.serviceLevel(120));
+  t.same(more.end, unsaid.end);
+});
+
+t.test('people who start their first calls together finish fewer at first: a quarter of a call each, by hand', async (t) => {
+  // 40 callers waiting, 3 people, 120 s calls, nobody hangs up, nobody new: the queue never empties
+  // in 600 s, so the people work throughout. Steady pace: 3 × 600/120 = 15 calls. From a fresh start
+  // (Erlang-2 calls, renewal density (1 − e^{−4t/h})/h, followed for two calls' time, 240 s):
+  // 3 × (600/120 − (1 − e^{−8})/4) = 14.25025.
+  const start = new Array<number>(41).fill(0);
+  start[40] = 1;
+  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600 };
+  const [steady] = transientPeriods([period], start);
+  const [fresh] = transientPeriods([{ ...period, freshSince: 0 }], start);
+  t.ok(Math.abs(40 - steady!.inSystemAtEnd - 15) < 1e-6, `steady: ${(40 - steady!.inSystemAtEnd).toFixed(6)} calls`);
+  t.ok(Math.abs(40 - fresh!.inSystemAtEnd - 3 * (5 - (1 - Math.exp(-8)) / 4)) < 1e-6, `fresh: ${(40 - fresh!.inSystemAtEnd).toFixed(6)} calls`);
+  // Started together 180 s before: 3 × (5 − (e^{−4·180/120} − e^{−8})/4).
+  const [later] = transientPeriods([{ ...period, freshSince: 180 }], start);
+  t.ok(Math.abs(40 - later!.inSystemAtEnd - 3 * (5 - (Math.exp(-6) - Math.exp(-8)) / 4)) < 1e-6, `${(40 - later!.inSystemAtEnd).toFixed(6)} calls`);
+  // Two calls' time after the start: the steady pace.
+  const [long] = transientPeriods([{ ...period, freshSince: 240 }], start);
+  t.equal(long!.inSystemAtEnd, steady!.inSystemAtEnd);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startPrivateRedis } from '../scripts/redis.mjs';
 import { scenarioDirectory } from './directory.js';
-import { procCpuAndRss } from './machine.js';
+import { cpuMsOf } from './machine.js';
 import { startNode, waitingCallers } from './bench-setup.js';
 import { generateLoad, type LoadResult } from './generator.js';
 import { quantile } from './random.js';
@@ -27,7 +27,6 @@ const WAITING_CALLS = 200;
 /** A rate every run can hold on a busy machine, for a CPU per request that does not move with throughput. */
 const FIXED_RATE = 1000;
 
-const processCpuMs = (pid: number) => procCpuAndRss(pid)?.cpuMs ?? NaN;
 
 const { yaml, practices } = scenarioDirectory(loadScenario('monday-8am-icb'));
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
@@ -65,10 +64,10 @@ try {
   const load1 = () => loadavg()[0]!.toFixed(1);
   /** A closed-loop maximum, with the CPU the answering process spent per request (robust to whatever else the machine runs). */
   const measure = async (what: string, url: string, pid: number) => {
-    const before = processCpuMs(pid);
+    const before = cpuMsOf(pid);
     const r = await load(url);
     check(what, r);
-    return { ...r, cpuMs: (processCpuMs(pid) - before) / Math.max(1, r.requestsPerSecond * seconds) };
+    return { ...r, cpuMs: (cpuMsOf(pid) - before) / Math.max(1, r.requestsPerSecond * seconds) };
   };
   const [servicePid, barePid, luaPid] = processes.map((p) => p.pid!) as [number, number, number];
   for (let run = 1; run <= runs; run++) {
@@ -78,10 +77,10 @@ try {
     const at70 = await load(serviceUrl, Math.round(service.requestsPerSecond * 0.7));
     check('service at 70%', at70);
     // CPU per request depends on load (busier, more requests share each socket write): also at one fixed rate.
-    const cpuBefore = processCpuMs(servicePid);
+    const cpuBefore = cpuMsOf(servicePid);
     const fixed = await load(serviceUrl, FIXED_RATE);
     check(`service at ${FIXED_RATE} req/s`, fixed);
-    const cpuAtFixed = (processCpuMs(servicePid) - cpuBefore) / Math.max(1, fixed.requestsPerSecond * seconds);
+    const cpuAtFixed = (cpuMsOf(servicePid) - cpuBefore) / Math.max(1, fixed.requestsPerSecond * seconds);
     const row = { bare: bare.requestsPerSecond, lua: lua.requestsPerSecond, service: service.requestsPerSecond, ratio: service.requestsPerSecond / bare.requestsPerSecond, cpu: { bare: bare.cpuMs, lua: lua.cpuMs, service: service.cpuMs, fixed: cpuAtFixed }, at70: at70.requestsPerSecond, p99At70: at70.p99, p99Max: service.p99 };
     rows.push(row);
     const ms = (n: number) => `${n.toFixed(3)} ms CPU`;

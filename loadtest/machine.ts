@@ -28,9 +28,13 @@ function ownCpuAndRss(): { cpuMs: number; rssMb: number } {
   return { cpuMs: (u.user + u.system) / 1000, rssMb: process.memoryUsage().rss / 1048576 };
 }
 
+const read = (pid: number | 'self') => (pid === 'self' ? ownCpuAndRss() : procCpuAndRss(pid));
+
+/** CPU milliseconds a process (pid, or 'self' for this one) has used so far; NaN once it is gone. */
+export const cpuMsOf = (pid: number | 'self') => read(pid)?.cpuMs ?? NaN;
+
 /** Samples each named process (pid, or 'self' for this one) every `everyMs` until stopped. */
 export function sampleProcesses(processes: { name: string; pid: number | 'self' }[], everyMs = 1000): { stop: () => ProcessUsage[] } {
-  const read = (pid: number | 'self') => (pid === 'self' ? ownCpuAndRss() : procCpuAndRss(pid));
   const usage = processes.map((p) => ({ ...p, last: read(p.pid), lastAt: Date.now(), samples: [] as ProcessUsage['samples'] }));
   const timer = setInterval(() => {
     const at = Date.now();

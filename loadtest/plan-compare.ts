@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
-import { byCalls, DayChain, type Period } from '../shared/planning/transient.js';
+import { byCalls, DayChain, inSystem, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
 
@@ -99,7 +99,7 @@ function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextS
   const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
   return periods.map((period, q) => {
-    const inSystemAtStart = state.reduce((sum, x, N) => sum + x * N, 0);
+    const inSystemAtStart = inSystem(state);
     const shares = period.shares && period.shares.length === SUB_STEPS ? period.shares : new Array<number>(SUB_STEPS).fill(1 / SUB_STEPS);
     const steps = shares.map((share, i) => {
       const k = q * SUB_STEPS + i;

@@ -8,7 +8,7 @@ import { startNode, waitingCallers } from './bench-setup.js';
 import { capCpu } from './cpu-cap.js';
 import { scenarioDirectory } from './directory.js';
 import { generateLoad, type LoadResult } from './generator.js';
-import { procCpuAndRss } from './machine.js';
+import { cpuMsOf } from './machine.js';
 import { quantile } from './random.js';
 import { loadScenario } from './scenario.js';
 
@@ -37,8 +37,6 @@ const WAITING_CALLS = 200;
 /** Signed for one public address, as behind a load balancer: any process may answer any webhook. */
 const PUBLIC_URL = 'https://switchboard.bench.example';
 
-const cpuMs = (pid: number) => procCpuAndRss(pid)?.cpuMs ?? NaN;
-const ownCpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
 
 const { yaml, practices } = scenarioDirectory(loadScenario('monday-8am-icb'));
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-scale-'));
@@ -73,7 +71,7 @@ try {
   /** One closed-loop round against the first `n` processes. */
   const round = async (n: number) => {
     const targets = services.slice(0, n);
-    const before = { services: targets.map((s) => cpuMs(s.child.pid!)), redis: redisNodes.map((r) => cpuMs(r.child.pid!)), generator: ownCpuMs(), at: performance.now() };
+    const before = { services: targets.map((s) => cpuMsOf(s.child.pid!)), redis: redisNodes.map((r) => cpuMsOf(r.child.pid!)), generator: cpuMsOf('self'), at: performance.now() };
     const results: LoadResult[] = await Promise.all(targets.map((s) => generateLoad(s.url, requests, { seconds, connections })));
     const wallMs = performance.now() - before.at;
     const failures = results.reduce((sum, r) => sum + r.failures, 0);
@@ -84,9 +82,9 @@ try {
       total: results.reduce((sum, r) => sum + r.requestsPerSecond, 0),
       each: results.map((r) => r.requestsPerSecond),
       p99: Math.max(...results.map((r) => r.p99)),
-      serviceCores: targets.map((s, i) => share(cpuMs(s.child.pid!) - before.services[i]!)),
-      redisCores: redisNodes.reduce((sum, r, i) => sum + share(cpuMs(r.child.pid!) - before.redis[i]!), 0),
-      generatorCores: share(ownCpuMs() - before.generator),
+      serviceCores: targets.map((s, i) => share(cpuMsOf(s.child.pid!) - before.services[i]!)),
+      redisCores: redisNodes.reduce((sum, r, i) => sum + share(cpuMsOf(r.child.pid!) - before.redis[i]!), 0),
+      generatorCores: share(cpuMsOf('self') - before.generator),
       load: loadavg()[0]!,
     };
   };

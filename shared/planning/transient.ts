@@ -74,12 +74,24 @@ export class DayChain {
     if (!shares || shares.length < 2 || period.arrivalsPerSecond === 0) return this.advanceSteadily(state, period);
     // Sub-step by sub-step, each at its own rate; the period's callers are the sub-steps' callers.
     const seconds = period.seconds / shares.length;
-    const steps = shares.map((share, i) => {
-      const step = this.advanceSteadily(state, { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds }, (shares.length - 1 - i) * seconds);
+    return this.advanceInParts(
+      state,
+      shares.map((share, i) => ({
+        share,
+        tail: (shares.length - 1 - i) * seconds,
+        period: { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds },
+      })),
+    );
+  }
+
+  /** Parts of a period one after another, each ending `tail` seconds before the period does; the period's prediction is theirs weighted by `share` of its calls. */
+  private advanceInParts(state: number[], parts: readonly { period: Period; tail: number; share: number }[]): PeriodResult & { end: number[] } {
+    const steps = parts.map((part) => {
+      const step = this.advanceSteadily(state, part.period, part.tail);
       state = step.end;
-      return { share, prediction: step.prediction };
+      return { share: part.share, prediction: step.prediction };
     });
-    return { prediction: byCalls(steps), inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0), end: state };
+    return { prediction: byCalls(steps), inSystemAtEnd: inSystem(state), end: state };
   }
 
   /** One period at one steady arrival rate, ending `tail` seconds before the whole period does. */
@@ -92,15 +104,13 @@ export class DayChain {
     const fresh = period.freshSince !== undefined && period.freshSince < horizon ? period.freshSince : undefined;
     if (fresh !== undefined && period.seconds > slice * 1.000001) {
       // The first calls of people who started together: slice by slice while their pace picks up.
-      const parts: { share: number; prediction: QueuePrediction }[] = [];
+      const parts: { period: Period; tail: number; share: number }[] = [];
       for (let t = 0; t < period.seconds - 1e-9; ) {
         const len = fresh + t < horizon ? Math.min(slice, period.seconds - t) : period.seconds - t;
-        const part = this.advanceSteadily(state, { ...period, seconds: len, freshSince: fresh + t < horizon ? fresh + t : undefined }, tail + period.seconds - t - len);
-        state = part.end;
-        parts.push({ share: len / period.seconds, prediction: part.prediction });
+        parts.push({ period: { ...period, seconds: len, freshSince: fresh + t < horizon ? fresh + t : undefined }, tail: tail + period.seconds - t - len, share: len / period.seconds });
         t += len;
       }
-      return { prediction: byCalls(parts), inSystemAtEnd: state.reduce((sum, x, N) => sum + x * N, 0), end: state };
+      return this.advanceInParts(state, parts);
     }
     const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
     const pace = fresh === undefined ? () => 1 : freshPace(period.handleSeconds);
@@ -168,11 +178,14 @@ export class DayChain {
         answeredWithin,
         serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
       },
-      inSystemAtEnd: end.reduce((sum, x, N) => sum + x * N, 0),
+      inSystemAtEnd: inSystem(end),
       end,
     };
   }
 }
+
+/** The expected number of callers in the system (waiting or being answered) in a state of the chain. */
+export const inSystem = (state: readonly number[]) => state.reduce((sum, x, N) => sum + x * N, 0);
 
 /** A period's prediction from its sub-steps', each weighted by its share of the period's calls. */
 export function byCalls(steps: readonly { share: number; prediction: QueuePrediction }[]): QueuePrediction {

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
-import { byCalls, DayChain, inSystem, type Period } from '../shared/planning/transient.js';
+import { byCalls, DayChain, inSystem, joinersBusyAtOnce, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
 
@@ -41,6 +41,8 @@ export interface IntervalComparison {
   inSystemAtStart: { simulated: number | null; carried: number };
   /** Talk as recorded + answer delay + wrap-up, seconds (the same every quarter hour). */
   handleSeconds: number;
+  /** How alike those calls are: mean² ÷ variance of the handle time (talk and answer delay vary, wrap-up does not), the Erlang order the fresh start at opening follows. */
+  handlePhases: number;
   /** Ten or more arrivals per practice: an interval whose figures mean something. */
   busy: boolean;
 }
@@ -51,6 +53,8 @@ const STEP = QUARTER / SUB_STEPS;
 /** The scenarios open at 08:00 London: a morning's quarter hour q is the day's 32 + q. */
 const OPENING_QUARTER = 32;
 const mean = (s: Spread) => s.medianSeconds * Math.exp((s.sigma * s.sigma) / 2);
+/** A log-normal's variance: mean² (e^{σ²} − 1). */
+const variance = (s: Spread) => mean(s) ** 2 * Math.expm1(s.sigma * s.sigma);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const hhmm = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
 
@@ -94,10 +98,12 @@ function fractional(servers: number, at: (n: number) => QueuePrediction): QueueP
  * Each quarter hour's prediction is its steps', weighted by their calls; and the callers the chain
  * expects in the system as each quarter hour starts.
  */
-function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[] })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
+function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[]; joined: readonly number[] })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
   const schedule = periods.flatMap((p) => p.people);
   const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
+  // People who signed in to a waiting queue, and the step they did (those who found a caller start together).
+  const joiners: { step: number; people: number }[] = [];
   return periods.map((period, q) => {
     const inSystemAtStart = inSystem(state);
     const shares = period.shares && period.shares.length === SUB_STEPS ? period.shares : new Array<number>(SUB_STEPS).fill(1 / SUB_STEPS);
@@ -106,8 +112,9 @@ function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextS
       const servers = schedule[k]!;
       const low = Math.max(0, Math.floor(servers));
       const w = servers - low;
-      // The lines open on an empty queue: everyone's first calls start together.
-      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshSince: k * STEP };
+      if (k > 0 && period.joined[i]! > 0) joiners.push({ step: k, people: joinersBusyAtOnce(state, schedule[k - 1]!, period.joined[i]!) });
+      // The lines open on an empty queue: everyone's first calls start together; so do people signing in to a waiting queue.
+      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshSince: k * STEP, freshJoiners: joiners.map((j) => ({ since: (k - j.step) * STEP, people: j.people })) };
       const a = chain.advance(state, { ...step, servers: low });
       const b = w > 0 ? chain.advance(state, { ...step, servers: low + 1 }) : a;
       state = a.end.map((x, j) => x * (1 - w) + b.end[j]! * w);
@@ -155,7 +162,10 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
   const s = all[0]!.scenario;
   const reception = all.flatMap((run) => receptionCalls(run.attempts, s));
-  const handleSeconds = talkAsLived(reception, s) + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
+  const talk = talkAsLived(reception, s);
+  const handleSeconds = talk.mean + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
+  // How alike the calls are: talk and answer delay vary, wrap-up does not.
+  const handlePhases = handleSeconds ** 2 / (talk.variance + variance(s.staff.answerDelay));
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
   const mornings = all.flatMap((run) => practiceMornings(run, quarters, handleSeconds));
@@ -166,13 +176,15 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   // People answering the queue in a three-minute step, and on average over a quarter hour.
   const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) - (x.callbackSeconds[step]! + x.awaySeconds[step]!) / STEP);
   const answeringIn = (x: Morning, q: number) => inQuarter(q, (step) => answeringAt(x, step)) / SUB_STEPS;
+  // People the roster signs in at a three-minute step's start (after opening).
+  const joinedAt = (q: number) => Array.from({ length: SUB_STEPS }, (_, i) => (q * SUB_STEPS + i > 0 ? Math.max(0, staffIn(s, q * SUB_STEPS + i, STEP) - staffIn(s, q * SUB_STEPS + i - 1, STEP)) : 0));
   const predictions = mornings.map((x) => {
     const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, servers: k }))));
-    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)) })));
+    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, handlePhases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)), joined: joinedAt(q) })));
     return { steady, carried };
   });
   // For comparison, the prediction for the mornings' mean work (what feeding averages to the model gives).
-  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m) })));
+  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, handlePhases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m), joined: joinedAt(q) })));
   return Array.from({ length: quarters }, (_, q) => {
     const sum = (pick: (x: Morning) => number[]) => mornings.reduce((total, x) => total + pick(x)[q]!, 0);
     const [answered, within, abandoned, joined] = [sum((x) => x.answered), sum((x) => x.within), sum((x) => x.abandoned), sum((x) => x.queued)];
@@ -197,6 +209,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       arrivals: joined,
       staff: round1(staffIn(s, q)),
       handleSeconds: round1(handleSeconds),
+      handlePhases: round1(handlePhases),
       answering: round1(meanOf((x) => answeringIn(x, q))),
       onCallbacks: round1(meanOf((x) => inQuarter(q, (step) => x.callbackSeconds[step]!)) / QUARTER),
       away: round1(meanOf((x) => inQuarter(q, (step) => x.awaySeconds[step]!)) / QUARTER),
@@ -288,10 +301,12 @@ export function historyShape(run: Pick<RunResult, 'scenario' | 'history'>): Retu
   return dayShape(arrivals);
 }
 
-/** Mean talk of the answered calls as the service recorded it; the scenario's mean when none was. */
-function talkAsLived(calls: RunResult['attempts'], s: Scenario): number {
+/** Mean and variance of the talk of the answered calls as the service recorded it; the scenario's when none was. */
+function talkAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number; variance: number } {
   const talk = calls.filter((a) => a.record!.outcome === 'answered' && a.record!.talkSeconds !== undefined).map((a) => Number(a.record!.talkSeconds));
-  return talk.length ? talk.reduce((x, y) => x + y, 0) / talk.length : mean(s.staff.handle);
+  if (talk.length < 2) return { mean: mean(s.staff.handle), variance: variance(s.staff.handle) };
+  const average = talk.reduce((x, y) => x + y, 0) / talk.length;
+  return { mean: average, variance: talk.reduce((sum, x) => sum + (x - average) ** 2, 0) / (talk.length - 1) };
 }
 
 /** Patients pick up a call-back after about this long (simulate.ts), or ring out after this (the service's patient ring). */
@@ -351,7 +366,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',
@@ -363,7 +378,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
     '',
     `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
     '',
-    'What the model still does not capture: talk times are log-normal, not exponential (at 8:00 every receptionist starts a call at once, and calls more alike than the exponential end later, together: the model takes those first calls as Erlang-2\'s, but the simulator\'s are more alike still, so the first quarter hour is still 4–11 points high, more where fewer calls queue); the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
+    'What the model still does not capture: talk times are log-normal, not exponential: the model follows the people\'s first calls at 8:00 as Erlang-k\'s with the calls\' own spread (k about 5 here), but takes later calls as exponential, and counts the callers in the queue as the M/M/n chain spreads them (the first quarter hour is still some points high, more where fewer calls queue); the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
     '',
   ].join('\n');
 }
@@ -371,6 +386,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
 /** `--plan`: the comparison beside the run's other reports; returns its path. Several runs (other seeds) are checked together. */
 export function writePlanCheck(runs: RunResult | readonly RunResult[], dir: string): string {
   const file = join(dir, 'plan-check.md');
+  mkdirSync(dir, { recursive: true });
   writeFileSync(file, comparisonMarkdown(runs, comparePlan(runs)));
   return file;
 }

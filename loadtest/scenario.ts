@@ -121,7 +121,8 @@ export function parseScenario(text: string, name: string): Scenario {
   share(s.staff?.noAnswerRate, 'staff.noAnswerRate');
   if (!Array.isArray(s.practices?.roster) || s.practices.roster.length === 0) problems.push('practices.roster must list at least one step');
   if (problems.length > 0) throw new ScenarioError(`scenario ${name}: ${problems.join('; ')}`);
-  return { ...s, name };
+  // No menu, no keypad: callers go straight to reception.
+  return { ...s, callers: { ...s.callers, keypad: s.callers.keypad ?? [] }, name };
 }
 
 /** The menu, its teams and the keypad shares must agree: a caller's choice must lead somewhere. */

@@ -123,9 +123,18 @@ export interface CallbackOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The run's services and Redis servers: killed however the simulator ends, a crash included, so none is left behind. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+const owned = <T extends ChildProcess>(child: T): T => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+
 async function startService(env: Record<string, string>, port: number, nodeFlags: string[]): Promise<{ child: ChildProcess; output: string[] }> {
   const output: string[] = [];
-  const child = spawn(process.execPath, [...nodeFlags, join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = owned(spawn(process.execPath, [...nodeFlags, join(projectRoot(), 'dist/services/switchboard/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   const keep = (d: Buffer) => {
     for (const line of String(d).split('\n')) if (line && output.length < 10_000) output.push(line);
   };
@@ -152,6 +161,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const directoryFile = join(dir, 'directory.yaml');
   writeFileSync(directoryFile, yaml);
   const redisNodes = opts.cluster ? (await startPrivateRedisCluster({ dir })).nodes.map((n) => ({ url: `redis://${n.host}:${n.port}`, child: n.child })) : [await startPrivateRedis({ dir })];
+  for (const n of redisNodes) owned(n.child);
   const redisEnv: Record<string, string> = opts.cluster ? { REDIS_CLUSTER_NODES: redisNodes.map((n) => n.url.slice('redis://'.length)).join(',') } : { REDIS_URL: redisNodes[0]!.url };
   // One connection per node: INFO commandstats is per node.
   const nodeClients = redisNodes.map((n) => new Redis(n.url, { maxRetriesPerRequest: 1 }));

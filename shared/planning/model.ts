@@ -5,6 +5,7 @@ import { dateOf, FIELD, INTERVALS_PER_DAY, londonDayNumber, type Counters } from
 import type { StatsStore } from '../stats/store.js';
 import type { ArrivalShape } from './arrival-shape.js';
 import { patienceFromCounters, type PatienceCurve } from './patience.js';
+import { talkSpread } from './talk-spread.js';
 
 /**
  * A practice's (or several practices') demand and service, learnt from its own statistics
@@ -63,6 +64,9 @@ export interface DemandModel {
   intervals: IntervalDemand[];
   talkSeconds: number;
   talkBasis: Basis;
+  /** How alike calls are (the Erlang order of the handle time's spread, shared/planning/talk-spread.ts) and the talk's log-normal σ it came from; none: assumed. */
+  handlePhases: number;
+  talkSigma?: number;
   wrapUpSeconds: number;
   /** Mean time callers wait before hanging up (exponential, censored by the answered). */
   patienceSeconds: number;
@@ -169,6 +173,7 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
   const patienceSeconds = patienceBasis === 'observed' ? totals.waited / totals.missed : PLANNING_DEFAULTS.patienceSeconds;
   if (patienceBasis === 'default') notes.push(`Fewer than ${PLANNING_DEFAULTS.minAbandons} callers hung up while waiting: callers are assumed to wait ${PLANNING_DEFAULTS.patienceSeconds} seconds on average before hanging up.`);
 
+  const spread = talkSpread(allUsed, wrapUpSeconds);
   const prior = PLANNING_DEFAULTS.talkPriorCalls;
   const intervals = mean.map((calls, i): IntervalDemand => {
     const ownTalk = talkBasis === 'observed' ? (talk[i]!.seconds + prior * talkSeconds) / (talk[i]!.answered + prior) : talkSeconds;
@@ -183,6 +188,8 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
     intervals,
     talkSeconds,
     talkBasis,
+    handlePhases: spread.handlePhases,
+    ...(spread.sigma !== undefined && { talkSigma: spread.sigma }),
     wrapUpSeconds,
     patienceSeconds,
     patienceBasis,

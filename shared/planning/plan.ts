@@ -2,7 +2,7 @@ import type { WeekDay } from '../directory/types.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
-import { DayChain } from './transient.js';
+import { DayChain, joinersBusyAtOnce } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -100,12 +100,13 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let answered = 0;
   let abandoned = 0;
   let calls = 0;
-  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve, shares: model.arrivalShape?.[d.interval] }));
+  const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, handlePhases: model.handlePhases, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve, shares: model.arrivalShape?.[d.interval] }));
   const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
   // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
   const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));
   const chain = new DayChain(demands, maxServers);
   let neededState = chain.empty();
+  let neededBefore = 0;
   let rosterState = chain.empty();
   for (const d of model.intervals) {
     const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
@@ -113,7 +114,9 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
     // The lines open on an empty queue: everyone's first calls start together (shared/planning/transient.ts).
     const freshSince = (state: number[]) => (d.calls > 0 && state[0]! > 1 - 1e-9 ? 0 : undefined);
-    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshSince: freshSince(neededState) });
+    // People signing in to a waiting queue start their first calls together too.
+    const joiners = (state: number[], before: number, servers: number) => (servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined);
+    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshSince: freshSince(neededState), freshJoiners: joiners(neededState, neededBefore, servers) });
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
     let needed = tryWith(staffNeeded);
     if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
@@ -126,11 +129,12 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
       while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = tryWith(++staffNeeded);
     }
     neededState = needed.end;
+    neededBefore = staffNeeded;
     const rostered = roster ? roster.staff[d.interval]! : staffNeeded;
     let prediction = needed.prediction;
     if (roster) {
       // Callers still waiting when the quarter hour ends are answered by the next one's people.
-      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshSince: freshSince(rosterState) });
+      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshSince: freshSince(rosterState), freshJoiners: joiners(rosterState, roster.staff[d.interval - 1] ?? 0, rostered) });
       rosterState = carried.end;
       prediction = carried.prediction;
     }

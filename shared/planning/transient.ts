@@ -40,6 +40,10 @@ export interface Period {
   nextServers?: number | ((secondsAfterEnd: number) => number);
   /** Seconds since the people started their first calls together (the lines opened on an empty queue); none: they did not. */
   freshSince?: number;
+  /** People who signed in while callers were waiting and so started their first calls together, `since` seconds ago (the 8:15 shift change of an 8am rush); the others are at their steady pace. */
+  freshJoiners?: readonly { since: number; people: number }[];
+  /** How alike calls are, as the order k of the Erlang-k handle time with their spread (1 / squared coefficient of variation); none: 2. Only the first calls of a fresh start depend on it. */
+  handlePhases?: number;
 }
 
 export interface PeriodResult {
@@ -79,7 +83,7 @@ export class DayChain {
       shares.map((share, i) => ({
         share,
         tail: (shares.length - 1 - i) * seconds,
-        period: { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds },
+        period: { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds, freshJoiners: period.freshJoiners?.map((j) => ({ ...j, since: j.since + i * seconds })) },
       })),
     );
   }
@@ -100,21 +104,25 @@ export class DayChain {
     // Nobody calls and nobody is left: nothing happens (most of a day's closed hours).
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
     const slice = period.handleSeconds / FRESH_SLICES;
-    const horizon = FRESH_CALLS * period.handleSeconds;
-    const fresh = period.freshSince !== undefined && period.freshSince < horizon ? period.freshSince : undefined;
-    if (fresh !== undefined && period.seconds > slice * 1.000001) {
+    const start = freshStart(period.handleSeconds, period.handlePhases);
+    const cohorts = freshCohorts(period, start.horizon);
+    if (cohorts.length > 0 && period.seconds > slice * 1.000001) {
       // The first calls of people who started together: slice by slice while their pace picks up.
       const parts: { period: Period; tail: number; share: number }[] = [];
       for (let t = 0; t < period.seconds - 1e-9; ) {
-        const len = fresh + t < horizon ? Math.min(slice, period.seconds - t) : period.seconds - t;
-        parts.push({ period: { ...period, seconds: len, freshSince: fresh + t < horizon ? fresh + t : undefined }, tail: tail + period.seconds - t - len, share: len / period.seconds });
+        const len = cohorts.some((c) => c.since + t < start.horizon) ? Math.min(slice, period.seconds - t) : period.seconds - t;
+        const later = (since: number) => (since + t < start.horizon ? since + t : undefined);
+        const joiners = (period.freshJoiners ?? []).flatMap((j) => (later(j.since) === undefined ? [] : [{ ...j, since: j.since + t }]));
+        parts.push({ period: { ...period, seconds: len, freshSince: period.freshSince === undefined ? undefined : later(period.freshSince), freshJoiners: joiners }, tail: tail + period.seconds - t - len, share: len / period.seconds });
         t += len;
       }
       return this.advanceInParts(state, parts);
     }
     const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
-    const pace = fresh === undefined ? () => 1 : freshPace(period.handleSeconds);
-    const mu = (fresh === undefined ? 1 : meanPace(period.handleSeconds, fresh, fresh + seconds)) / period.handleSeconds;
+    // The people's pace, s seconds into the period: each fresh group's share of them at its own pace, the rest steady.
+    const weights = cohorts.map((c) => ({ since: c.since, share: n > 0 ? Math.min(1, c.people / n) : 0 }));
+    const pace = (s: number) => 1 + weights.reduce((sum, c) => sum + c.share * (start.pace(c.since + s) - 1), 0);
+    const mu = (1 + weights.reduce((sum, c) => sum + c.share * (start.meanPace(c.since, c.since + seconds) - 1), 0)) / period.handleSeconds;
     const theta = 1 / period.patienceSeconds;
     const joinRate = lambda > 0 ? lambda : Math.max(n * mu, mu);
     const alpha = period.patience && abandonRates(period.patience, joinRate, size);
@@ -165,7 +173,7 @@ export class DayChain {
     const after = period.nextServers ?? n;
     const base = 1 / period.handleSeconds;
     const people = after === n ? () => n : typeof after === 'number' ? (waited: number) => n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)) : (waited: number) => meanPeople(n, after, seconds + tail, seconds, waited);
-    const rateMet = after === n && fresh === undefined ? serviceRate : (waited: number) => base * people(waited) * pace((fresh ?? 0) + seconds / 2 + waited);
+    const rateMet = after === n && cohorts.length === 0 ? serviceRate : (waited: number) => base * people(waited) * pace(seconds / 2 + waited);
     // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
     const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : rateMet !== serviceRate ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
     const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
@@ -182,6 +190,14 @@ export class DayChain {
       end,
     };
   }
+}
+
+/**
+ * Of `joined` people signing in while `before` people answer, how many find a caller waiting and
+ * so start a call at once, together: E[min(joined, max(0, N − before))] over the state's N.
+ */
+export function joinersBusyAtOnce(state: readonly number[], before: number, joined: number): number {
+  return state.reduce((sum, x, N) => sum + x * Math.min(joined, Math.max(0, N - before)), 0);
 }
 
 /** The expected number of callers in the system (waiting or being answered) in a state of the chain. */
@@ -203,18 +219,58 @@ export function byCalls(steps: readonly { share: number; prediction: QueuePredic
 
 /**
  * People who start their first calls together finish them at first more slowly than the
- * exponential's steady pace: calls are more alike than that (the model takes handle times as
- * Erlang-2 here, coefficient of variation 1/√2), so few end in the first seconds. The rate of
- * completions of a person busy since time 0, relative to the steady 1/h, is the renewal density of
- * Erlang-2 with mean h: 1 − e^{−4t/h} (Cox, Renewal Theory, 1962, §4.2); over the day it loses
- * h/4 of a person's time, a quarter of a call (the renewal function's (c² − 1)/2).
+ * exponential's steady pace: calls are more alike than that, so few end in the first seconds.
+ * Handle times are taken as Erlang-k with mean h, k = `handlePhases` (1/k is their squared
+ * coefficient of variation: the calls' own spread, learnt where the history says it; 2 where it
+ * does not). The rate of completions of a person busy since time 0, relative to the steady 1/h, is
+ * Erlang-k's renewal density times h (Cox, Renewal Theory, 1962, §4.2, with ω = e^{2πi/k}):
+ *
+ *   pace(t) = Σ_{r=0}^{k−1} ω^r e^{−(k/h)(1−ω^r)t}   (k = 2: 1 − e^{−4t/h})
+ *
+ * Over the day it loses h(1 − 1/k)/2 of a person's time (the renewal function's (c² − 1)/2): a
+ * quarter of a call for Erlang-2, 0.4 of one for calls as alike as Erlang-5.
  */
-const freshPace = (h: number) => (t: number) => 1 - Math.exp((-4 * t) / h);
-/** The mean of `freshPace` over [from, to]. */
-const meanPace = (h: number, from: number, to: number) => 1 - (h / (4 * (to - from))) * (Math.exp((-4 * from) / h) - Math.exp((-4 * to) / h));
-/** Slices of a handle time the first calls are followed in, for this many handle times (the pace is then within e^{−8} of steady). */
+interface FreshStart {
+  /** pace(t), and its mean over [from, to]. */
+  pace(t: number): number;
+  meanPace(from: number, to: number): number;
+  /** Seconds after which the pace is within e^{−8} of steady. */
+  horizon: number;
+}
+
+/** The most phases followed: calls more alike than Erlang-12 (a coefficient of variation under 0.29) are taken as Erlang-12's. */
+export const MAX_HANDLE_PHASES = 12;
+
+export function freshStart(h: number, phases = 2): FreshStart {
+  const k = Math.min(MAX_HANDLE_PHASES, Math.max(1, Math.round(phases)));
+  // Each r ≥ 1 term is ω^r e^{−z t}, z = (k/h)(1 − ω^r) = c − ib (the r = 0 term is the steady 1).
+  const terms = Array.from({ length: k - 1 }, (_, i) => {
+    const angle = (2 * Math.PI * (i + 1)) / k;
+    return { angle, c: (k / h) * (1 - Math.cos(angle)), b: (k / h) * Math.sin(angle) };
+  });
+  // Re(ω^r e^{−zt}) = e^{−ct} cos(θ + bt); ∫ ω^r e^{−zt} dt = −ω^r e^{−zt} / z.
+  const term = (t: number) => terms.reduce((sum, { angle, c, b }) => sum + Math.exp(-c * t) * Math.cos(angle + b * t), 0);
+  const integral = (t: number) =>
+    terms.reduce((sum, { angle, c, b }) => {
+      // −e^{−ct} e^{i(θ + bt)} / (c − ib), real part: −e^{−ct} (c cos φ − b sin φ) / (c² + b²), φ = θ + bt.
+      const phi = angle + b * t;
+      return sum - (Math.exp(-c * t) * (c * Math.cos(phi) - b * Math.sin(phi))) / (c * c + b * b);
+    }, 0);
+  const slowest = Math.min(Infinity, ...terms.map((x) => x.c));
+  return {
+    pace: (t) => 1 + term(t),
+    meanPace: (from, to) => 1 + (integral(to) - integral(from)) / (to - from),
+    horizon: terms.length ? 8 / slowest : 0,
+  };
+}
+/** The groups of a period's people still finishing their first calls at a fresh pace: everyone since opening (`freshSince`), and people who joined a waiting queue together. */
+function freshCohorts(period: Period, horizon: number): { since: number; people: number }[] {
+  const all = period.freshSince === undefined ? [] : [{ since: period.freshSince, people: period.servers }];
+  return [...all, ...(period.freshJoiners ?? [])].filter((c) => c.since < horizon && c.people > 0);
+}
+
+/** Slices of a handle time the first calls are followed in. */
 const FRESH_SLICES = 8;
-const FRESH_CALLS = 2;
 
 /** Points of the midpoint rule over a step's arrivals (people changing by the minute over a three-minute step: ample). */
 const ARRIVAL_POINTS = 12;

@@ -4,14 +4,20 @@ import { scenarioDirectory } from '../../loadtest/directory.js';
 import { parseDirectory } from '../../shared/directory/load.js';
 
 t.test('every shipped scenario loads, and its generated directory is one the service accepts', async (t) => {
-  t.same(scenarioNames(), ['monday-8am-england', 'monday-8am-icb', 'monday-8am-pcn', 'monday-8am-practice']);
+  t.same(scenarioNames(), ['monday-8am-england', 'monday-8am-icb', 'monday-8am-pcn', 'monday-8am-practice', 'monday-8am-small-practice']);
   for (const name of scenarioNames()) {
     const scenario = loadScenario(name);
     const { yaml, practices } = scenarioDirectory(scenario, Math.min(scenario.practices.count, 10));
     const directory = parseDirectory(yaml, name);
     t.equal(directory.practices.length, practices.length, `${name}: every practice is in the directory`);
-    t.ok(practices.every((p) => directory.practice(p.ods)?.menu), `${name}: each practice has the scenario's menu`);
+    t.ok(practices.every((p) => (directory.practice(p.ods)?.menu !== undefined) === (scenario.practices.menu !== undefined)), `${name}: each practice has the scenario's menu, or none when it has none`);
   }
+});
+
+t.test('a scenario without a menu needs no keypad: its callers go straight to reception', async (t) => {
+  const small = loadScenario('monday-8am-small-practice');
+  t.equal(small.practices.menu, undefined);
+  t.same(small.callers.keypad, []);
 });
 
 t.test('a PCN-wide team is one team for the PCN, staffed from its first practice', async (t) => {

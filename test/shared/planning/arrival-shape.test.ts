@@ -71,7 +71,7 @@ t.test('the planner follows the shape: the 8am rush waits longer, and 08:15 inhe
     const calls = i === 32 ? 60 : i === 33 ? 20 : 0;
     return { interval: i, start: intervalStart(i), open: i >= 32 && i < 34, calls, arrivalsPerSecond: calls / 900, handleSeconds: 150 };
   });
-  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 135, talkBasis: 'observed', wrapUpSeconds: 15, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 300, callbackUptake: null, notes: [] };
+  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 135, talkBasis: 'observed', handlePhases: 2, wrapUpSeconds: 15, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 300, callbackUptake: null, notes: [] };
   const roster = { staff: Array.from({ length: 96 }, (_, i) => (i === 32 ? 5 : i === 33 ? 6 : 0)), source: 'given' as const };
   const target = targetFor(120);
   const even = planDay(model, target, roster);

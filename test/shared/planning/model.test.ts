@@ -31,6 +31,8 @@ t.test('the demand model of a practice, against a hand count of its Mondays', as
   t.equal(model.talkBasis, 'observed');
   t.ok(Math.abs(model.talkSeconds - 4200 / 27) < 1e-9, `mean talk ${model.talkSeconds.toFixed(1)} s = 4,200 ÷ 27`);
   t.equal(model.wrapUpSeconds, 1);
+  t.equal(model.handlePhases, 2, '27 answered calls are too few to learn how alike calls are: Erlang-2, as assumed');
+  t.equal(model.talkSigma, undefined);
   // 08:00's own talk (600 + 360 s over 5 calls) shrunk towards the day's mean as if 20 calls at it.
   t.ok(Math.abs(model.intervals[32]!.handleSeconds - ((960 + 20 * (4200 / 27)) / 25 + 1)) < 1e-9, '08:00 handle time: talk shrunk to the mean, plus wrap-up');
   // Patience: 11 hung up; everyone waited 60 + 360 + 30 + 90 (hung up) + 60 + 0 + 100 + 80 (answered) = 780 s.
@@ -74,7 +76,7 @@ function steadyModel(): DemandModel {
     const calls = i >= 32 && i < 38 ? 12 : i >= 38 && i < 40 ? 4 : 0;
     return { interval: i, start: `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`, open: i >= 32 && i < 40, calls, arrivalsPerSecond: calls / 900, handleSeconds: 180 };
   });
-  return { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 179, talkBasis: 'observed', wrapUpSeconds: 1, patienceSeconds: 200, patienceBasis: 'observed', abandons: 50, answered: 500, callbackUptake: 0, notes: [] };
+  return { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 179, talkBasis: 'observed', handlePhases: 2, wrapUpSeconds: 1, patienceSeconds: 200, patienceBasis: 'observed', abandons: 50, answered: 500, callbackUptake: 0, notes: [] };
 }
 
 t.test('the plan: people needed, what a roster achieves, and the smallest change', async (t) => {
@@ -132,7 +134,7 @@ t.test('a roster’s what-if: callers still waiting at a quarter hour’s end ar
     const calls = i === 32 ? 60 : i === 33 ? 20 : 0;
     return { interval: i, start: `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`, open: i >= 32 && i < 34, calls, arrivalsPerSecond: calls / 900, handleSeconds: 150 };
   });
-  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 135, talkBasis: 'observed', wrapUpSeconds: 15, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 300, callbackUptake: null, notes: [] };
+  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 135, talkBasis: 'observed', handlePhases: 2, wrapUpSeconds: 15, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 300, callbackUptake: null, notes: [] };
   const roster = (at815: number) => ({ staff: Array.from({ length: 96 }, (_, i) => (i === 32 ? 5 : i === 33 ? at815 : 0)), source: 'given' as const });
   const [five, eight] = [planDay(model, targetFor(120), roster(5)), planDay(model, targetFor(120), roster(8))];
   const [a, b] = [five.intervals[0]!.predicted, eight.intervals[0]!.predicted];

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { erlangA, type ImpatientLoad } from '../../../shared/planning/queueing.js';
 import { exponentialPatience, lognormalPatience } from '../../../shared/planning/patience.js';
-import { DayChain, transientPeriods } from '../../../shared/planning/transient.js';
+import { DayChain, freshStart, joinersBusyAtOnce, transientPeriods } from '../../../shared/planning/transient.js';
 
 const load: ImpatientLoad = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, servers: 6, patienceSeconds: 300 };
 
@@ -142,4 +142,44 @@ t.test('people who start their first calls together finish fewer at first: a qua
   // Two calls' time after the start: the steady pace.
   const [long] = transientPeriods([{ ...period, freshSince: 240 }], start);
   t.equal(long!.inSystemAtEnd, steady!.inSystemAtEnd);
+});
+
+t.test('calls more alike lose more of the first calls: h(1 − 1/k)/2 of a person each for Erlang-k, by hand', async (t) => {
+  // The same queue that never empties. Erlang-k calls lose h(1 − 1/k)/2 each person over the fresh
+  // start (the renewal function's (c² − 1)/2 handle times, c² = 1/k): k = 3, 1/3 of a call; k = 5,
+  // 0.4; exponential calls (k = 1) none. The start's tail (e^{−8} of the pace) is left, under 0.01 calls.
+  const start = new Array<number>(41).fill(0);
+  start[40] = 1;
+  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600, freshSince: 0 };
+  const served = (handlePhases: number) => 40 - transientPeriods([{ ...period, handlePhases }], start)[0]!.inSystemAtEnd;
+  t.ok(Math.abs(served(1) - 15) < 1e-6, `exponential: ${served(1).toFixed(6)} calls, the steady 3 × 600/120`);
+  for (const [k, lost] of [[2, 1 / 4], [3, 1 / 3], [5, 2 / 5], [12, 11 / 24]] as const) {
+    t.ok(Math.abs(served(k) - 3 * (5 - lost)) < 0.01, `Erlang-${k}: ${served(k).toFixed(4)} calls against ${(3 * (5 - lost)).toFixed(4)}`);
+  }
+  // Its pace starts at nothing (nobody finishes at once) and is steady in the end.
+  const erlang5 = freshStart(120, 5);
+  t.ok(Math.abs(erlang5.pace(0)) < 1e-9, `pace at the start ${erlang5.pace(0)}`);
+  t.ok(Math.abs(erlang5.pace(erlang5.horizon) - 1) < 1e-3, 'steady after the horizon');
+  // The mean pace is the pace's mean (midpoint rule over 10,000 points, 0–300 s).
+  let sum = 0;
+  for (let i = 0; i < 10_000; i++) sum += erlang5.pace(((i + 0.5) / 10_000) * 300);
+  t.ok(Math.abs(sum / 10_000 - erlang5.meanPace(0, 300)) < 1e-6, `mean pace ${erlang5.meanPace(0, 300).toFixed(6)}`);
+  // Calls more alike than Erlang-12 are taken as Erlang-12; a half phase rounds.
+  t.equal(freshStart(120, 40).horizon, freshStart(120, 12).horizon);
+  t.equal(freshStart(120, 2.4).horizon, freshStart(120, 2).horizon);
+});
+
+t.test('people who sign in to a waiting queue start their first calls together too, by hand', async (t) => {
+  // A queue that never empties: 3 people at their steady pace and 2 who have just signed in
+  // (Erlang-2 calls): 3 × 2.5 + 2 × (2.5 − ¼) calls in 300 s, less the start's e^{−8} tail.
+  const start = new Array<number>(41).fill(0);
+  start[40] = 1;
+  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 5, seconds: 300 };
+  const served = 40 - transientPeriods([{ ...period, freshJoiners: [{ since: 0, people: 2 }] }], start)[0]!.inSystemAtEnd;
+  t.ok(Math.abs(served - (7.5 + 2 * (2.5 - (1 - Math.exp(-8)) / 4))) < 1e-6, `${served.toFixed(6)} calls`);
+  // How many of them find a caller: half the time 5 in the system, half 8; 4 answering before, 2 joining: ½ · 1 + ½ · 2.
+  const state = new Array<number>(10).fill(0);
+  [state[5], state[8]] = [0.5, 0.5];
+  t.equal(joinersBusyAtOnce(state, 4, 2), 1.5);
+  t.equal(joinersBusyAtOnce([1, 0, 0], 0, 3), 0, 'an empty queue: nobody starts at once');
 });

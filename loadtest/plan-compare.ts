@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
-import { byCalls, DayChain, inSystem, joinersBusyAtOnce, type Period } from '../shared/planning/transient.js';
+import { byCalls, DayChain, inSystem, joinersBusyAtOnce, openingStarts, type FreshGroup, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
 
@@ -102,7 +102,8 @@ function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextS
   const schedule = periods.flatMap((p) => p.people);
   const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
-  // People who signed in to a waiting queue, and the step they did (those who found a caller start together).
+  // The people at opening, and those who signed in to a waiting queue with the step they did (those who found a caller start together).
+  const opening: FreshGroup[] = [];
   const joiners: { step: number; people: number }[] = [];
   return periods.map((period, q) => {
     const inSystemAtStart = inSystem(state);
@@ -112,9 +113,12 @@ function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextS
       const servers = schedule[k]!;
       const low = Math.max(0, Math.floor(servers));
       const w = servers - low;
-      if (k > 0 && period.joined[i]! > 0) joiners.push({ step: k, people: joinersBusyAtOnce(state, schedule[k - 1]!, period.joined[i]!) });
-      // The lines open on an empty queue: everyone's first calls start together; so do people signing in to a waiting queue.
-      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond: period.arrivalsPerSecond * share * SUB_STEPS, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshSince: k * STEP, freshJoiners: joiners.map((j) => ({ since: (k - j.step) * STEP, people: j.people })) };
+      const arrivalsPerSecond = period.arrivalsPerSecond * share * SUB_STEPS;
+      // The lines open on an empty queue: each person's first call starts as their first caller comes. People signing in to a waiting queue start together.
+      if (k === 0) opening.push(...openingStarts(servers, arrivalsPerSecond, period.handleSeconds));
+      else if (period.joined[i]! > 0) joiners.push({ step: k, people: joinersBusyAtOnce(state, schedule[k - 1]!, period.joined[i]!) });
+      const freshStarts = [...opening.map((g) => ({ ...g, since: g.since + k * STEP })), ...joiners.map((j) => ({ since: (k - j.step) * STEP, people: j.people }))];
+      const step = { ...period, shares: undefined, seconds: STEP, arrivalsPerSecond, nextServers: (t: number) => schedule[Math.min(schedule.length - 1, k + 1 + Math.floor(t / STEP))]!, freshStarts };
       const a = chain.advance(state, { ...step, servers: low });
       const b = w > 0 ? chain.advance(state, { ...step, servers: low + 1 }) : a;
       state = a.end.map((x, j) => x * (1 - w) + b.end[j]! * w);
@@ -162,10 +166,12 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
   const s = all[0]!.scenario;
   const reception = all.flatMap((run) => receptionCalls(run.attempts, s));
-  const talk = talkAsLived(reception, s);
-  const handleSeconds = talk.mean + mean(s.staff.answerDelay) + s.practices.wrapUpSeconds;
+  // A call the run's teardown ended did not end on its own: its length says nothing about calls.
+  const talk = talkAsLived(all.flatMap((run) => receptionCalls(run.attempts, s).filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
+  const delay = answerDelayAsLived(reception, s);
+  const handleSeconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
   // How alike the calls are: talk and answer delay vary, wrap-up does not.
-  const handlePhases = handleSeconds ** 2 / (talk.variance + variance(s.staff.answerDelay));
+  const handlePhases = handleSeconds ** 2 / (talk.variance + delay.variance);
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
   const mornings = all.flatMap((run) => practiceMornings(run, quarters, handleSeconds));
@@ -301,12 +307,46 @@ export function historyShape(run: Pick<RunResult, 'scenario' | 'history'>): Retu
   return dayShape(arrivals);
 }
 
+/** Mean and variance of a sample; undefined under `least` values. */
+function moments(xs: readonly number[], least: number): { mean: number; variance: number } | undefined {
+  if (xs.length < Math.max(2, least)) return undefined;
+  const average = xs.reduce((x, y) => x + y, 0) / xs.length;
+  return { mean: average, variance: xs.reduce((sum, x) => sum + (x - average) ** 2, 0) / (xs.length - 1) };
+}
+
+/** Gaps longer than this between a receptionist's calls are something else (a call-back made between them, time away), not answering. */
+const LONGEST_ANSWER_SECONDS = 60;
+
+/**
+ * The time from a receptionist being free (wrap-up over) to answering the next caller who was
+ * already waiting, as the records show it: the phone ringing and being picked up, and the service's
+ * and a busy machine's delays on the way (on a compressed run, tenths of a second of delay are
+ * seconds of simulated time). The scenario's answer delay where the records have too few such gaps.
+ */
+function answerDelayAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number; variance: number } {
+  const byStaff = new Map<string, { queuedAt: number; answeredAt: number; endedAt: number }[]>();
+  for (const a of calls) {
+    const r = a.record!;
+    if (r.outcome !== 'answered' || !r.staff || !r.queuedAt || !r.answeredAt || !r.endedAt) continue;
+    const times = { queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) };
+    byStaff.set(String(r.staff), [...(byStaff.get(String(r.staff)) ?? []), times]);
+  }
+  const gaps: number[] = [];
+  for (const own of byStaff.values()) {
+    own.sort((x, y) => x.answeredAt - y.answeredAt);
+    for (let i = 1; i < own.length; i++) {
+      const free = own[i - 1]!.endedAt + s.practices.wrapUpSeconds * 1000;
+      const gap = (own[i]!.answeredAt - free) / 1000;
+      if (own[i]!.queuedAt < free && gap >= 0 && gap < LONGEST_ANSWER_SECONDS) gaps.push(gap);
+    }
+  }
+  return moments(gaps, 20) ?? { mean: mean(s.staff.answerDelay), variance: variance(s.staff.answerDelay) };
+}
+
 /** Mean and variance of the talk of the answered calls as the service recorded it; the scenario's when none was. */
 function talkAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number; variance: number } {
   const talk = calls.filter((a) => a.record!.outcome === 'answered' && a.record!.talkSeconds !== undefined).map((a) => Number(a.record!.talkSeconds));
-  if (talk.length < 2) return { mean: mean(s.staff.handle), variance: variance(s.staff.handle) };
-  const average = talk.reduce((x, y) => x + y, 0) / talk.length;
-  return { mean: average, variance: talk.reduce((sum, x) => sum + (x - average) ** 2, 0) / (talk.length - 1) };
+  return moments(talk, 2) ?? { mean: mean(s.staff.handle), variance: variance(s.staff.handle) };
 }
 
 /** Patients pick up a call-back after about this long (simulate.ts), or ring out after this (the service's patient ring). */
@@ -378,7 +418,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
     '',
     `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
     '',
-    'What the model still does not capture: talk times are log-normal, not exponential: the model follows the people\'s first calls at 8:00 as Erlang-k\'s with the calls\' own spread (k about 5 here), but takes later calls as exponential, and counts the callers in the queue as the M/M/n chain spreads them (the first quarter hour is still some points high, more where fewer calls queue); the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
+    'What the model still does not capture: talk times are log-normal, not exponential: the model follows the people\'s first calls as Erlang-k\'s with the calls\' own spread (at opening each person from their first caller\'s expected arrival; people signing in to a waiting queue together), but takes later calls as exponential, so the first quarter hour is still its most hopeful; the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
     '',
   ].join('\n');
 }

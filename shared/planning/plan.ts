@@ -2,7 +2,7 @@ import type { WeekDay } from '../directory/types.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
-import { DayChain, joinersBusyAtOnce } from './transient.js';
+import { DayChain, joinersBusyAtOnce, openingStarts } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -112,11 +112,12 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const period = { ...demands[d.interval]!, seconds: INTERVAL_SECONDS };
     // More people never do worse: walk from the quarter hour's steady figure down while fewer still
     // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
-    // The lines open on an empty queue: everyone's first calls start together (shared/planning/transient.ts).
-    const freshSince = (state: number[]) => (d.calls > 0 && state[0]! > 1 - 1e-9 ? 0 : undefined);
+    // The lines open on an empty queue (shared/planning/transient.ts): each person starts as their first caller comes, at the first sub-step's rate.
+    const openingRate = period.shares && period.shares.length > 1 ? period.arrivalsPerSecond * period.shares[0]! * period.shares.length : period.arrivalsPerSecond;
     // People signing in to a waiting queue start their first calls together too.
-    const joiners = (state: number[], before: number, servers: number) => (servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined);
-    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshSince: freshSince(neededState), freshJoiners: joiners(neededState, neededBefore, servers) });
+    const freshStarts = (state: number[], before: number, servers: number) =>
+      d.calls > 0 && state[0]! > 1 - 1e-9 ? openingStarts(servers, openingRate, period.handleSeconds) : servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
+    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
     let needed = tryWith(staffNeeded);
     if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
@@ -134,7 +135,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     let prediction = needed.prediction;
     if (roster) {
       // Callers still waiting when the quarter hour ends are answered by the next one's people.
-      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshSince: freshSince(rosterState), freshJoiners: joiners(rosterState, roster.staff[d.interval - 1] ?? 0, rostered) });
+      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshStarts: freshStarts(rosterState, roster.staff[d.interval - 1] ?? 0, rostered) });
       rosterState = carried.end;
       prediction = carried.prediction;
     }

@@ -38,13 +38,24 @@ export interface Period {
   shares?: readonly number[];
   /** People answering once the period is over (the next period's; or by seconds after its end), for the fates of callers whose wait goes on past its end; none: `servers`. */
   nextServers?: number | ((secondsAfterEnd: number) => number);
-  /** Seconds since the people started their first calls together (the lines opened on an empty queue); none: they did not. */
-  freshSince?: number;
-  /** People who signed in while callers were waiting and so started their first calls together, `since` seconds ago (the 8:15 shift change of an 8am rush); the others are at their steady pace. */
-  freshJoiners?: readonly { since: number; people: number }[];
+  /**
+   * Groups of people still on their first calls of a fresh start, each begun `since` seconds before
+   * the period (negative: that many seconds into it): at opening each person as their first caller
+   * comes (`openingStarts`), and people who signed in to a waiting queue, together. The other
+   * people answering are at their steady pace. None: everyone is.
+   */
+  freshStarts?: readonly FreshGroup[];
   /** How alike calls are, as the order k of the Erlang-k handle time with their spread (1 / squared coefficient of variation); none: 2. Only the first calls of a fresh start depend on it. */
   handlePhases?: number;
 }
+
+export interface FreshGroup {
+  since: number;
+  people: number;
+}
+
+/** Seconds later, the same groups (so a period's parts carry them on). */
+const shifted = (groups: readonly FreshGroup[] | undefined, seconds: number) => groups?.map((g) => ({ ...g, since: g.since + seconds }));
 
 export interface PeriodResult {
   prediction: QueuePrediction;
@@ -83,7 +94,7 @@ export class DayChain {
       shares.map((share, i) => ({
         share,
         tail: (shares.length - 1 - i) * seconds,
-        period: { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshSince: period.freshSince === undefined ? undefined : period.freshSince + i * seconds, freshJoiners: period.freshJoiners?.map((j) => ({ ...j, since: j.since + i * seconds })) },
+        period: { ...period, shares: undefined, seconds, arrivalsPerSecond: period.arrivalsPerSecond * (share * shares.length), freshStarts: shifted(period.freshStarts, i * seconds) },
       })),
     );
   }
@@ -105,15 +116,14 @@ export class DayChain {
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
     const slice = period.handleSeconds / FRESH_SLICES;
     const start = freshStart(period.handleSeconds, period.handlePhases);
-    const cohorts = freshCohorts(period, start.horizon);
+    // Groups still short of their steady pace (the pace is within e^{−8} of it after the horizon).
+    const cohorts = (period.freshStarts ?? []).filter((c) => c.since < start.horizon && c.people > 0);
     if (cohorts.length > 0 && period.seconds > slice * 1.000001) {
       // The first calls of people who started together: slice by slice while their pace picks up.
       const parts: { period: Period; tail: number; share: number }[] = [];
       for (let t = 0; t < period.seconds - 1e-9; ) {
         const len = cohorts.some((c) => c.since + t < start.horizon) ? Math.min(slice, period.seconds - t) : period.seconds - t;
-        const later = (since: number) => (since + t < start.horizon ? since + t : undefined);
-        const joiners = (period.freshJoiners ?? []).flatMap((j) => (later(j.since) === undefined ? [] : [{ ...j, since: j.since + t }]));
-        parts.push({ period: { ...period, seconds: len, freshSince: period.freshSince === undefined ? undefined : later(period.freshSince), freshJoiners: joiners }, tail: tail + period.seconds - t - len, share: len / period.seconds });
+        parts.push({ period: { ...period, seconds: len, freshStarts: shifted(cohorts, t) }, tail: tail + period.seconds - t - len, share: len / period.seconds });
         t += len;
       }
       return this.advanceInParts(state, parts);
@@ -122,11 +132,23 @@ export class DayChain {
     // The people's pace, s seconds into the period: each fresh group's share of them at its own pace, the rest steady.
     const weights = cohorts.map((c) => ({ since: c.since, share: n > 0 ? Math.min(1, c.people / n) : 0 }));
     const pace = (s: number) => 1 + weights.reduce((sum, c) => sum + c.share * (start.pace(c.since + s) - 1), 0);
-    const mu = (1 + weights.reduce((sum, c) => sum + c.share * (start.meanPace(c.since, c.since + seconds) - 1), 0)) / period.handleSeconds;
+    // With m of them busy, the m who began first are (the queue's callers went to them): the steady, then the groups by start.
+    const fresh = [...cohorts].sort((a, b) => b.since - a.since).map((c) => ({ people: c.people, pace: start.meanPace(c.since, c.since + seconds) }));
+    const byStart = [{ people: Math.max(0, n - fresh.reduce((sum, c) => sum + c.people, 0)), pace: 1 }, ...fresh];
+    const busyRate = (m: number) => {
+      let [left, sum] = [m, 0];
+      for (const group of byStart) {
+        const some = Math.min(left, group.people);
+        [left, sum] = [left - some, sum + some * group.pace];
+      }
+      return sum / period.handleSeconds;
+    };
+    const mu = n > 0 ? busyRate(n) / n : 1 / period.handleSeconds;
     const theta = 1 / period.patienceSeconds;
     const joinRate = lambda > 0 ? lambda : Math.max(n * mu, mu);
     const alpha = period.patience && abandonRates(period.patience, joinRate, size);
-    const down = (N: number) => Math.min(N, n) * mu + (alpha ? alpha[Math.max(N - n, 0)]! : Math.max(N - n, 0) * theta);
+    const busy = Array.from({ length: Math.ceil(n) + 1 }, (_, m) => busyRate(Math.min(m, n)));
+    const down = (N: number) => busy[Math.min(N, busy.length - 1)]! + (alpha ? alpha[Math.max(N - n, 0)]! : Math.max(N - n, 0) * theta);
     const uniform = lambda + down(size - 1);
     const lt = uniform * seconds;
     const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
@@ -231,7 +253,7 @@ export function byCalls(steps: readonly { share: number; prediction: QueuePredic
  * quarter of a call for Erlang-2, 0.4 of one for calls as alike as Erlang-5.
  */
 interface FreshStart {
-  /** pace(t), and its mean over [from, to]. */
+  /** pace(t) (none before the first call, t < 0), and its mean over [from, to]. */
   pace(t: number): number;
   meanPace(from: number, to: number): number;
   /** Seconds after which the pace is within e^{−8} of steady. */
@@ -257,16 +279,26 @@ export function freshStart(h: number, phases = 2): FreshStart {
       return sum - (Math.exp(-c * t) * (c * Math.cos(phi) - b * Math.sin(phi))) / (c * c + b * b);
     }, 0);
   const slowest = Math.min(Infinity, ...terms.map((x) => x.c));
+  // Before their first call (t < 0) a person finishes nothing.
   return {
-    pace: (t) => 1 + term(t),
-    meanPace: (from, to) => 1 + (integral(to) - integral(from)) / (to - from),
+    pace: (t) => (t < 0 ? 0 : 1 + term(t)),
+    meanPace: (from, to) => {
+      const begun = Math.max(0, from);
+      return to <= begun ? 0 : (to - begun + integral(to) - integral(begun)) / (to - from);
+    },
     horizon: terms.length ? 8 / slowest : 0,
   };
 }
-/** The groups of a period's people still finishing their first calls at a fresh pace: everyone since opening (`freshSince`), and people who joined a waiting queue together. */
-function freshCohorts(period: Period, horizon: number): { since: number; people: number }[] {
-  const all = period.freshSince === undefined ? [] : [{ since: period.freshSince, people: period.servers }];
-  return [...all, ...(period.freshJoiners ?? [])].filter((c) => c.since < horizon && c.people > 0);
+/**
+ * The lines open on an empty queue: each of the people starts their first call as their first
+ * caller comes. In a rush (more work arriving than the people can do: λh ≥ n) all of them are
+ * taken within the first calls, the i-th at the i-th caller's expected arrival, i/λ seconds in (a
+ * fractional last person counts in part). Otherwise a person is rarely needed at all, and one who
+ * is most likely began earlier than that: everyone is taken as starting at opening.
+ */
+export function openingStarts(servers: number, arrivalsPerSecond: number, handleSeconds: number): FreshGroup[] {
+  if (arrivalsPerSecond * handleSeconds < servers) return [{ since: 0, people: servers }];
+  return Array.from({ length: Math.ceil(servers) }, (_, i) => ({ since: -(i + 1) / arrivalsPerSecond, people: Math.min(1, servers - i) }));
 }
 
 /** Slices of a handle time the first calls are followed in. */

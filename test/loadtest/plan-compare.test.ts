@@ -4,7 +4,7 @@ import { loadScenario } from '../../loadtest/scenario.js';
 import type { CallerAttempt, RunResult } from '../../loadtest/simulate.js';
 import { erlangA } from '../../shared/planning/queueing.js';
 import { lognormalPatience } from '../../shared/planning/patience.js';
-import { transientPeriods } from '../../shared/planning/transient.js';
+import { openingStarts, transientPeriods } from '../../shared/planning/transient.js';
 
 const scenario = loadScenario('monday-8am-practice');
 const SPEED = 60;
@@ -59,7 +59,7 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   // The scenario's callers' log-normal patience (median 600 s, σ 0.6), not an exponential of its mean.
   const patience = lognormalPatience(600, 0.6);
   // Followed three minutes at a time (calls evenly here); 08:00's callers still waiting at 08:15 meet its six people.
-  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, nextServers: 6, seconds: 900, shares: EVEN, freshSince: 0 }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
+  const carried = transientPeriods([{ arrivalsPerSecond: 12 / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 4, nextServers: 6, seconds: 900, shares: EVEN, freshStarts: openingStarts(4, 12 / 900, handle) }, { arrivalsPerSecond: 0, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), patience, servers: 6, seconds: 900 }]);
   // The check's own steps see the next people through the midpoint rule (shared/planning/transient.ts), the chain's in closed form: a tenth of a point apart at most.
   t.ok(Math.abs(first!.carried.answeredWithinTargetPct - carried[0]!.prediction.serviceLevel(120) * 100) <= 0.15, 'carried: the morning starts empty');
   t.ok(Math.abs(first!.carried.abandonPct - carried[0]!.prediction.abandonProbability * 100) <= 0.15);
@@ -124,7 +124,7 @@ t.test('carried: calls within the quarter hour come as they did in the history m
   t.same(shape.uneven, [32], '08:00 is uneven in the history morning');
   t.same(shape.shape[32]!.map((x) => Math.round(x * 1000) / 1000), [0.65, 0.1, 0.1, 0.075, 0.075]);
   const [row] = comparePlan(run);
-  const [expected] = transientPeriods([{ arrivalsPerSecond: 30 / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds, patience, servers: 4, seconds: 900, shares: shape.shape[32], freshSince: 0 }]);
+  const [expected] = transientPeriods([{ arrivalsPerSecond: 30 / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds, patience, servers: 4, seconds: 900, shares: shape.shape[32], freshStarts: openingStarts(4, (30 / 900) * shape.shape[32]![0]! * 5, handle) }]);
   t.equal(row!.carried.answeredWithinTargetPct, Math.round(expected!.prediction.serviceLevel(120) * 1000) / 10, 'carried: the checked morning’s 30 calls, shaped as the history morning’s');
   const [even] = comparePlan({ ...base } as unknown as RunResult);
   t.not(even!.carried.answeredWithinTargetPct, row!.carried.answeredWithinTargetPct, 'without history: evenly, a different figure');
@@ -153,7 +153,7 @@ t.test('several mornings: every practice is one; pooled, each against its own pr
   t.same(row!.simulated, { answeredWithinTargetPct: 60, abandonPct: round1((12 / 32) * 100), standardErrorPp: 20 });
   // Each morning predicted from its own calls (the model is not linear), weighted by its answered calls (10 and 10).
   // The lines open on an empty queue: everyone's first calls start together.
-  const own = (joined: number) => transientPeriods([{ arrivalsPerSecond: joined / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds, patience, servers: 4, seconds: 900, shares: EVEN, freshSince: 0 }])[0]!.prediction;
+  const own = (joined: number) => transientPeriods([{ arrivalsPerSecond: joined / 900, handleSeconds: handle, handlePhases: phasesOf(handle), patienceSeconds, patience, servers: 4, seconds: 900, shares: EVEN, freshStarts: openingStarts(4, joined / 900, handle) }])[0]!.prediction;
   const [p1, p2] = [own(12), own(20)];
   const level = (p1.serviceLevel(120) + p2.serviceLevel(120)) / 2;
   t.equal(row!.carried.answeredWithinTargetPct, round1(level * 100));

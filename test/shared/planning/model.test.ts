@@ -3,7 +3,7 @@ import { learnDemand, parseWeekday, PLANNING_DEFAULTS, type DemandModel } from '
 import { observedRoster } from '../../../shared/planning/observed.js';
 import { changeSentence, parseRoster, planDay, targetFor } from '../../../shared/planning/plan.js';
 import { staffingNeeded } from '../../../shared/planning/queueing.js';
-import { transientPeriods } from '../../../shared/planning/transient.js';
+import { openingStarts, transientPeriods } from '../../../shared/planning/transient.js';
 import { CallQueue } from '../../../shared/queue/queue.js';
 import { StatsStore } from '../../../shared/stats/store.js';
 import { privateRedis } from '../../helpers/redis.js';
@@ -105,8 +105,8 @@ t.test('the plan: people needed, what a roster achieves, and the smallest change
   const plan = planDay(model, target, { staff: roster, source: 'given' });
   t.same(plan.changes.map((c) => c.sentence), ['one more person 08:00–09:30 on Mondays']);
   t.same(plan.spare, []);
-  // Its callers still waiting at 08:15 meet 08:15's people; the lines open on an empty queue, so everyone's first calls start together.
-  const short = transientPeriods([{ ...busy, servers: path[0]! - 1, seconds: 900, nextServers: roster[33], freshSince: 0 }])[0]!.prediction;
+  // Its callers still waiting at 08:15 meet 08:15's people; the lines open on an empty queue, so each person's first call starts as their first caller comes.
+  const short = transientPeriods([{ ...busy, servers: path[0]! - 1, seconds: 900, nextServers: roster[33], freshStarts: openingStarts(path[0]! - 1, busy.arrivalsPerSecond, busy.handleSeconds) }])[0]!.prediction;
   t.equal(plan.intervals[0]!.predicted.answeredWithinTargetPct, Math.round(short.serviceLevel(120) * 1000) / 10, '08:00 as the chain predicts it from an empty queue');
   t.equal(plan.intervals[0]!.predicted.abandonPct, Math.round(short.abandonProbability * 1000) / 10);
   t.equal(plan.intervals[0]!.predicted.meetsTarget, false);
@@ -141,6 +141,6 @@ t.test('a roster’s what-if: callers still waiting at a quarter hour’s end ar
   t.ok(b.abandonPct < a.abandonPct, `08:00: ${b.abandonPct}% hang up with eight people from 08:15, ${a.abandonPct}% with five`);
   t.ok(b.answeredWithinTargetPct >= a.answeredWithinTargetPct, `08:00: ${b.answeredWithinTargetPct}% within target, ${a.answeredWithinTargetPct}%`);
   // With five people throughout, 08:00 is the chain's own figure, its callers meeting five people after 08:15 too.
-  const [alone] = transientPeriods([{ arrivalsPerSecond: 60 / 900, handleSeconds: 150, patienceSeconds: 400, servers: 5, seconds: 900, freshSince: 0 }]);
+  const [alone] = transientPeriods([{ arrivalsPerSecond: 60 / 900, handleSeconds: 150, patienceSeconds: 400, servers: 5, seconds: 900, freshStarts: openingStarts(5, 60 / 900, 150) }]);
   t.equal(a.abandonPct, Math.round(alone!.prediction.abandonProbability * 1000) / 10);
 });

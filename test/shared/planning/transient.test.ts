@@ -1,7 +1,7 @@
 import t from 'tap';
 import { erlangA, type ImpatientLoad } from '../../../shared/planning/queueing.js';
 import { exponentialPatience, lognormalPatience } from '../../../shared/planning/patience.js';
-import { DayChain, freshStart, joinersBusyAtOnce, transientPeriods } from '../../../shared/planning/transient.js';
+import { DayChain, freshStart, joinersBusyAtOnce, openingStarts, transientPeriods } from '../../../shared/planning/transient.js';
 
 const load: ImpatientLoad = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, servers: 6, patienceSeconds: 300 };
 
@@ -133,14 +133,14 @@ t.test('people who start their first calls together finish fewer at first: a qua
   start[40] = 1;
   const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600 };
   const [steady] = transientPeriods([period], start);
-  const [fresh] = transientPeriods([{ ...period, freshSince: 0 }], start);
+  const [fresh] = transientPeriods([{ ...period, freshStarts: [{ since: 0, people: 3 }] }], start);
   t.ok(Math.abs(40 - steady!.inSystemAtEnd - 15) < 1e-6, `steady: ${(40 - steady!.inSystemAtEnd).toFixed(6)} calls`);
   t.ok(Math.abs(40 - fresh!.inSystemAtEnd - 3 * (5 - (1 - Math.exp(-8)) / 4)) < 1e-6, `fresh: ${(40 - fresh!.inSystemAtEnd).toFixed(6)} calls`);
   // Started together 180 s before: 3 × (5 − (e^{−4·180/120} − e^{−8})/4).
-  const [later] = transientPeriods([{ ...period, freshSince: 180 }], start);
+  const [later] = transientPeriods([{ ...period, freshStarts: [{ since: 180, people: 3 }] }], start);
   t.ok(Math.abs(40 - later!.inSystemAtEnd - 3 * (5 - (Math.exp(-6) - Math.exp(-8)) / 4)) < 1e-6, `${(40 - later!.inSystemAtEnd).toFixed(6)} calls`);
   // Two calls' time after the start: the steady pace.
-  const [long] = transientPeriods([{ ...period, freshSince: 240 }], start);
+  const [long] = transientPeriods([{ ...period, freshStarts: [{ since: 240, people: 3 }] }], start);
   t.equal(long!.inSystemAtEnd, steady!.inSystemAtEnd);
 });
 
@@ -150,7 +150,7 @@ t.test('calls more alike lose more of the first calls: h(1 − 1/k)/2 of a perso
   // 0.4; exponential calls (k = 1) none. The start's tail (e^{−8} of the pace) is left, under 0.01 calls.
   const start = new Array<number>(41).fill(0);
   start[40] = 1;
-  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600, freshSince: 0 };
+  const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 3, seconds: 600, freshStarts: [{ since: 0, people: 3 }] };
   const served = (handlePhases: number) => 40 - transientPeriods([{ ...period, handlePhases }], start)[0]!.inSystemAtEnd;
   t.ok(Math.abs(served(1) - 15) < 1e-6, `exponential: ${served(1).toFixed(6)} calls, the steady 3 × 600/120`);
   for (const [k, lost] of [[2, 1 / 4], [3, 1 / 3], [5, 2 / 5], [12, 11 / 24]] as const) {
@@ -175,11 +175,24 @@ t.test('people who sign in to a waiting queue start their first calls together t
   const start = new Array<number>(41).fill(0);
   start[40] = 1;
   const period = { arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 5, seconds: 300 };
-  const served = 40 - transientPeriods([{ ...period, freshJoiners: [{ since: 0, people: 2 }] }], start)[0]!.inSystemAtEnd;
+  const served = 40 - transientPeriods([{ ...period, freshStarts: [{ since: 0, people: 2 }] }], start)[0]!.inSystemAtEnd;
   t.ok(Math.abs(served - (7.5 + 2 * (2.5 - (1 - Math.exp(-8)) / 4))) < 1e-6, `${served.toFixed(6)} calls`);
   // How many of them find a caller: half the time 5 in the system, half 8; 4 answering before, 2 joining: ½ · 1 + ½ · 2.
   const state = new Array<number>(10).fill(0);
   [state[5], state[8]] = [0.5, 0.5];
   t.equal(joinersBusyAtOnce(state, 4, 2), 1.5);
   t.equal(joinersBusyAtOnce([1, 0, 0], 0, 3), 0, 'an empty queue: nobody starts at once');
+});
+
+t.test('at opening each person starts as their first caller comes, in a rush; the earliest busy are the ones serving', async (t) => {
+  // A rush: 0.1 calls a second, 120 s calls, 4 people (λh = 12 ≥ 4): the i-th starts at the i-th caller's expected arrival, i/λ.
+  t.same(openingStarts(4, 0.1, 120), [{ since: -10, people: 1 }, { since: -20, people: 1 }, { since: -30, people: 1 }, { since: -40, people: 1 }]);
+  t.same(openingStarts(2.5, 0.1, 120).map((g) => g.people), [1, 1, 0.5], 'a fractional person counts in part');
+  // Quiet (λh = 1.2 < 4): a person is rarely needed, and one who is began earlier: everyone from opening.
+  t.same(openingStarts(4, 0.01, 120), [{ since: 0, people: 4 }]);
+  // One caller, two people: one at the steady pace, one who has just begun. The caller is with the
+  // one busy longest (the steady one): still talking after 60 s with probability e^{−60/120}.
+  const start = [0, 1, 0, 0];
+  const [one] = transientPeriods([{ arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 2, seconds: 60, freshStarts: [{ since: 0, people: 1 }] }], start);
+  t.ok(Math.abs(one!.inSystemAtEnd - Math.exp(-0.5)) < 1e-9, `${one!.inSystemAtEnd.toFixed(9)} in the system`);
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { BrowserContext, Page } from 'playwright-core';
 import { FakeTwilio } from '../../../fakes/twilio.js';
-import { browserTest, launchChromium, signInAtProvider } from '../../../helpers/browser.js';
+import { anotherBrowser, browserTest, launchChromium, signInAtProvider } from '../../../helpers/browser.js';
 import { TestFhirServer } from '../../../helpers/fhir.js';
 import { reserveIssuer, startOidcProvider, TEST_USERS, type TestUser } from '../../../helpers/oidc.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -36,16 +36,16 @@ browserTest('the staff panel shows who is probably calling while the phone rings
     await live(page);
     return page;
   };
+  const screens = await launchChromium(t);
   /** The staff panel of a person signed in with their own identity at the provider's login page (a browser of their own). */
   const signedIn = async (user: TestUser) => {
-    const page = await newPage(await launchChromium(t), '/staff');
+    const page = await newPage(await anotherBrowser(screens), '/staff');
     await signInAtProvider(page, { issuer: at.issuer, sbUrl: sb.url, returnTo: '/staff' }, user);
     await live(page);
     return page;
   };
   const cardSays = (page: Page, pattern: string) => page.waitForFunction((p) => new RegExp(p).test(document.querySelector('#caller-card')?.textContent ?? ''), pattern, { timeout: 10_000 });
 
-  const screens = await launchChromium(t);
   const wallboard = await open(screens, '/wallboard', 'riverside-practice-token');
   const panel = await signedIn(TEST_USERS.alice);
   // Alice's panel also open with her static staff token (a shared screen): it is never given the candidates.

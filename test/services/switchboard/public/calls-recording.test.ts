@@ -3,7 +3,7 @@ import { parseDirectory } from '../../../../shared/directory/load.js';
 import { FakeTwilio } from '../../../fakes/twilio.js';
 import { RIVERSIDE, TOKENS } from '../../../fixtures/live.js';
 import { signInDirectoryYaml } from '../../../fixtures/signin.js';
-import { browserTest, launchChromium, seriousAxeViolations, signInAtProvider } from '../../../helpers/browser.js';
+import { anotherBrowser, browserTest, launchChromium, seriousAxeViolations, signInAtProvider } from '../../../helpers/browser.js';
 import { reserveIssuer, startOidcProvider, TEST_USERS } from '../../../helpers/oidc.js';
 import { until } from '../../../helpers/poll.js';
 import { privateRedis } from '../../../helpers/redis.js';
@@ -72,7 +72,7 @@ browserTest('playing a recording from the call search: a signed-in manager plays
   t.same(grave, [], 'axe: no serious or critical violation with the player in the rows', { violations: grave });
 
   // A practice token may not play recordings: the row says so, with no player.
-  const other = await (await launchChromium(t, { bypassCSP: true })).newPage();
+  const other = await (await anotherBrowser(browser, { bypassCSP: true })).newPage();
   other.on('pageerror', (e) => errors.push(String(e)));
   await other.goto(`${sb.url}/calls`);
   await other.waitForSelector('#signin-nhs:not([hidden])');

@@ -106,22 +106,32 @@ browserTest('every screen at TV, laptop and phone sizes with 0, 5 and 60 callers
     const started = Date.now();
     await waitText(wallboard, '#waiting', String(waiting));
     await waitText(panel, '#waiting', String(waiting));
-    for (const [name, page] of Object.entries(screens)) {
+    // Each screen is a page of its own, so the three are resized, measured and saved at once; the
+    // assertions then follow in a fixed order.
+    const seen = await Promise.all(Object.entries(screens).map(async ([name, page]) => {
+      const sizes: { vp: Viewport; m: Layout; callers?: string }[] = [];
       for (const vp of VIEWPORTS) {
         await page.setViewportSize({ width: vp.width, height: vp.height });
         await settled(page);
         const m = await measure(page, vp.tv);
-        const at = `${name} at ${vp.width}×${vp.height} with ${waiting} waiting`;
+        const callers = name === 'wallboard' && waiting === 0 ? await text(page, '#callers') : undefined;
         await page.screenshot({ path: join(ARTIFACTS, `${name}-${vp.width}x${vp.height}-${waiting}.png`) });
+        sizes.push({ vp, m, callers });
+      }
+      return { name, sizes };
+    }));
+    for (const { name, sizes } of seen) {
+      for (const { vp, m, callers } of sizes) {
+        const at = `${name} at ${vp.width}×${vp.height} with ${waiting} waiting`;
         t.ok(m.scrollWidth <= m.innerWidth, `${at}: no horizontal overflow (${m.scrollWidth} ≤ ${m.innerWidth})`);
-        if (vp.tv || (name === 'wallboard' && (vp as Viewport).name === 'laptop')) t.ok(m.scrollHeight <= m.innerHeight, `${at}: nothing scrolls (${m.scrollHeight} ≤ ${m.innerHeight})`);
+        if (vp.tv || (name === 'wallboard' && vp.name === 'laptop')) t.ok(m.scrollHeight <= m.innerHeight, `${at}: nothing scrolls (${m.scrollHeight} ≤ ${m.innerHeight})`);
         t.ok(m.tiles > 0, `${at}: has tiles`);
         t.same(m.tilesCut, [], `${at}: every tile wholly visible`);
         if (name === 'staff-panel') continue;
         if (vp.tv) t.ok(m.chartOnScreen, `${at}: the chart is on screen`);
         if (name !== 'wallboard') continue;
         t.equal(m.rowsCut, 0, `${at}: every listed caller wholly visible`);
-        if (waiting === 0) t.equal(await text(page, '#callers'), 'Nobody is waiting.', `${at}: says nobody is waiting`);
+        if (waiting === 0) t.equal(callers, 'Nobody is waiting.', `${at}: says nobody is waiting`);
         else if (m.rows < waiting) t.equal(m.more, `+${waiting - m.rows} more`, `${at}: ${m.rows} rows then "+${waiting - m.rows} more"`);
         else t.equal(m.more, null, `${at}: all ${waiting} listed, no "more"`);
         if (m.more) t.ok(m.moreOnScreen, `${at}: "+N more" is on screen`);
@@ -189,14 +199,18 @@ browserTest('every screen at TV, laptop and phone sizes with 0, 5 and 60 callers
   t.equal(await icb.locator('#practices th[aria-sort]').innerText(), 'PCN', 'sorted by PCN');
   t.equal(await icb.locator('#practices th[aria-sort]').getAttribute('aria-sort'), 'ascending');
 
-  // axe-core on every page, wide and narrow: no serious or critical violation.
-  for (const [name, page] of Object.entries({ ...screens, 'pcn-wallboard': pcnBoard })) {
+  // axe-core on every page, wide and narrow: no serious or critical violation (the pages checked at once).
+  const axed = await Promise.all(Object.entries({ ...screens, 'pcn-wallboard': pcnBoard }).map(async ([name, page]) => {
+    const found: { size: Viewport; grave: Awaited<ReturnType<typeof seriousAxeViolations>> }[] = [];
     for (const size of [VIEWPORTS[0], VIEWPORTS[3]]) {
       await page.setViewportSize({ width: size.width, height: size.height });
       await settled(page);
-      const grave = await seriousAxeViolations(page);
-      t.same(grave, [], `axe: ${name} at ${size.width}×${size.height} has no serious or critical violation`, { violations: grave });
+      found.push({ size, grave: await seriousAxeViolations(page) });
     }
+    return { name, found };
+  }));
+  for (const { name, found } of axed) {
+    for (const { size, grave } of found) t.same(grave, [], `axe: ${name} at ${size.width}×${size.height} has no serious or critical violation`, { violations: grave });
   }
 
   t.same(pageErrors, [], 'no script errors in the pages');

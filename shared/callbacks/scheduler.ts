@@ -54,6 +54,10 @@ export class BullQueue {
     // A connection closed while still starting drops its listeners, then reports the failed start
     // as an 'error' nobody handles (bullmq RedisConnection): let the worker finish starting first.
     await bounded(worker?.waitUntilReady() ?? Promise.resolve());
+    // BullMQ's stalled-job check sleeps its interval (30 s) after each check before it looks whether
+    // the worker is closing: a close during a check still waiting on Redis kept the process alive
+    // that long. With the interval at a millisecond, that last sleep ends at once.
+    if (worker) worker.opts.stalledInterval = 1;
     // Forced, so that the worker stops its own timers (lock renewal, stalled-job checks) and its
     // blocking connection without waiting for Redis: a graceful close waits for Redis, and one that
     // never finished left those running, keeping the process alive for ever. A job cut short is

@@ -146,7 +146,10 @@ export class CallerSide {
       entry.attempt.endedAt = Date.now();
       clearTimeout(entry.patience);
       const i = call.heard.findIndex((h) => announcedSeconds(h) !== undefined);
-      if (i >= 0) entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]! };
+      if (i >= 0) {
+        const place = /number (\d+) in the queue/.exec(call.heard[i]!);
+        entry.attempt.announcedWait = { seconds: announcedSeconds(call.heard[i]!)!, at: call.heardAt[i]!, ...(place && { position: Number(place[1]) }) };
+      }
       const confirmed = call.heard.findIndex((h) => CALLBACK_CONFIRMED.test(h));
       if (confirmed >= 0) entry.attempt.callbackRequested = { at: call.heardAt[confirmed]!, promisedSeconds: announcedSeconds(call.heard[confirmed]!) };
       entry.attempt.errors.push(...call.errors);

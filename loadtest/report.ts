@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LESS_THAN_A_MINUTE } from './callers.js';
 import { lineChart } from './chart.js';
 import { maximum, quantile } from './random.js';
-import type { CallbackOutcome, RunResult } from './simulate.js';
+import type { CallbackOutcome, CallerAttempt, RunResult } from './simulate.js';
 
 /** The figures both reports are built from (also what the CI smoke test asserts on). */
 export interface Figures {
@@ -76,6 +76,19 @@ export interface Accuracy {
   asPoint: { medianRelativeErrorPct: number; p90RelativeErrorPct: number };
 }
 
+/** One figure told to a caller and what then happened (simulated seconds), with where they stood. */
+interface Told {
+  told: number;
+  actual: number;
+  /** Seconds after opening the caller heard it. */
+  heardAt: number;
+  /** The menu choice (the team's queue), and the place in the queue told with the figure. */
+  menuChoice?: string;
+  position?: number;
+  /** Call-backs: how many times the patient was rung (more than one: a missed call-back retried). */
+  attempts?: number;
+}
+
 const error = (p: { told: number; actual: number }) => (p.told === LESS_THAN_A_MINUTE ? Math.max(0, p.actual - 60) : Math.abs(p.told - p.actual));
 
 export function accuracy(pairs: { told: number; actual: number }[]): Accuracy {
@@ -109,18 +122,61 @@ function lostAttempts(r: RunResult) {
   return r.attempts.filter((a) => a.sid && !a.engaged && a.bridgedAt === undefined && !a.abandoned && !a.cutOff && !a.callbackRequested);
 }
 
+/** Seconds from asking to the patient answering: both times are the service's clock, which runs at the scenario's speed, so their difference is simulated time. */
+const toCallBack = (c: CallbackOutcome) => (Date.parse(c.answeredAt!) - Date.parse(c.requestedAt)) / 1000;
+
+/** The first wait each answered caller was told, against the wait they then had. */
+function announcedWaits(r: RunResult): Told[] {
+  return r.attempts.flatMap((a) => (a.bridgedAt !== undefined && a.announcedWait ? [{ told: a.announcedWait.seconds, actual: ((a.bridgedAt - a.announcedWait.at) * r.speed) / 1000, ...heard(r, a, a.announcedWait.at) }] : []));
+}
+
+/** Call-backs made whose caller was told a figure: the promise against the time to the patient answering. */
+function promisesKept(r: RunResult): Told[] {
+  const byOrigin = new Map(r.callbacks.map((c) => [c.originCallId, c]));
+  return r.attempts.flatMap((a) => {
+    const c = byOrigin.get(`twilio:${a.sid}`);
+    const promised = a.callbackRequested?.promisedSeconds;
+    return c?.status === 'completed' && c.answeredAt && promised !== undefined
+      ? [{ told: promised, actual: toCallBack(c), ...heard(r, a, a.callbackRequested!.at), attempts: c.attempts }]
+      : [];
+  });
+}
+
+const heard = (r: RunResult, a: CallerAttempt, at: number) => ({ heardAt: ((at - r.startedAt) * r.speed) / 1000, ...(a.menuChoice !== undefined && { menuChoice: a.menuChoice }), ...(a.announcedWait?.position !== undefined && { position: a.announcedWait.position }) });
+
+/** Figures told that were out by more than the p90 target (50% of the caller's actual time), by when they were heard. */
+function farOff(r: RunResult): string {
+  const rows = [...announcedWaits(r).map((t) => ({ ...t, kind: 'wait' })), ...promisesKept(r).map((t) => ({ ...t, kind: 'call-back' }))]
+    .filter((t) => error(t) > 0.5 * Math.max(1, t.actual))
+    .sort((a, b) => a.heardAt - b.heardAt);
+  if (rows.length === 0) return '';
+  const said = (s: number) => (s === LESS_THAN_A_MINUTE ? 'under 1 min' : `${s / 60} min`);
+  return `### Figures out by more than half
+
+Each figure told that missed the caller's actual time by more than 50% of it, by when it was heard
+(the place is the one told with the caller's first announcement; a call-back keeps it).
+
+${table(['heard (min after opening)', 'what', 'pressed', 'place', 'told', 'actual', 'out by', 'rings'], rows.map((t) => [
+    (t.heardAt / 60).toFixed(1),
+    t.kind,
+    t.menuChoice ?? '',
+    t.position ?? '',
+    said(t.told),
+    `${Math.round(t.actual)} s`,
+    `${Math.round((100 * error(t)) / Math.max(1, t.actual))}% ${t.told === LESS_THAN_A_MINUTE || t.told < t.actual ? 'short' : 'long'}`,
+    t.attempts ?? '',
+  ]))}
+
+`;
+}
+
 /** Call-backs as the callers took them and the service made them; `madeFor` are the callers reached. */
 function callbackFigures(r: RunResult): { figures: Figures['callers']['callbacks']; madeFor: string[] } {
   const byOrigin = new Map(r.callbacks.map((c) => [c.originCallId, c]));
   const requested = r.attempts.filter((a) => a.callbackRequested);
   const made = r.callbacks.filter((c) => c.status === 'completed' && c.answeredAt);
-  // Both times are the service's clock, which runs at the scenario's speed: their difference is simulated time.
-  const simulated = (c: CallbackOutcome) => (Date.parse(c.answeredAt!) - Date.parse(c.requestedAt)) / 1000;
-  const times = made.map(simulated);
-  const promise = requested.flatMap((a) => {
-    const c = byOrigin.get(`twilio:${a.sid}`);
-    return c?.status === 'completed' && c.answeredAt && a.callbackRequested!.promisedSeconds !== undefined ? [{ told: a.callbackRequested!.promisedSeconds, actual: simulated(c) }] : [];
-  });
+  const times = made.map(toCallBack);
+  const promise = promisesKept(r);
   return {
     figures: {
       requested: requested.length,
@@ -138,7 +194,7 @@ export function figures(r: RunResult): Figures {
   const secs = (realMs: number) => (realMs * r.speed) / 1000;
   const answered = r.attempts.filter((a) => a.bridgedAt !== undefined);
   const waits = answered.map((a) => secs(a.bridgedAt! - a.placedAt));
-  const announced = answered.filter((a) => a.announcedWait).map((a) => ({ told: a.announcedWait!.seconds, actual: secs(a.bridgedAt! - a.announcedWait!.at) }));
+  const announced = announcedWaits(r);
   const people = new Set(r.attempts.map((a) => a.from));
   const callbacks = callbackFigures(r);
   const served = new Set([...answered.map((a) => a.from), ...callbacks.madeFor]);
@@ -288,7 +344,7 @@ ${c.menu.length ? `### By menu choice
 
 ${table(['pressed', 'calls', 'answered by staff', 'wait p50', 'wait p90'], c.menu.map((m) => [m.digits, m.calls, m.answered, `${m.p50} s`, `${m.p90} s`]))}
 
-` : ''}${lostList(r)}![queue](queue.svg)
+` : ''}${farOff(r)}${lostList(r)}![queue](queue.svg)
 
 ![waits](waits.svg)
 

@@ -53,8 +53,8 @@ export interface CallerAttempt {
   /** Still waiting when the run stopped (hung up by the simulator). */
   cutOff: boolean;
   endedAt?: number;
-  /** The first wait the caller was told, in seconds (undefined when none was given), and when. */
-  announcedWait?: { seconds: number; at: number };
+  /** The first wait the caller was told, in seconds (undefined when none was given), when, and the place in the queue told with it. */
+  announcedWait?: { seconds: number; at: number; position?: number };
   /** What the caller pressed at the menu, if there was one. */
   menuChoice?: string;
   /** The caller took a call-back: kept their place and hung up (told to expect a call in `promisedSeconds`). */

@@ -6,9 +6,9 @@ import type { WaitEstimator } from '../callflow/ports.js';
 import type { Log } from '../log.js';
 import { londonWallClock } from '../london-time.js';
 import type { CallQueue, QueueView } from '../queue/queue.js';
-import { addInto, dateOf, emptyCounters, FIELD, INTERVALS_PER_DAY, londonDayNumber, type Counters } from '../stats/layout.js';
+import { addInto, dateOf, emptyCounters, FIELD, londonDayNumber, type Counters } from '../stats/layout.js';
 import type { StatsStore } from '../stats/store.js';
-import { INTERVAL_SECONDS, pastDays, PLANNING_DEFAULTS, queued, weekdayOfDay } from './model.js';
+import { pastDays, PLANNING_DEFAULTS, weekdayOfDay } from './model.js';
 import { observedRoster } from './observed.js';
 import { exponentialPatience, hazardOfAhead, patienceFromCounters, type PatienceCurve } from './patience.js';
 import type { Roster } from './plan.js';
@@ -30,12 +30,14 @@ import type { Roster } from './plan.js';
  * the chain assumes), so it counts ½ / (nμ). With θ = 0 (nobody hangs up) the sum is
  * (k − ½) / (nμ), the plain estimate. A call-back holding a place waits the same way (its own
  * patience is not in the sum), but the call-backs ahead of anyone do not hang up: with a share
- * `callbackShare` of the queue call-backs, only (1 − share)·j of the j ahead can, so θ is scaled by it.
+ * `callbackShare` of those ahead call-backs, only (1 − share)·j of the j ahead can, so θ is scaled by it.
  * People due to sign in: `staffFactor(t)` scales the people answering t seconds from now.
  * Patience that is not exponential (a curve, shared/planning/patience.ts): j·θ becomes the hang-up
  * rate of the j ahead t seconds from now, Σ_{i=1..j} h(t + (i − ½)/λ): the i-th ahead joined i
- * arrivals before this caller (`joinRate` λ, calls per second expected now; Whitt's M/M/n+M(n)
- * rates, as the planner uses). Without λ, as if they had waited no longer than this caller.
+ * arrivals before this caller (`joinRate` λ, places per second; Whitt's M/M/n+M(n) rates, as the
+ * planner uses). Without λ, as if they had waited no longer than this caller. modelWait takes
+ * both from the caller's own team queue as it stands: the call-backs among those ahead, and
+ * λ = (k − 1) / (seconds since the longest-waiting caller ahead was queued).
  */
 export function expectedWait(position: number, servers: number, handleSeconds: number, patience: number | PatienceCurve, callbackShare = 0, staffFactor: (elapsedSeconds: number) => number = () => 1, joinRate = Infinity): number {
   const curve = typeof patience === 'number' ? exponentialPatience(patience) : patience;
@@ -58,10 +60,6 @@ export interface Patience {
   /** Its shape, by how long callers had waited (the life table of the wait buckets), once as many have hung up. */
   curve?: PatienceCurve;
   abandons: number;
-  /** Call-backs asked for today and not yet made: places in the queue nobody will give up. */
-  openCallbacks?: number;
-  /** Calls reaching the practice's queues per second in each quarter hour, on average over the same weekday's past days with calls. */
-  arrivalsPerSecond?: number[];
   /** Per team, the people on its calls in each quarter hour of the same weekday last week (shared/planning/observed.ts). */
   rosters?: Map<string, Roster>;
 }
@@ -103,9 +101,12 @@ export function patienceFrom(...parts: Exposure[]): Patience {
  */
 export function modelWait(view: QueueView, patience: Patience, now?: number): WaitEstimate {
   if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < view.staffOn) return { basis: 'none' };
-  const callbackShare = Math.min(1, (patience.openCallbacks ?? 0) / Math.max(1, view.waiting));
+  // Those ahead in the caller's own team queue: its call-backs (a practice's other queues' are not
+  // ahead of this caller), and how fast they joined: the places ahead since the longest-waiting caller among them.
+  const ahead = view.position - 1;
+  const callbackShare = ahead > 0 ? Math.min(1, view.callbacksAhead / ahead) : 0;
+  const joinRate = now !== undefined && view.aheadSince !== undefined ? ahead / Math.max(1, (now - view.aheadSince) / 1000) : Infinity;
   const roster = patience.rosters?.get(view.team);
-  const joinRate = now !== undefined ? patience.arrivalsPerSecond?.[quarterOf(now)] || Infinity : Infinity;
   const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.curve ?? patience.seconds, callbackShare, roster && now !== undefined ? dueToSignIn(roster, now) : undefined, joinRate);
   return { basis: view.handleSamples < CONFIDENT_AFTER_SAMPLES ? 'hedged' : 'observed', seconds };
 }
@@ -115,14 +116,9 @@ export function modelWait(view: QueueView, patience: Patience, now?: number): Wa
  * hour than in this one, as many more in proportion (only more: last week's figure is a lower bound,
  * counting only people who took a call, so a dip in it is no sign of people leaving).
  */
-const quarterOf = (now: number) => {
-  const w = londonWallClock(now);
-  return w.hour * 4 + Math.floor(w.minute / 15);
-};
-
 export function dueToSignIn(roster: Roster, now: number): (elapsedSeconds: number) => number {
   const w = londonWallClock(now);
-  const quarter = quarterOf(now);
+  const quarter = w.hour * 4 + Math.floor(w.minute / 15);
   const into = (w.minute % 15) * 60 + w.second;
   const here = roster[quarter] ?? 0;
   return (elapsed) => {
@@ -137,7 +133,7 @@ export const REFRESH_MS = 60_000;
 interface Cached {
   patience: Patience;
   /** The same weekday of the last weeks (read once a London day), and the day it was read for. */
-  history?: { day: number; exposure: Exposure; total: Counters; arrivalsPerSecond: number[]; rosters: Map<string, Roster> };
+  history?: { day: number; exposure: Exposure; total: Counters; rosters: Map<string, Roster> };
   /** When it was last read (clock ms); a read under way. */
   at: number;
   reading?: Promise<void>;
@@ -186,14 +182,11 @@ export class LiveWaitModel implements WaitEstimator {
       const rosters = await Promise.all(teams.map((team) => observedRoster(this.deps.queue, this.deps.directory(), [practice], weekdayOfDay(today), now, [team])));
       const total = emptyCounters();
       for (const c of read.flat()) addInto(total, c);
-      const withCalls = read.filter((day) => day.some((c) => queued(c) > 0));
-      const arrivalsPerSecond = Array.from({ length: INTERVALS_PER_DAY }, (_, i) => withCalls.reduce((sum, day) => sum + queued(day[i]!), 0) / Math.max(1, withCalls.length) / INTERVAL_SECONDS);
-      entry.history = { day: today, exposure: exposureOf(read.flat()), total, arrivalsPerSecond, rosters: new Map(teams.map((team, i) => [team, rosters[i]!.staff])) };
+      entry.history = { day: today, exposure: exposureOf(read.flat()), total, rosters: new Map(teams.map((team, i) => [team, rosters[i]!.staff])) };
     }
     const todaySoFar = await this.deps.store.intervals(practice, today);
-    const asked = todaySoFar.reduce((a, c) => a + c[FIELD.callBackRequested]! - c[FIELD.callBackMade]!, 0);
     const patience = patienceFrom(entry.history.exposure, exposureOf(todaySoFar));
     const curve = Number.isFinite(patience.seconds) ? patienceFromCounters([entry.history.total, ...todaySoFar], PLANNING_DEFAULTS.minAbandons) : undefined;
-    entry.patience = { ...patience, ...(curve && { curve }), arrivalsPerSecond: entry.history.arrivalsPerSecond, openCallbacks: Math.max(0, asked), rosters: entry.history.rosters };
+    entry.patience = { ...patience, ...(curve && { curve }), rosters: entry.history.rosters };
   }
 }

@@ -26,6 +26,10 @@ export interface QueueView {
   staffOn: number;
   /** The team queue the caller is in ('' when not waiting). */
   team: string;
+  /** Of those ahead, how many are call-backs holding a place (they never hang up). */
+  callbacksAhead: number;
+  /** When the longest-waiting caller ahead was queued (ms); none when nobody ahead is a caller on the line. */
+  aheadSince?: number;
 }
 
 export interface NewCall {
@@ -183,7 +187,7 @@ export class CallQueue {
     const p = this.prefix(shard);
     const r = await this.run('enqueueCall', [`${p}call:${call.callId}`], [p, now, call.callId, call.team, call.practice, call.from, call.provider, call.providerCallId, call.priority ? 1 : 0, call.route ?? '', call.silentAfterMs ?? 0, dispatch?.leaseMs ?? 0, call.retentionMs ?? DEFAULT_RETENTION_MS, ods, ...(dispatch?.teams ?? [])]);
     if (r[0] === 'closures') return { closures: r.slice(1).map(String) };
-    return { ...toView(r.slice(0, 7)), pairs: toPairings(r.slice(7)) };
+    return { ...toView(r.slice(0, VIEW_FIELDS)), pairs: toPairings(r.slice(VIEW_FIELDS)) };
   }
 
   /** Notes on the call that it met a closed practice or team (its record says so). */
@@ -248,7 +252,7 @@ export class CallQueue {
     const p = this.prefix(shard);
     const r = await this.run('dialResult', [`${p}call:${callId}`], [p, now, callId, staffId, outcome, talkSeconds ?? '', wrapMs, ...(requeue ? [requeue.leaseMs, requeue.silentAfterMs, ...requeue.teams] : [])]);
     const result = r[0] as DialEnd['result'];
-    return result === 'requeued' && requeue ? { result, view: toView(r.slice(1, 8)), pairs: toPairings(r.slice(8)) } : { result, pairs: [] };
+    return result === 'requeued' && requeue ? { result, view: toView(r.slice(1, 1 + VIEW_FIELDS)), pairs: toPairings(r.slice(1 + VIEW_FIELDS)) } : { result, pairs: [] };
   }
 
   /** `reports`: how the reports count the call (shared/reports/retention.ts); without it, a 120 s target and the call record's retention. */
@@ -386,8 +390,12 @@ function toPairings(r: Reply): Pairing[] {
   return pairs;
 }
 
+/** The fields of a view in a script's reply (includes/position.lua). */
+const VIEW_FIELDS = 9;
+
 function toView(r: Reply): QueueView {
   const handle = r[3] === '' ? undefined : Number(r[3]);
+  const since = r[8] === '' || r[8] === undefined ? undefined : Number(r[8]);
   return {
     state: String(r[0]) as QueueView['state'],
     position: Number(r[1]),
@@ -396,5 +404,7 @@ function toView(r: Reply): QueueView {
     handleSamples: Number(r[4]),
     staffOn: Number(r[5]),
     team: String(r[6] ?? ''),
+    callbacksAhead: Number(r[7] ?? 0),
+    ...(since === undefined ? {} : { aheadSince: since }),
   };
 }

@@ -11,7 +11,7 @@
   Then, in the same step, dispatch as dispatch-1 does over the teams given (none: no dispatch), so
   nobody else can pair the new caller before this webhook has answered them (a provider cannot
   redirect a call whose first answer is still on its way).
-  Returns {state, position, waiting, aht, samples, staffOn, team, pairings...} with the caller's view
+  Returns {state, position, waiting, aht, samples, staffOn, team, callbacksAhead, aheadSince, pairings...} with the caller's view
   after the dispatch, and pairings flat as dispatch returns them.
 ]]
 local callKey = KEYS[1]

@@ -1,8 +1,9 @@
 --[[
-  Where a waiting caller stands now: one O(log n) rank look-up; the caller's wait loop is heard from.
+  Where a waiting caller stands now: one O(log n) rank look-up and one pass over the places ahead
+  (includes/position); the caller's wait loop is heard from.
   KEYS[1] call hash
   ARGV  prefix, now, callId, silentAfterMs (0 for a call-back's place)
-  Returns {state, position, waiting, aht, samples, staffOn, team}; state is '' for an unknown call.
+  Returns {state, position, waiting, aht, samples, staffOn, team, callbacksAhead, aheadSince}; state is '' for an unknown call.
 ]]
 local callKey = KEYS[1]
 local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
@@ -10,6 +11,6 @@ local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 
 -- One read of the call: no state means Redis has never heard of it.
 local call = redis.call('HMGET', callKey, 'state', 'team')
-if not call[1] then return {'', 0, 0, '', '0', 0, ''} end
+if not call[1] then return {'', 0, 0, '', '0', 0, '', 0, ''} end
 heardFrom(prefix, callId, call[1], now, tonumber(ARGV[4]) or 0)
 return queueView(prefix, callId, call[1], call[2])

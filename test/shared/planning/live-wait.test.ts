@@ -6,7 +6,7 @@ import { emptyCounters, FIELD } from '../../../shared/stats/layout.js';
 import { privateRedis } from '../../helpers/redis.js';
 import { at, CallPlayer, manualClock, playMondayHistory, R, statsDirectory } from '../../helpers/stats.js';
 
-const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F81001.reception', ...over });
+const view = (over: Partial<QueueView> = {}): QueueView => ({ state: 'queued', position: 3, waiting: 5, handleSeconds: 120, handleSamples: 10, staffOn: 2, team: 'F81001.reception', callbacksAhead: 0, ...over });
 const near = (t: { ok: (pass: boolean, message: string) => unknown }, got: number, want: number, message: string) => t.ok(Math.abs(got - want) < 0.01, `${message} (${got.toFixed(3)} ≈ ${want})`);
 
 t.test('the expected wait of Erlang A’s waiting chain, worked by hand', async (t) => {
@@ -57,12 +57,27 @@ t.test('what a caller is told: the model, hedged or nothing', async (t) => {
   const patient = { seconds: Infinity, abandons: 0 };
   t.same(modelWait(view(), patient), { basis: 'observed', seconds: 150 });
   t.same(modelWait(view(), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 100 });
-  t.same(modelWait(view(), { seconds: 120, abandons: 20, openCallbacks: 5 }), { basis: 'observed', seconds: 150 }, 'the whole queue call-backs: nobody ahead hangs up');
+  t.same(modelWait(view({ callbacksAhead: 2 }), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 150 }, 'both ahead call-backs: nobody ahead hangs up');
+  // One of the two ahead a call-back: θ halves, as worked above (30 + 48 + 40).
+  t.same(modelWait(view({ callbacksAhead: 1 }), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 118 }, 'the call-backs among those ahead in this queue, not the practice’s');
+  t.same(modelWait(view({ position: 1, callbacksAhead: 0 }), { seconds: 120, abandons: 20 }), { basis: 'observed', seconds: 30 }, 'nobody ahead: half a call');
   t.same(modelWait(view({ staffOn: 1 }), patient), { basis: 'observed', seconds: 300 }, 'half the people, twice the wait');
   t.same(modelWait(view({ staffOn: 0 }), patient), { basis: 'none' }, 'nobody signed in: no figure');
   t.same(modelWait(view({ handleSeconds: undefined, handleSamples: 0 }), patient), { basis: 'none' }, 'no call handled: no figure');
   t.same(modelWait(view({ handleSamples: 1 }), patient), { basis: 'none' }, 'fewer calls finished than people answering: the short ones, no figure');
   t.same(modelWait(view({ handleSamples: 2 }), patient), { basis: 'hedged', seconds: 150 }, 'one per person but under five: hedged');
+});
+
+t.test('how long those ahead have waited: from the queue, since the longest-waiting caller ahead joined', async (t) => {
+  const now = at('2026-09-07', '08:10');
+  const curve = { starts: [0, 60], rates: [0, 1 / 120] };
+  // Two ahead, the first queued 80 s ago: one place every 40 s, so they have waited about 60 s and
+  // 20 s; as worked above (λ = 1/40), 40 + 40 + 30.
+  t.same(modelWait(view({ aheadSince: now - 80_000 }), { seconds: 240, curve, abandons: 20 }, now), { basis: 'observed', seconds: 110 });
+  // Queued 8 s ago (one every 4 s): they have waited 2 s and 6 s, so nobody ahead hangs up in the
+  // first 60 s (the 2 ahead move up at 1/60); then the last (62 s waited) at 1/60 + 1/120: 60 + 40 + 30.
+  t.same(modelWait(view({ aheadSince: now - 8_000 }), { seconds: 240, curve, abandons: 20 }, now), { basis: 'observed', seconds: 130 }, 'callers ahead who joined just now have not begun to hang up');
+  t.same(modelWait(view({ aheadSince: now - 8_000 }), { seconds: 240, curve, abandons: 20 }), { basis: 'observed', seconds: 130 }, 'no time given: as if those ahead had waited no longer than this caller');
 });
 
 t.test('the live model learns patience from the practice’s Mondays and today so far, off the wait loop', async (t) => {
@@ -76,27 +91,28 @@ t.test('the live model learns patience from the practice’s Mondays and today s
   for (let i = 0; i < 2; i++) await player.missed(...R, at('2026-09-07', '08:00'), 50);
 
   const clock = manualClock(at('2026-09-07', '09:00'));
+  // The 2 ahead of this caller in the queue, the first queued 180 s ago: one every 90 s.
+  const queued = () => view({ aheadSince: clock.now() - 180_000 });
   const waits = new LiveWaitModel({ store: new StatsStore(redis.connect(), () => directory), queue: player.queue, directory: () => directory, clock, log: { warn: () => undefined } as never });
-  t.same(waits.estimate(riverside, view()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
+  t.same(waits.estimate(riverside, queued()), { basis: 'observed', seconds: 150 }, 'before its first read: nobody assumed to hang up');
   await waits.settle();
   // Waited 160 + 420 + 80 + 120 + 100 = 880 s; 9 + 2 + 2 = 13 hung up: patience 880/13 s on average,
   // and by the wait buckets (life table): 38 waited over 0 s; 0–30 s: 24 ended in it (1 hung up), 14 went on,
   // 14·30 + 24·15 = 780 s at risk; 30–60 s: 13 ended in it (11 hung up), 1 went on, 30 + 13·15 = 225 s.
-  // Past 90 s nobody waited: the overall rate, 13/880. At 09:00 those Mondays had 20 calls in the quarter hour
-  // (2 days with calls): one every 90 s, so the 2 ahead joined 45 s and 135 s before this caller.
+  // Past 90 s nobody waited: the overall rate, 13/880. One place every 90 s: the 2 ahead joined 45 s and 135 s before this caller.
   // Place 3, 2 people on 120 s calls (1/60): the 2 ahead move up at 1/60 + 11/225 + 13/880 (12 s),
   // then the one left (57 s waited) at 1/60 + 11/225; then half a call, 30 s.
   const byHand = 30 + 1 / (1 / 60 + 11 / 225 + 13 / 880) + 1 / (1 / 60 + 11 / 225);
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
+  near(t, (waits.estimate(riverside, queued()) as { seconds: number }).seconds, byHand, 'after it: the learnt patience');
 
   // Six more hang-ups today after 10 s: read again only once REFRESH_MS has passed.
   for (let i = 0; i < 6; i++) await player.missed(...R, at('2026-09-07', '08:30'), 10);
-  waits.estimate(riverside, view());
+  waits.estimate(riverside, queued());
   await waits.settle();
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, byHand, 'within REFRESH_MS: the cached figure, no read');
+  near(t, (waits.estimate(riverside, queued()) as { seconds: number }).seconds, byHand, 'within REFRESH_MS: the cached figure, no read');
   clock.set(at('2026-09-07', '09:00') + REFRESH_MS);
-  waits.estimate(riverside, view());
+  waits.estimate(riverside, queued());
   await waits.settle();
   // Six more hung up in 0–30 s: 30–60 s is as before; the overall rate past 90 s is now 19/940.
-  near(t, (waits.estimate(riverside, view()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + 11 / 225 + 19 / 940) + 1 / (1 / 60 + 11 / 225), 'after it: today’s new hang-ups count');
+  near(t, (waits.estimate(riverside, queued()) as { seconds: number }).seconds, 30 + 1 / (1 / 60 + 11 / 225 + 19 / 940) + 1 / (1 / 60 + 11 / 225), 'after it: today’s new hang-ups count');
 });

@@ -34,6 +34,19 @@ t.test('longest idle gets the next caller; positions are O(log n) ranks and exac
   t.equal((await q.position(SHARD, 't:1500', 9000)).waiting, 1998);
 });
 
+t.test('a view says who is ahead: how many are call-backs, and since when the longest-waiting caller ahead has waited', async (t) => {
+  const redis = await privateRedis(t);
+  const q = new CallQueue(redis.connect());
+  for (let i = 1; i <= 4; i++) await q.enqueue(SHARD, call(i), i * 1000);
+  await q.requestCallback(SHARD, 't:1', 'F1-0001', '+447700900001', 5000);
+  t.match(await q.position(SHARD, 't:4', 6000), { position: 4, callbacksAhead: 1, aheadSince: 2000 }, 'the call-back at the head never hangs up; t:2 is the longest-waiting caller ahead');
+  const second = await q.position(SHARD, 't:2', 6000);
+  t.match(second, { position: 2, callbacksAhead: 1 }, 'only a call-back ahead');
+  t.equal(second.aheadSince, undefined, 'no caller ahead to have waited');
+  t.match(await q.position(SHARD, 'cb:F1-0001', 6000), { position: 1, callbacksAhead: 0 }, 'the call-back itself: nobody ahead');
+  t.match(await q.enqueue(SHARD, call(5), 7000), { position: 5, callbacksAhead: 1, aheadSince: 2000 }, 'the same on joining');
+});
+
 t.test('staff leave the idle sets when away and come back at the back of the idle line', async (t) => {
   const redis = await privateRedis(t);
   const q = new CallQueue(redis.connect());

@@ -1,10 +1,18 @@
--- What a waiting caller is told: position (1-based), queue length and the estimator's inputs.
+-- What a waiting caller is told: position (1-based), queue length and the estimator's inputs, with
+-- what it needs to know of those ahead: how many are call-backs (they never hang up) and when the
+-- longest-waiting caller among them was queued ('' when none is). One pass over those ahead.
 -- `state` and `team` are the call hash's, already read by the caller of this function.
 local function queueView(prefix, callId, state, team)
-  if state ~= 'queued' then return {state, 0, 0, '', '0', 0, ''} end
+  if state ~= 'queued' then return {state, 0, 0, '', '0', 0, '', 0, ''} end
   local q = prefix .. 'q:' .. team
   local rank = redis.call('ZRANK', q, callId)
   local teamStats = redis.call('HMGET', prefix .. 'team:' .. team, 'aht', 'samples')
+  local callbacks, firstCaller = 0, nil
+  if rank and rank > 0 then
+    for _, member in ipairs(redis.call('ZRANGE', q, 0, rank - 1)) do
+      if string.sub(member, 1, 3) == 'cb:' then callbacks = callbacks + 1 elseif not firstCaller then firstCaller = member end
+    end
+  end
   return {
     state,
     rank and (rank + 1) or 0,
@@ -13,6 +21,8 @@ local function queueView(prefix, callId, state, team)
     teamStats[2] or '0',
     redis.call('SCARD', prefix .. 'on:' .. team),
     team,
+    callbacks,
+    firstCaller and (redis.call('HGET', prefix .. 'call:' .. firstCaller, 'queuedAt') or '') or '',
   }
 end
 

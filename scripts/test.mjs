@@ -6,7 +6,7 @@
 // Tests start their own private redis-server instances, so redis-server must be on PATH; a Redis
 // already running (say at 127.0.0.1:6379) is never touched.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasRedisServer, INSTALL_HINT } from './redis.mjs';
 
@@ -24,12 +24,14 @@ run('npx', ['tsc', '-p', 'tsconfig.json']); // tsconfig.json: the service, its t
 run(process.execPath, ['scripts/copy-assets.mjs']);
 
 const inTest = /^(\.\/)?test(?=\/|$)/;
-const compiled = (arg) => arg.replace(inTest, 'dist/test').replace(/\.ts$/, '.js');
+const compiled = (arg) => (inTest.test(arg) ? arg.replace(inTest, 'dist/test').replace(/\.ts$/, '.js') : arg);
 const testsUnder = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? testsUnder(join(dir, e.name)) : e.name.endsWith('.test.js') ? [join(dir, e.name)] : []));
+// Files and folders named run alone (a folder: the tests in it, not its helpers); everything else goes to tap as it is.
 const args = process.argv.slice(2);
-const chosen = args.filter((a) => inTest.test(a)).map(compiled);
-const tap = spawnSync('npx', ['tap', ...args.filter((a) => !inTest.test(a)), ...(chosen.length ? chosen : testsUnder('dist/test'))], { stdio: 'inherit' });
+const isPath = (arg) => !arg.startsWith('-') && existsSync(arg);
+const named = args.filter(isPath).map(compiled).flatMap((path) => (statSync(path).isDirectory() ? testsUnder(path) : [path]));
+const tap = spawnSync('npx', ['tap', ...args.filter((a) => !isPath(a)), ...(args.some(isPath) ? named : testsUnder('dist/test'))], { stdio: 'inherit' });
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   const bar = '!'.repeat(78);

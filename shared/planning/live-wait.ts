@@ -102,10 +102,11 @@ export function patienceFrom(...parts: Exposure[]): Patience {
 export function modelWait(view: QueueView, patience: Patience, now?: number): WaitEstimate {
   if (view.position < 1 || view.staffOn < 1 || view.handleSeconds === undefined || view.handleSamples < view.staffOn) return { basis: 'none' };
   // Those ahead in the caller's own team queue: its call-backs (a practice's other queues' are not
-  // ahead of this caller), and how fast they joined: the places ahead since the longest-waiting caller among them.
+  // ahead of this caller), and how fast the callers among them joined: since the longest-waiting one.
   const ahead = view.position - 1;
   const callbackShare = ahead > 0 ? Math.min(1, view.callbacksAhead / ahead) : 0;
-  const joinRate = now !== undefined && view.aheadSince !== undefined ? ahead / Math.max(1, (now - view.aheadSince) / 1000) : Infinity;
+  const callersAhead = ahead - view.callbacksAhead;
+  const joinRate = now !== undefined && view.aheadSince !== undefined && callersAhead > 0 ? callersAhead / Math.max(1, (now - view.aheadSince) / 1000) : Infinity;
   const roster = patience.rosters?.get(view.team);
   const seconds = expectedWait(view.position, view.staffOn, view.handleSeconds, patience.curve ?? patience.seconds, callbackShare, roster && now !== undefined ? dueToSignIn(roster, now) : undefined, joinRate);
   return { basis: view.handleSamples < CONFIDENT_AFTER_SAMPLES ? 'hedged' : 'observed', seconds };

@@ -64,9 +64,8 @@ export interface DemandModel {
   intervals: IntervalDemand[];
   talkSeconds: number;
   talkBasis: Basis;
-  /** How alike calls are (the Erlang order of the handle time's spread, shared/planning/talk-spread.ts) and the talk's log-normal σ it came from; none: assumed. */
+  /** How alike calls are: the Erlang order of the handle time's spread (shared/planning/talk-spread.ts). */
   handlePhases: number;
-  talkSigma?: number;
   wrapUpSeconds: number;
   /** Mean time callers wait before hanging up (exponential, censored by the answered). */
   patienceSeconds: number;
@@ -189,7 +188,6 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
     talkSeconds,
     talkBasis,
     handlePhases: spread.handlePhases,
-    ...(spread.sigma !== undefined && { talkSigma: spread.sigma }),
     wrapUpSeconds,
     patienceSeconds,
     patienceBasis,

@@ -9,8 +9,8 @@ import { normalCdf } from './patience.js';
  * people who all began a call at 8:00 finish them together, later the more alike the calls are.
  */
 
-/** Upper ends of the first three bands, seconds (aggregate.lua's DURATION_BUCKET_UPPER). */
-const BAND_EDGES = [60, 120, 300] as const;
+/** Upper ends of the first three bands, seconds (aggregate.lua's DURATION_BUCKET_UPPER: 60, 120, 300 inclusive; talk is counted in whole seconds, so the continuous edges are half a second on). */
+const BAND_EDGES = [60.5, 120.5, 300.5] as const;
 /** Fewer answered calls than this and the spread is not learnt: Erlang-2's, as before any history. */
 export const MIN_CALLS_FOR_SPREAD = 50;
 /** The phases assumed without a basis: a coefficient of variation of 1/√2. */

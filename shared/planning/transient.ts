@@ -116,8 +116,9 @@ export class DayChain {
     if (period.arrivalsPerSecond === 0 && state[0]! > 1 - 1e-12) return { prediction: NOBODY_CALLS, inSystemAtEnd: 0, end: state };
     const slice = period.handleSeconds / FRESH_SLICES;
     const start = freshStart(period.handleSeconds, period.handlePhases);
-    // Groups still short of their steady pace (the pace is within e^{−8} of it after the horizon).
-    const cohorts = (period.freshStarts ?? []).filter((c) => c.since < start.horizon && c.people > 0);
+    // Groups still short of their steady pace (the pace is within e^{−8} of it after the horizon;
+    // calls as varied as the exponential's, one phase, have no fresh start at all).
+    const cohorts = start.horizon > 0 ? (period.freshStarts ?? []).filter((c) => c.since < start.horizon && c.people > 0) : [];
     if (cohorts.length > 0 && period.seconds > slice * 1.000001) {
       // The first calls of people who started together: slice by slice while their pace picks up.
       const parts: { period: Period; tail: number; share: number }[] = [];
@@ -129,20 +130,22 @@ export class DayChain {
       return this.advanceInParts(state, parts);
     }
     const { arrivalsPerSecond: lambda, servers: n, seconds } = period;
-    // The people's pace, s seconds into the period: each fresh group's share of them at its own pace, the rest steady.
-    const weights = cohorts.map((c) => ({ since: c.since, share: n > 0 ? Math.min(1, c.people / n) : 0 }));
-    const pace = (s: number) => 1 + weights.reduce((sum, c) => sum + c.share * (start.pace(c.since + s) - 1), 0);
-    // With m of them busy, the m who began first are (the queue's callers went to them): the steady, then the groups by start.
-    const fresh = [...cohorts].sort((a, b) => b.since - a.since).map((c) => ({ people: c.people, pace: start.meanPace(c.since, c.since + seconds) }));
-    const byStart = [{ people: Math.max(0, n - fresh.reduce((sum, c) => sum + c.people, 0)), pace: 1 }, ...fresh];
-    const busyRate = (m: number) => {
-      let [left, sum] = [m, 0];
-      for (const group of byStart) {
-        const some = Math.min(left, group.people);
-        [left, sum] = [left - some, sum + some * group.pace];
-      }
-      return sum / period.handleSeconds;
+    // With m of the people busy, the m who began first are (the queue's callers went to them): the
+    // steady, then the groups by start; groups beyond the people there are count for nothing.
+    const byStart = [...cohorts].sort((a, b) => b.since - a.since);
+    const steady = Math.max(0, n - byStart.reduce((sum, c) => sum + c.people, 0));
+    const allotted = (m: number) => {
+      let left = Math.max(0, m - steady);
+      return byStart.map((c) => {
+        const some = Math.min(left, c.people);
+        left -= some;
+        return { since: c.since, people: some };
+      });
     };
+    const busyRate = (m: number) => (Math.min(m, steady) + allotted(m).reduce((sum, c) => sum + c.people * start.meanPace(c.since, c.since + seconds), 0)) / period.handleSeconds;
+    // Everyone busy: the people's pace s seconds into the period (the waiting callers' service rate).
+    const all = allotted(n);
+    const pace = (s: number) => (n > 0 ? (Math.min(n, steady) + all.reduce((sum, c) => sum + c.people * start.pace(c.since + s), 0)) / n : 1);
     const mu = n > 0 ? busyRate(n) / n : 1 / period.handleSeconds;
     const theta = 1 / period.patienceSeconds;
     const joinRate = lambda > 0 ? lambda : Math.max(n * mu, mu);

@@ -196,3 +196,13 @@ t.test('at opening each person starts as their first caller comes, in a rush; th
   const [one] = transientPeriods([{ arrivalsPerSecond: 0, handleSeconds: 120, patienceSeconds: 1e12, servers: 2, seconds: 60, freshStarts: [{ since: 0, people: 1 }] }], start);
   t.ok(Math.abs(one!.inSystemAtEnd - Math.exp(-0.5)) < 1e-9, `${one!.inSystemAtEnd.toFixed(9)} in the system`);
 });
+
+t.test('fresh groups beyond the people there count for nothing, and calls as varied as the exponential have no fresh start', async (t) => {
+  const rush = { arrivalsPerSecond: 0.05, handleSeconds: 100, patienceSeconds: 300, servers: 2, seconds: 600 };
+  const figures = (p: Parameters<typeof transientPeriods>[0][number]) => {
+    const [r] = transientPeriods([p]);
+    return [r!.prediction.serviceLevel(20), r!.prediction.abandonProbability, r!.inSystemAtEnd];
+  };
+  t.same(figures({ ...rush, freshStarts: [{ since: 0, people: 2 }, { since: 0, people: 2 }] }), figures({ ...rush, freshStarts: [{ since: 0, people: 2 }] }), 'two people, however many groups say they began');
+  t.same(figures({ ...rush, handlePhases: 1, freshStarts: openingStarts(2, 0.05, 100) }), figures({ ...rush, handlePhases: 1 }), 'one phase: the steady chain');
+});

@@ -45,6 +45,14 @@ t.test('a view says who is ahead: how many are call-backs, and since when the lo
   t.equal(second.aheadSince, undefined, 'no caller ahead to have waited');
   t.match(await q.position(SHARD, 'cb:F1-0001', 6000), { position: 1, callbacksAhead: 0 }, 'the call-back itself: nobody ahead');
   t.match(await q.enqueue(SHARD, call(5), 7000), { position: 5, callbacksAhead: 1, aheadSince: 2000 }, 'the same on joining');
+  // A priority caller joins at the head, ahead of everyone, having waited least: t:2 is still the longest-waiting ahead.
+  await q.enqueue(SHARD, { ...call(6), priority: true }, 8000);
+  t.match(await q.position(SHARD, 't:5', 9000), { position: 6, callbacksAhead: 1, aheadSince: 2000 }, 'the priority caller at the head has not waited longest');
+  // One who has: a priority caller queued before every other caller ahead.
+  const other = { team: 'F1.other' };
+  await q.enqueue(SHARD, { ...call(7), ...other, priority: true }, 1000);
+  for (const n of [8, 9]) await q.enqueue(SHARD, { ...call(n), ...other }, n * 1000);
+  t.match(await q.position(SHARD, 't:9', 10_000), { position: 3, callbacksAhead: 0, aheadSince: 1000 }, 'the priority caller queued first has waited longest');
 });
 
 t.test('staff leave the idle sets when away and come back at the back of the idle line', async (t) => {

@@ -165,9 +165,10 @@ interface Morning {
 export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalComparison[] {
   const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
   const s = all[0]!.scenario;
-  const reception = all.flatMap((run) => receptionCalls(run.attempts, s));
+  const byRun = all.map((run) => ({ run, calls: receptionCalls(run.attempts, s) }));
+  const reception = byRun.flatMap((r) => r.calls);
   // A call the run's teardown ended did not end on its own: its length says nothing about calls.
-  const talk = talkAsLived(all.flatMap((run) => receptionCalls(run.attempts, s).filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
+  const talk = talkAsLived(byRun.flatMap(({ run, calls }) => calls.filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
   const delay = answerDelayAsLived(reception, s);
   const handleSeconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
   // How alike the calls are: talk and answer delay vary, wrap-up does not.
@@ -328,8 +329,8 @@ function answerDelayAsLived(calls: RunResult['attempts'], s: Scenario): { mean: 
   for (const a of calls) {
     const r = a.record!;
     if (r.outcome !== 'answered' || !r.staff || !r.queuedAt || !r.answeredAt || !r.endedAt) continue;
-    const times = { queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) };
-    byStaff.set(String(r.staff), [...(byStaff.get(String(r.staff)) ?? []), times]);
+    const own = byStaff.get(String(r.staff)) ?? byStaff.set(String(r.staff), []).get(String(r.staff))!;
+    own.push({ queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) });
   }
   const gaps: number[] = [];
   for (const own of byStaff.values()) {

@@ -37,7 +37,7 @@ import type { Roster } from './plan.js';
  * arrivals before this caller (`joinRate` λ, places per second; Whitt's M/M/n+M(n) rates, as the
  * planner uses). Without λ, as if they had waited no longer than this caller. modelWait takes
  * both from the caller's own team queue as it stands: the call-backs among those ahead, and
- * λ = (k − 1) / (seconds since the longest-waiting caller ahead was queued).
+ * λ = (callers ahead, call-backs not counted) / (seconds since the longest-waiting of them was queued).
  */
 export function expectedWait(position: number, servers: number, handleSeconds: number, patience: number | PatienceCurve, callbackShare = 0, staffFactor: (elapsedSeconds: number) => number = () => 1, joinRate = Infinity): number {
   const curve = typeof patience === 'number' ? exponentialPatience(patience) : patience;

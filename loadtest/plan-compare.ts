@@ -39,8 +39,10 @@ export interface IntervalComparison {
   carriedForMeanWorkPct: number;
   /** Callers in the system (waiting, or on a call with a receptionist) per practice as the quarter hour starts: the records' count, and what the carried chain expects. Null where the records do not say. */
   inSystemAtStart: { simulated: number | null; carried: number };
-  /** Talk as recorded + answer delay + wrap-up, seconds (the same every quarter hour). */
+  /** Talk as recorded + answer delay + wrap-up, seconds, every run together (each morning is predicted with its own run's: `runHandleSeconds`). */
   handleSeconds: number;
+  /** Each run's own handle time, seconds, in the order the runs were given. */
+  runHandleSeconds: number[];
   /** How alike those calls are: mean² ÷ variance of the handle time (talk and answer delay vary, wrap-up does not), the Erlang order the fresh start at opening follows. */
   handlePhases: number;
   /** Ten or more arrivals per practice: an interval whose figures mean something. */
@@ -140,6 +142,14 @@ interface Morning {
   awaySeconds: number[];
   /** Callers waiting or talking with a receptionist as each quarter hour starts (undefined: the records have no times). */
   inSystemAtStart: (number | undefined)[];
+  /** The handle time of the run this morning belongs to. */
+  handle: Handle;
+}
+
+/** Talk + answer delay + wrap-up, seconds, and how alike the calls are (mean² ÷ variance: talk and answer delay vary, wrap-up does not). */
+interface Handle {
+  seconds: number;
+  phases: number;
 }
 
 /**
@@ -166,16 +176,12 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const all = Array.isArray(runs) ? (runs as readonly RunResult[]) : [runs as RunResult];
   const s = all[0]!.scenario;
   const byRun = all.map((run) => ({ run, calls: receptionCalls(run.attempts, s) }));
-  const reception = byRun.flatMap((r) => r.calls);
-  // A call the run's teardown ended did not end on its own: its length says nothing about calls.
-  const talk = talkAsLived(byRun.flatMap(({ run, calls }) => calls.filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
-  const delay = answerDelayAsLived(reception, s);
-  const handleSeconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
-  // How alike the calls are: talk and answer delay vary, wrap-up does not.
-  const handlePhases = handleSeconds ** 2 / (talk.variance + delay.variance);
+  // Each run's mornings with the handle time that run lived: runs on a machine busier or quieter than another's stretch calls differently.
+  const runHandles = byRun.map((r) => handleAsLived([r], s));
+  const { seconds: handleSeconds, phases: handlePhases } = handleAsLived(byRun, s);
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
-  const mornings = all.flatMap((run) => practiceMornings(run, quarters, handleSeconds));
+  const mornings = all.flatMap((run, i) => practiceMornings(run, quarters, runHandles[i]!));
   const m = mornings.length;
   const patience = lognormalPatience(s.callers.patience.medianSeconds, s.callers.patience.sigma);
   const { shape } = historyShape({ scenario: s, history: all.flatMap((run) => run.history ?? []) });
@@ -186,8 +192,8 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   // People the roster signs in at a three-minute step's start (after opening).
   const joinedAt = (q: number) => Array.from({ length: SUB_STEPS }, (_, i) => (q * SUB_STEPS + i > 0 ? Math.max(0, staffIn(s, q * SUB_STEPS + i, STEP) - staffIn(s, q * SUB_STEPS + i - 1, STEP)) : 0));
   const predictions = mornings.map((x) => {
-    const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds, patienceSeconds, servers: k }))));
-    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds, handlePhases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)), joined: joinedAt(q) })));
+    const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds: x.handle.seconds, patienceSeconds, servers: k }))));
+    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds: x.handle.seconds, handlePhases: x.handle.phases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)), joined: joinedAt(q) })));
     return { steady, carried };
   });
   // For comparison, the prediction for the mornings' mean work (what feeding averages to the model gives).
@@ -217,6 +223,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       staff: round1(staffIn(s, q)),
       handleSeconds: round1(handleSeconds),
       handlePhases: round1(handlePhases),
+      runHandleSeconds: runHandles.map((h) => round1(h.seconds)),
       answering: round1(meanOf((x) => answeringIn(x, q))),
       onCallbacks: round1(meanOf((x) => inQuarter(q, (step) => x.callbackSeconds[step]!)) / QUARTER),
       away: round1(meanOf((x) => inQuarter(q, (step) => x.awaySeconds[step]!)) / QUARTER),
@@ -249,7 +256,7 @@ export function ratioStandardError(y: readonly number[], x: readonly number[]): 
 }
 
 /** Each practice of a run as one morning, quarter hour by quarter hour (reception calls only). */
-function practiceMornings(run: RunResult, quarters: number, handleSeconds: number): Morning[] {
+function practiceMornings(run: RunResult, quarters: number, handle: Handle): Morning[] {
   const s = run.scenario;
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
   const reception = receptionCalls(run.attempts, s);
@@ -259,10 +266,10 @@ function practiceMornings(run: RunResult, quarters: number, handleSeconds: numbe
   const offsets = reception.filter((a) => a.record!.arrivedAt).map((a) => Date.parse(String(a.record!.arrivedAt)) / 1000 - simSeconds(a.placedAt)).sort((a, b) => a - b);
   const offset = offsets.length ? offsets[Math.floor(offsets.length / 2)]! : undefined;
   const at = (v: unknown) => (offset === undefined || v === undefined || v === null || v === '' ? undefined : Date.parse(String(v)) / 1000 - offset);
-  const elsewhere = staffTimeElsewhere(run, quarters * SUB_STEPS, handleSeconds);
+  const elsewhere = staffTimeElsewhere(run, quarters * SUB_STEPS, handle.seconds);
   return practices.map((ods) => {
     const stepZeros = () => new Array<number>(quarters * SUB_STEPS).fill(0);
-    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [] };
+    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [], handle };
     const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
     for (const a of calls) {
       const q = Math.floor(simSeconds(a.placedAt) / QUARTER);
@@ -319,12 +326,13 @@ function moments(xs: readonly number[], least: number): { mean: number; variance
 const LONGEST_ANSWER_SECONDS = 60;
 
 /**
- * The time from a receptionist being free (wrap-up over) to answering the next caller who was
- * already waiting, as the records show it: the phone ringing and being picked up, and the service's
- * and a busy machine's delays on the way (on a compressed run, tenths of a second of delay are
- * seconds of simulated time). The scenario's answer delay where the records have too few such gaps.
+ * The times from a receptionist being free (wrap-up over) to answering the next caller who was
+ * already waiting, as one run's records show them: the phone ringing and being picked up, and the
+ * service's and a busy machine's delays on the way (on a compressed run, tenths of a second of delay
+ * are seconds of simulated time). One run at a time: every run's service clock shows the same
+ * morning and its receptionists the same names.
  */
-function answerDelayAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number; variance: number } {
+function answerGaps(calls: RunResult['attempts'], s: Scenario): number[] {
   const byStaff = new Map<string, { queuedAt: number; answeredAt: number; endedAt: number }[]>();
   for (const a of calls) {
     const r = a.record!;
@@ -341,7 +349,16 @@ function answerDelayAsLived(calls: RunResult['attempts'], s: Scenario): { mean: 
       if (own[i]!.queuedAt < free && gap >= 0 && gap < LONGEST_ANSWER_SECONDS) gaps.push(gap);
     }
   }
-  return moments(gaps, 20) ?? { mean: mean(s.staff.answerDelay), variance: variance(s.staff.answerDelay) };
+  return gaps;
+}
+
+/** Runs' handle time as lived: talk as recorded (a call the run's teardown ended did not end on its own: its length says nothing), answer delay as lived, wrap-up. */
+function handleAsLived(runs: readonly { run: RunResult; calls: RunResult['attempts'] }[], s: Scenario): Handle {
+  const talk = talkAsLived(runs.flatMap(({ run, calls }) => calls.filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
+  // The scenario's answer delay where the records have too few gaps to tell.
+  const delay = moments(runs.flatMap((r) => answerGaps(r.calls, s)), 20) ?? { mean: mean(s.staff.answerDelay), variance: variance(s.staff.answerDelay) };
+  const seconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
+  return { seconds, phases: seconds ** 2 / (talk.variance + delay.variance) };
 }
 
 /** Mean and variance of the talk of the answered calls as the service recorded it; the scenario's when none was. */
@@ -407,7 +424,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',

@@ -218,9 +218,9 @@ export class CallQueue {
     return toPairings(await this.run('dispatch', [`${p}seq`], [p, now, leaseMs, ...teams]));
   }
 
-  /** A shard's upkeep in one round trip: expired connects put back, finished wrap-ups released, then dispatch. */
   /**
-   * A shard's upkeep in one round trip (sweepShard-2.lua); with `silent`, also the waiting callers
+   * A shard's upkeep in one round trip (sweepShard-2.lua): expired connects put back, finished
+   * wrap-ups released, then dispatch; with `silent`, also the waiting callers
    * gone silent, each handed out once per `recheckMs`, at most `limit` of them.
    */
   async sweep(shard: string, teams: string[], now: number, leaseMs: number, silent?: { recheckMs: number; limit: number }): Promise<{ reaped: number; released: number; pairs: Pairing[]; silent: SilentCall[] }> {

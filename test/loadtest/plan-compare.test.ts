@@ -198,3 +198,28 @@ t.test('people are followed three minutes at a time: a call-back made after the 
   t.ok(late!.carried.answeredWithinTargetPct > early!.carried.answeredWithinTargetPct, `made late: ${late!.carried.answeredWithinTargetPct}% of the rush within target; made during it: ${early!.carried.answeredWithinTargetPct}%`);
   t.equal(early!.predicted.answeredWithinTargetPct, late!.predicted.answeredWithinTargetPct, 'steady: the quarter hour as a whole, the same');
 });
+
+t.test('several runs: each run\'s mornings with the handle time that run lived, its answer delay from its own records', async (t) => {
+  // Every run's service clock shows the same morning and its receptionists the same names: here one
+  // receptionist, P1-r1, answers 21 waiting callers in a row in each run — 100 s calls 2 s apart in
+  // one, 140 s calls 6 s apart in the other (free after a 15 s wrap-up to the next answer).
+  const opening = Date.parse('2026-12-07T08:00:00.000Z');
+  const calls = (talk: number, gap: number) =>
+    Array.from({ length: 21 }, (_, i) => {
+      const answeredAt = opening + (10 + i * (talk + 15 + gap)) * 1000;
+      const at = (ms: number) => new Date(ms).toISOString();
+      return attempt(5 * i, { outcome: 'answered', wait: 30, record: { outcome: 'answered', waitSeconds: 30, talkSeconds: talk, staff: 'P1-r1', queuedAt: at(opening), answeredAt: at(answeredAt), endedAt: at(answeredAt + talk * 1000) } });
+    });
+  const base = { scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, stoppedAt: Infinity, callbacks: [], missedRings: [] };
+  const runs = [
+    { ...base, attempts: calls(100, 2) },
+    { ...base, scenario: { ...scenario, seed: 9 }, attempts: calls(140, 6) },
+  ] as unknown as RunResult[];
+  const [row] = comparePlan(runs);
+  t.same(row!.runHandleSeconds, [100 + 2 + 15, 140 + 6 + 15], 'talk + answer delay + wrap-up, run by run');
+  t.equal(row!.handleSeconds, 120 + 4 + 15, 'every run together: the gaps of each run, never between one run\'s calls and another\'s');
+  // Steady, each morning (21 calls, four people) with its own run's handle time, weighted by its answered calls (21 and 21).
+  const level = (handle: number) => erlangA({ arrivalsPerSecond: 21 / 900, handleSeconds: handle, patienceSeconds: 600 * Math.exp(0.6 ** 2 / 2), servers: 4 }).serviceLevel(120);
+  t.equal(row!.predicted.answeredWithinTargetPct, round1(((level(117) + level(161)) / 2) * 100));
+  t.match(comparisonMarkdown(runs, [row!]), /a handle time of 139 s \(each run's mornings with that run's own: 117, 161 s\)/);
+});

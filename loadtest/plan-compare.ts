@@ -57,6 +57,8 @@ const OPENING_QUARTER = 32;
 const mean = (s: Spread) => s.medianSeconds * Math.exp((s.sigma * s.sigma) / 2);
 /** A log-normal's variance: mean² (e^{σ²} − 1). */
 const variance = (s: Spread) => mean(s) ** 2 * Math.expm1(s.sigma * s.sigma);
+/** A scenario's log-normal as the records' moments are given: where the records have too few to tell. */
+const drawn = (s: Spread) => ({ mean: mean(s), variance: variance(s) });
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const hhmm = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
 
@@ -356,7 +358,7 @@ function answerGaps(calls: RunResult['attempts'], s: Scenario): number[] {
 function handleAsLived(runs: readonly { run: RunResult; calls: RunResult['attempts'] }[], s: Scenario): Handle {
   const talk = talkAsLived(runs.flatMap(({ run, calls }) => calls.filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
   // The scenario's answer delay where the records have too few gaps to tell.
-  const delay = moments(runs.flatMap((r) => answerGaps(r.calls, s)), 20) ?? { mean: mean(s.staff.answerDelay), variance: variance(s.staff.answerDelay) };
+  const delay = moments(runs.flatMap((r) => answerGaps(r.calls, s)), 20) ?? drawn(s.staff.answerDelay);
   const seconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
   return { seconds, phases: seconds ** 2 / (talk.variance + delay.variance) };
 }
@@ -364,7 +366,7 @@ function handleAsLived(runs: readonly { run: RunResult; calls: RunResult['attemp
 /** Mean and variance of the talk of the answered calls as the service recorded it; the scenario's when none was. */
 function talkAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number; variance: number } {
   const talk = calls.filter((a) => a.record!.outcome === 'answered' && a.record!.talkSeconds !== undefined).map((a) => Number(a.record!.talkSeconds));
-  return moments(talk, 2) ?? { mean: mean(s.staff.handle), variance: variance(s.staff.handle) };
+  return moments(talk, 2) ?? drawn(s.staff.handle);
 }
 
 /** Patients pick up a call-back after about this long (simulate.ts), or ring out after this (the service's patient ring). */

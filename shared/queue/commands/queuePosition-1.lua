@@ -9,8 +9,8 @@ local callKey = KEYS[1]
 local prefix, now, callId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 -- @include "includes/position"
 
--- One read of the call: no state means Redis has never heard of it.
+-- One read of the call: no state means Redis has never heard of it (state '', not waiting).
 local call = redis.call('HMGET', callKey, 'state', 'team')
-if not call[1] then return {'', 0, 0, '', '0', 0, '', 0, ''} end
-heardFrom(prefix, callId, call[1], now, tonumber(ARGV[4]) or 0)
-return queueView(prefix, callId, call[1], call[2])
+local state = call[1] or ''
+heardFrom(prefix, callId, state, now, tonumber(ARGV[4]) or 0)
+return queueView(prefix, callId, state, call[2])

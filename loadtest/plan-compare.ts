@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
+import { answerGaps, MIN_ANSWER_GAPS } from '../shared/planning/answer-delay.js';
 import { byCalls, DayChain, inSystem, joinersBusyAtOnce, openingStarts, type FreshGroup, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
@@ -152,6 +153,8 @@ interface Morning {
 interface Handle {
   seconds: number;
   phases: number;
+  /** The answer delay's mean: a receptionist's phone rings while the caller's wait goes on. */
+  answerDelaySeconds: number;
 }
 
 /**
@@ -180,7 +183,9 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const byRun = all.map((run) => ({ run, calls: receptionCalls(run.attempts, s) }));
   // Each run's mornings with the handle time that run lived: runs on a machine busier or quieter than another's stretch calls differently.
   const runHandles = byRun.map((r) => handleAsLived([r], s));
-  const { seconds: handleSeconds, phases: handlePhases } = handleAsLived(byRun, s);
+  const { seconds: handleSeconds, phases: handlePhases, answerDelaySeconds } = handleAsLived(byRun, s);
+  // The records' wait runs until the receptionist picks up, the model's until one is free (their phone's ringing is part of the handle time): answered within target is the model's wait within target less the answer delay.
+  const modelTarget = (delaySeconds: number) => Math.max(0, s.targetWaitSeconds - delaySeconds);
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
   const mornings = all.flatMap((run, i) => practiceMornings(run, quarters, runHandles[i]!));
@@ -207,7 +212,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
     // A prediction over the mornings as the records pool them: % in target weighted by each morning's answered calls, % hung up by its calls.
     const pooled = (pick: (i: number) => QueuePrediction) => {
       const weight = (x: Morning) => (answered > 0 ? x.answered[q]! / answered : 1 / m);
-      const level = mornings.reduce((total, x, i) => total + weight(x) * pick(i).serviceLevel(s.targetWaitSeconds), 0);
+      const level = mornings.reduce((total, x, i) => total + weight(x) * pick(i).serviceLevel(modelTarget(x.handle.answerDelaySeconds)), 0);
       const abandon = mornings.reduce((total, x, i) => total + (joined > 0 ? x.queued[q]! / joined : 1 / m) * pick(i).abandonProbability, 0);
       return { answeredWithinTargetPct: round1(level * 100), abandonPct: round1(abandon * 100) };
     };
@@ -217,7 +222,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
     const counted = mornings.map((x) => x.inSystemAtStart[q]);
     const spread = ratioStandardError(mornings.map((x) => x.within[q]!), mornings.map((x) => x.answered[q]!));
     // Paired: each morning's answered within target less what its own prediction expected of them.
-    const paired = ratioStandardError(mornings.map((x, i) => x.within[q]! - predictions[i]!.carried[q]!.prediction.serviceLevel(s.targetWaitSeconds) * x.answered[q]!), mornings.map((x) => x.answered[q]!));
+    const paired = ratioStandardError(mornings.map((x, i) => x.within[q]! - predictions[i]!.carried[q]!.prediction.serviceLevel(modelTarget(x.handle.answerDelaySeconds)) * x.answered[q]!), mornings.map((x) => x.answered[q]!));
     const perPractice = joined / m;
     return {
       start: hhmm(q),
@@ -235,7 +240,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       differencePp: simulatedPct === null ? null : round1(predicted.answeredWithinTargetPct - simulatedPct),
       carriedDifferencePp: simulatedPct === null ? null : round1(carried.answeredWithinTargetPct - simulatedPct),
       carriedDifferenceErrorPp: paired === null ? null : round1(paired * 100),
-      carriedForMeanWorkPct: round1(meanWork[q]!.prediction.serviceLevel(s.targetWaitSeconds) * 100),
+      carriedForMeanWorkPct: round1(meanWork[q]!.prediction.serviceLevel(modelTarget(answerDelaySeconds)) * 100),
       inSystemAtStart: { simulated: counted.every((c) => c !== undefined) ? round1(counted.reduce((a, b) => a! + b!, 0)! / m) : null, carried: round1(meanOf((_, i) => predictions[i]!.carried[q]!.inSystemAtStart)) },
       busy: perPractice >= 10,
     };
@@ -324,43 +329,28 @@ function moments(xs: readonly number[], least: number): { mean: number; variance
   return { mean: average, variance: xs.reduce((sum, x) => sum + (x - average) ** 2, 0) / (xs.length - 1) };
 }
 
-/** Gaps longer than this between a receptionist's calls are something else (a call-back made between them, time away), not answering. */
-const LONGEST_ANSWER_SECONDS = 60;
-
 /**
- * The times from a receptionist being free (wrap-up over) to answering the next caller who was
- * already waiting, as one run's records show them: the phone ringing and being picked up, and the
- * service's and a busy machine's delays on the way (on a compressed run, tenths of a second of delay
- * are seconds of simulated time). One run at a time: every run's service clock shows the same
- * morning and its receptionists the same names.
+ * The answer delays (shared/planning/answer-delay.ts) as one run's records show them: the phone
+ * ringing and being picked up, and the service's and a busy machine's delays on the way (on a
+ * compressed run, tenths of a second of delay are seconds of simulated time). One run at a time:
+ * every run's service clock shows the same morning and its receptionists the same names.
  */
-function answerGaps(calls: RunResult['attempts'], s: Scenario): number[] {
-  const byStaff = new Map<string, { queuedAt: number; answeredAt: number; endedAt: number }[]>();
-  for (const a of calls) {
+function runAnswerGaps(calls: RunResult['attempts'], s: Scenario): number[] {
+  const answered = calls.flatMap((a) => {
     const r = a.record!;
-    if (r.outcome !== 'answered' || !r.staff || !r.queuedAt || !r.answeredAt || !r.endedAt) continue;
-    const own = byStaff.get(String(r.staff)) ?? byStaff.set(String(r.staff), []).get(String(r.staff))!;
-    own.push({ queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) });
-  }
-  const gaps: number[] = [];
-  for (const own of byStaff.values()) {
-    own.sort((x, y) => x.answeredAt - y.answeredAt);
-    for (let i = 1; i < own.length; i++) {
-      const free = own[i - 1]!.endedAt + s.practices.wrapUpSeconds * 1000;
-      const gap = (own[i]!.answeredAt - free) / 1000;
-      if (own[i]!.queuedAt < free && gap >= 0 && gap < LONGEST_ANSWER_SECONDS) gaps.push(gap);
-    }
-  }
-  return gaps;
+    if (r.outcome !== 'answered' || !r.staff || !r.queuedAt || !r.answeredAt || !r.endedAt) return [];
+    return [{ staff: String(r.staff), queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) }];
+  });
+  return answerGaps(answered, s.practices.wrapUpSeconds);
 }
 
 /** Runs' handle time as lived: talk as recorded (a call the run's teardown ended did not end on its own: its length says nothing), answer delay as lived, wrap-up. */
 function handleAsLived(runs: readonly { run: RunResult; calls: RunResult['attempts'] }[], s: Scenario): Handle {
   const talk = talkAsLived(runs.flatMap(({ run, calls }) => calls.filter((a) => !(a.endedAt !== undefined && a.endedAt >= run.stoppedAt))), s);
   // The scenario's answer delay where the records have too few gaps to tell.
-  const delay = moments(runs.flatMap((r) => answerGaps(r.calls, s)), 20) ?? drawn(s.staff.answerDelay);
+  const delay = moments(runs.flatMap((r) => runAnswerGaps(r.calls, s)), MIN_ANSWER_GAPS) ?? drawn(s.staff.answerDelay);
   const seconds = talk.mean + delay.mean + s.practices.wrapUpSeconds;
-  return { seconds, phases: seconds ** 2 / (talk.variance + delay.variance) };
+  return { seconds, phases: seconds ** 2 / (talk.variance + delay.variance), answerDelaySeconds: delay.mean };
 }
 
 /** Mean and variance of the talk of the answered calls as the service recorded it; the scenario's when none was. */
@@ -426,7 +416,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up — the callers waited through that delay too, so the model's share is taken at the target less it, as the planner takes it; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',

@@ -3,6 +3,7 @@ import type { Practice, WeekDay } from '../directory/types.js';
 import { isOpenAt, opensOn } from '../callflow/hours.js';
 import { dateOf, FIELD, INTERVALS_PER_DAY, londonDayNumber, type Counters } from '../stats/layout.js';
 import type { StatsStore } from '../stats/store.js';
+import { learntAnswerDelay, MIN_ANSWER_GAPS } from './answer-delay.js';
 import type { ArrivalShape } from './arrival-shape.js';
 import { patienceFromCounters, type PatienceCurve } from './patience.js';
 import { talkSpread } from './talk-spread.js';
@@ -10,7 +11,9 @@ import { talkSpread } from './talk-spread.js';
 /**
  * A practice's (or several practices') demand and service, learnt from its own statistics
  * counters (shared/stats: per London 15-minute interval, kept three years) for one weekday over
- * the last N weeks. No call record is read, so the model is there long after records expire.
+ * the last N weeks. No call record is read, so the model is there long after records expire
+ * (what only the records tell, how calls come within a quarter hour and how long a phone rings
+ * before it is picked up, is added from them where they are kept: shared/planning/report.ts).
  */
 
 export const WEEKDAYS: readonly WeekDay[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -45,7 +48,7 @@ export interface IntervalDemand {
   /** Calls reaching the queue in this interval on an average day (answered + missed + call-back requested). */
   calls: number;
   arrivalsPerSecond: number;
-  /** Talk + wrap-up, seconds. */
+  /** Talk + answer delay (where learnt) + wrap-up, seconds. */
   handleSeconds: number;
 }
 
@@ -67,6 +70,8 @@ export interface DemandModel {
   /** How alike calls are: the Erlang order of the handle time's spread (shared/planning/talk-spread.ts). */
   handlePhases: number;
   wrapUpSeconds: number;
+  /** From a person free to their picking up a waiting caller, seconds, learnt from the call records (shared/planning/answer-delay.ts; `withAnswerDelay`); none: not learnt, taken as 0. */
+  answerDelaySeconds?: number;
   /** Mean time callers wait before hanging up (exponential, censored by the answered). */
   patienceSeconds: number;
   patienceBasis: Basis;
@@ -197,4 +202,15 @@ export async function learnDemand(store: StatsStore, directory: Directory, pract
     callbackUptake: totals.queued > 0 ? totals.callbacks / totals.queued : null,
     notes,
   };
+}
+
+/**
+ * The model with the answer delay the call records show (shared/planning/answer-delay.ts): each
+ * quarter hour's handle time grows by it. Too few answers from a waiting queue to tell: none, and
+ * a note says so.
+ */
+export function withAnswerDelay(model: DemandModel, gaps: readonly number[]): DemandModel {
+  const delay = learntAnswerDelay(gaps);
+  if (delay === undefined) return { ...model, notes: [...model.notes, `Fewer than ${MIN_ANSWER_GAPS} calls in the call records were picked up from a waiting queue: the seconds a phone rings before it is answered are taken as none.`] };
+  return { ...model, answerDelaySeconds: delay, intervals: model.intervals.map((d) => ({ ...d, handleSeconds: d.handleSeconds + delay })), notes: [...model.notes] };
 }

@@ -93,6 +93,8 @@ export function targetFor(answerWithinSeconds: number, over: Partial<ServiceTarg
  * quarter hour are the fewest who meet the target there, given the people needed before it.
  */
 export function planDay(model: DemandModel, target: ServiceTarget, roster?: { staff: Roster; source: 'given' | 'observed' }): Plan {
+  // A caller's wait runs until someone picks up, the model's until someone is free: its target is the answer target less the phone's ringing.
+  const modelTarget = { ...target, answerWithinSeconds: Math.max(0, target.answerWithinSeconds - (model.answerDelaySeconds ?? 0)) };
   const rows: PlanInterval[] = [];
   const more: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);
   const fewer: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);
@@ -101,7 +103,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
   let abandoned = 0;
   let calls = 0;
   const demands = model.intervals.map((d) => ({ arrivalsPerSecond: d.arrivalsPerSecond, handleSeconds: d.handleSeconds, handlePhases: model.handlePhases, patienceSeconds: model.patienceSeconds, patience: model.patienceCurve, shares: model.arrivalShape?.[d.interval] }));
-  const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, target));
+  const steadyNeeded = demands.map((demand) => staffingNeeded('erlang-c', demand, modelTarget));
   // Room for any number of people the search may try: twice what plain Erlang C asks for, or the roster's.
   const maxServers = Math.max(...steadyNeeded.map((n) => 2 * n + 5), ...(roster?.staff ?? []));
   const chain = new DayChain(demands, maxServers);
@@ -118,16 +120,16 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const freshStarts = (state: number[], before: number, servers: number) =>
       d.calls > 0 && state[0]! > 1 - 1e-9 ? openingStarts(servers, openingRate, period.handleSeconds) : servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
     const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
-    let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, target)) : 0;
+    let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, modelTarget)) : 0;
     let needed = tryWith(staffNeeded);
-    if (d.calls > 0 && meetsTarget(needed.prediction, target)) {
+    if (d.calls > 0 && meetsTarget(needed.prediction, modelTarget)) {
       while (staffNeeded > 1) {
         const fewer = tryWith(staffNeeded - 1);
-        if (!meetsTarget(fewer.prediction, target)) break;
+        if (!meetsTarget(fewer.prediction, modelTarget)) break;
         [staffNeeded, needed] = [staffNeeded - 1, fewer];
       }
     } else {
-      while (d.calls > 0 && !meetsTarget(needed.prediction, target) && staffNeeded < maxServers) needed = tryWith(++staffNeeded);
+      while (d.calls > 0 && !meetsTarget(needed.prediction, modelTarget) && staffNeeded < maxServers) needed = tryWith(++staffNeeded);
     }
     neededState = needed.end;
     neededBefore = staffNeeded;
@@ -140,8 +142,8 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
       prediction = carried.prediction;
     }
     if (!d.open && d.calls === 0 && rostered === 0) continue;
-    const meets = meetsTarget(prediction, target);
-    const withinTarget = prediction.serviceLevel(target.answerWithinSeconds);
+    const meets = meetsTarget(prediction, modelTarget);
+    const withinTarget = prediction.serviceLevel(modelTarget.answerWithinSeconds);
     rows.push({
       start: d.start,
       end: intervalEnd(d.interval),

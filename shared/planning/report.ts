@@ -4,12 +4,13 @@ import type { Directory } from '../directory/directory.js';
 import type { WeekDay } from '../directory/types.js';
 import type { CallQueue } from '../queue/queue.js';
 import type { StatsStore } from '../stats/store.js';
-import { learnDemand, pastDays, WEEKDAYS, type DemandModel } from './model.js';
+import { answerGaps } from './answer-delay.js';
+import { learnDemand, pastDays, WEEKDAYS, withAnswerDelay, type DemandModel } from './model.js';
 import { dateOf } from '../stats/layout.js';
 import { observedRoster } from './observed.js';
 import { parseRoster, planDay, sumPlans, targetFor, type Plan, type Roster, type UnitPlan } from './plan.js';
 import { dayShape } from './arrival-shape.js';
-import { pcnUnits, queuedArrivals, unitModel, unitSplits } from './units.js';
+import { pcnUnits, queuedCalls, unitModel, unitSplits } from './units.js';
 
 /** What the planner is asked: a weekday, how far back to learn, a roster (or last week's) and the target. */
 export interface PlanRequest {
@@ -42,6 +43,8 @@ export interface PlanReport extends Plan {
     talkSeconds: number;
     talkBasis: DemandModel['talkBasis'];
     wrapUpSeconds: number;
+    /** Seconds from a person free to their picking up a waiting caller, as the call records show it (0: not learnt). */
+    answerDelaySeconds: number;
     patienceSeconds: number;
     patienceBasis: DemandModel['patienceBasis'];
     callbackUptakePct: number | null;
@@ -73,7 +76,7 @@ function percent(name: string, value: number | undefined, fallback: number, max:
 }
 
 export async function planReport(deps: PlanDeps, scopeName: string, scope: StatsScope, request: PlanRequest): Promise<PlanReport> {
-  const model = await learnDemand(deps.store, deps.directory, scope.practices, { weekday: request.weekday, weeks: request.weeks, now: deps.now });
+  let model = await learnDemand(deps.store, deps.directory, scope.practices, { weekday: request.weekday, weeks: request.weeks, now: deps.now });
   const answerWithin = request.answerWithinSeconds ?? Math.min(...scope.practices.map((p) => p.answerTargetSeconds));
   if (!(answerWithin > 0 && answerWithin <= 3600)) throw new RangeError(`answerWithinSeconds must be from 1 to 3600, not ${answerWithin}`);
   const target = targetFor(answerWithin, { serviceLevel: percent('serviceLevel', request.serviceLevelPct, 0.8, 99.9), maxAbandon: percent('maxAbandon', request.maxAbandonPct, 0.05, 100) });
@@ -83,7 +86,7 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
   let plan: Plan;
   if (scope.kind === 'pcn') {
     if (request.roster !== undefined && request.roster !== 'observed') throw new RangeError('a roster is for one staff pool: try it on a practice (/v1/practices/:ods/plan); a PCN’s plan adds up its practices’ and PCN-wide teams’ own plans (roster=observed: each as its call records show it)');
-    units = await pcnUnitPlans(deps, scope, model, request, target);
+    ({ units, model } = await pcnUnitPlans(deps, scope, model, request, target));
     plan = sumPlans(units, request.weekday, target);
     model.notes.push(`Planned as ${units.length} staff pools, each with its own people: ${units.map((u) => u.name).join(', ')}. Calls are split between them by the teams callers queued for, hour by hour, as the call records show.`);
     if (request.roster === 'observed') rosterDate = pastDays(request.weekday, 1, deps.now).map(dateOf)[0];
@@ -95,10 +98,9 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
     } else if (request.roster !== undefined) {
       roster = { staff: parseRoster(request.roster), source: 'given' };
     }
-    const arrivals = (await Promise.all(scope.practices.map((p, i) => queuedArrivals(deps.queue, deps.directory, p, model.history[i]!.daysUsed)))).flat();
-    const shape = dayShape(arrivals);
-    model.arrivalShape = shape.shape;
-    model.notes.push(shape.note);
+    const calls = await Promise.all(scope.practices.map((p, i) => queuedCalls(deps.queue, deps.directory, p, model.history[i]!.daysUsed)));
+    const shape = dayShape(calls.flatMap((c) => c.arrivals));
+    model = withAnswerDelay({ ...model, arrivalShape: shape.shape, notes: [...model.notes, shape.note] }, calls.flatMap((c, i) => answerGaps(c.answered, scope.practices[i]!.wrapUpSeconds)));
     plan = planDay(model, target, roster);
   }
   if (request.roster === 'observed') model.notes.push(`The roster is ${rosterDate}'s, as its call records show it: the people on a call or wrapping up in each quarter hour. Anyone signed in who took no call then is not counted, so it can be short.`);
@@ -114,6 +116,7 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
       talkSeconds: Math.round(model.talkSeconds),
       talkBasis: model.talkBasis,
       wrapUpSeconds: Math.round(model.wrapUpSeconds),
+      answerDelaySeconds: Math.round(model.answerDelaySeconds ?? 0),
       patienceSeconds: Math.round(model.patienceSeconds),
       patienceBasis: model.patienceBasis,
       callbackUptakePct: model.callbackUptake === null ? null : round1(model.callbackUptake * 100),
@@ -122,29 +125,35 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
   };
 }
 
-/** Each staff pool of a PCN planned on its own: a practice's calls to its own teams, a PCN-wide team's from every practice. */
-async function pcnUnitPlans(deps: PlanDeps, scope: StatsScope, combined: DemandModel, request: PlanRequest, target: Plan['target']): Promise<UnitPlan[]> {
+/**
+ * Each staff pool of a PCN planned on its own: a practice's calls to its own teams, a PCN-wide
+ * team's from every practice; and the PCN's model, with the answer delay of all its practices' records.
+ */
+async function pcnUnitPlans(deps: PlanDeps, scope: StatsScope, combined: DemandModel, request: PlanRequest, target: Plan['target']): Promise<{ units: UnitPlan[]; model: DemandModel }> {
   const units = pcnUnits(deps.directory, scope.code, scope.practices);
   const practices = await Promise.all(
     scope.practices.map(async (p) => {
-      const model = await learnDemand(deps.store, deps.directory, [p], { weekday: request.weekday, weeks: request.weeks, now: deps.now });
-      const arrivals = await queuedArrivals(deps.queue, deps.directory, p, model.history[0]!.daysUsed);
-      return { ods: p.ods, practice: p, model, arrivals, splits: unitSplits(arrivals, units) };
+      const learnt = await learnDemand(deps.store, deps.directory, [p], { weekday: request.weekday, weeks: request.weeks, now: deps.now });
+      const { arrivals, answered } = await queuedCalls(deps.queue, deps.directory, p, learnt.history[0]!.daysUsed);
+      const gaps = answerGaps(answered, p.wrapUpSeconds);
+      return { ods: p.ods, practice: p, model: withAnswerDelay(learnt, gaps), gaps, arrivals, splits: unitSplits(arrivals, units) };
     }),
   );
-  return Promise.all(
+  const pooled = withAnswerDelay(combined, practices.flatMap((p) => p.gaps));
+  const plans = await Promise.all(
     units.map(async (unit): Promise<UnitPlan> => {
       const own = practices.find((p) => p.ods === unit.id);
       // How this pool's own callers arrive within the quarter hour (a practice's teams, or a PCN-wide team's callers from every practice).
       const shape = dayShape(practices.flatMap((p) => p.arrivals.filter((a) => unit.teamKeys.includes(a.team))));
-      const model = { ...unitModel(own?.model ?? combined, unit, practices), arrivalShape: shape.shape };
-      combined.notes.push(`${unit.name}: ${shape.note}`);
+      const model = { ...unitModel(own?.model ?? pooled, unit, practices), arrivalShape: shape.shape };
+      pooled.notes.push(`${unit.name}: ${shape.note}`);
       const roster = request.roster === 'observed'
         ? { staff: (await observedRoster(deps.queue, deps.directory, own ? [own.practice] : scope.practices, request.weekday, deps.now, unit.teamKeys)).staff, source: 'observed' as const }
         : undefined;
       return { id: unit.id, name: unit.name, kind: unit.kind, ...planDay(model, target, roster) };
     }),
   );
+  return { units: plans, model: pooled };
 }
 
 export function serviceLevelsOnly(report: PlanReport): ServiceLevelReport {
@@ -174,7 +183,7 @@ export function planText(report: PlanReport): string {
   const m = report.model;
   const lines = [
     `${report.scope}, ${report.weekday}: learnt from ${m.history.map((h) => `${h.practice} ${h.daysUsed.length} day(s)`).join(', ')} of the last ${report.weeks} weeks (${m.historyBasis} history)`,
-    `calls last ${m.talkSeconds} s (${m.talkBasis}) + ${m.wrapUpSeconds} s wrap-up; callers wait ${m.patienceSeconds} s on average before hanging up (${m.patienceBasis})${m.callbackUptakePct === null ? '' : `; ${m.callbackUptakePct}% ask for a call-back`}`,
+    `calls last ${m.talkSeconds} s (${m.talkBasis}) + ${m.wrapUpSeconds} s wrap-up${m.answerDelaySeconds ? ` + ${m.answerDelaySeconds} s while the phone rings` : ''}; callers wait ${m.patienceSeconds} s on average before hanging up (${m.patienceBasis})${m.callbackUptakePct === null ? '' : `; ${m.callbackUptakePct}% ask for a call-back`}`,
     `target: ${report.target.serviceLevel * 100}% of answered calls within ${report.target.answerWithinSeconds} s, under ${report.target.maxAbandon * 100}% hanging up; roster: ${report.roster.source}${report.roster.date ? ` (${report.roster.date})` : ''}`,
     ...m.notes.map((n) => `note: ${n}`),
     '',

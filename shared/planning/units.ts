@@ -3,6 +3,7 @@ import type { Practice } from '../directory/types.js';
 import { londonMidnight, londonWallClock } from '../london-time.js';
 import type { CallQueue } from '../queue/queue.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
+import { answeredCall, type AnsweredCall } from './answer-delay.js';
 import { INTERVAL_SECONDS, type DemandModel } from './model.js';
 
 /**
@@ -38,21 +39,24 @@ export interface QueuedArrival {
 
 /**
  * The calls that reached the practice's queues on `dates` (answered, hung up while waiting, or
- * asked for a call-back), from its call records: kept callRecordRetentionDays, so older dates
- * give none.
+ * asked for a call-back), and those of them a person answered, from its call records: kept
+ * callRecordRetentionDays, so older dates give none.
  */
-export async function queuedArrivals(queue: CallQueue, directory: Directory, practice: Practice, dates: readonly string[]): Promise<QueuedArrival[]> {
-  const out: QueuedArrival[] = [];
+export async function queuedCalls(queue: CallQueue, directory: Directory, practice: Practice, dates: readonly string[]): Promise<{ arrivals: QueuedArrival[]; answered: AnsweredCall[] }> {
+  const arrivals: QueuedArrival[] = [];
+  const answered: AnsweredCall[] = [];
   for (const date of dates) {
     const from = londonMidnight(date);
     // Records are indexed by end time; a call that arrived before midnight may end after it.
     for (const r of await queue.records(directory.shard(practice), practice.ods, from, from + 2 * DAY_MS)) {
       const arrived = londonWallClock(Number(r.arrivedAt));
       if (!QUEUED.has(r.outcome ?? '') || arrived.date !== date) continue;
-      out.push({ date, secondOfDay: arrived.hour * 3600 + arrived.minute * 60 + arrived.second, team: r.team ?? '' });
+      arrivals.push({ date, secondOfDay: arrived.hour * 3600 + arrived.minute * 60 + arrived.second, team: r.team ?? '' });
+      const call = answeredCall(r);
+      if (call) answered.push(call);
     }
   }
-  return out;
+  return { arrivals, answered };
 }
 
 /**

@@ -26,9 +26,15 @@ export class CallPlayer {
   }
 
   async answered(shard: string, practice: string, team: string, arriveAt: number, waitS: number, talkS: number, endTwice = false): Promise<string> {
+    return this.answeredBy(`staff-${++serial}`, shard, practice, team, arriveAt, waitS, talkS, endTwice);
+  }
+
+  /** Answered by a member of staff the test names (several calls in turn: the gaps between them are theirs). */
+  async answeredBy(staffId: string, shard: string, practice: string, team: string, arriveAt: number, waitS: number, talkS: number, endTwice = false): Promise<string> {
     const callId = await this.join(shard, practice, team, arriveAt);
-    const staffId = `staff-${++serial}`;
     const answeredAt = arriveAt + waitS * 1000;
+    // Their last call's wrap-up over (the service's sweep does this), they are free for this one.
+    await this.queue.sweep(shard, [], answeredAt, 60_000);
     await this.queue.setPresence(shard, staffId, 'available', [team], answeredAt);
     const pairs = await this.queue.dispatch(shard, [team], answeredAt, 60_000);
     if (pairs[0]?.callId !== callId) throw new Error(`call ${callId} was not paired: ${JSON.stringify(pairs)}`);

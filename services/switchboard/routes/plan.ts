@@ -58,6 +58,7 @@ const response = {
           talkSeconds: { type: 'number' },
           talkBasis: { type: 'string' },
           wrapUpSeconds: { type: 'number' },
+          answerDelaySeconds: { type: 'number', description: 'seconds from a person free to their picking up a waiting caller, from the call records (0: too few to tell); part of each call’s handle time, and of the caller’s wait' },
           patienceSeconds: { type: 'number' },
           patienceBasis: { type: 'string' },
           callbackUptakePct: { type: ['number', 'null'] },

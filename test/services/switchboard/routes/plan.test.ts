@@ -172,3 +172,27 @@ t.test('a PCN is planned per staff pool: each practice and each PCN-wide team wi
   t.equal(icb.status, 200, icb.text);
   t.notOk('units' in icb.json(), 'the ICB sees the PCN’s service levels, not its pools');
 });
+
+t.test('the seconds a phone rings before it is picked up, from the call records: in each call, and in the wait', async (t) => {
+  const redis = await privateRedis(t);
+  const clock = manualClock(Date.parse('2026-12-06T20:00:00Z'));
+  const sb = await startSwitchboard(t, { redisUrl: redis.url, directory, clock, env: { SWEEP_INTERVAL_MS: '60000' } });
+  const player = new CallPlayer(redis.connect());
+  // Each Monday 24 callers are waiting from 08:00, and Anna answers them in turn: 100 s talk, Riverside's 1 s
+  // wrap-up, and the next caller picked up 5 s after she is free (answered 106 s apart): 23 answer delays a day.
+  for (const date of ['2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']) {
+    for (let i = 0; i < 24; i++) await player.answeredBy('anna', ...R, at(date, '08:00', i), 10 + 106 * i - i, 100);
+  }
+  const get = async (path: string, token: string) => {
+    const res = await fetch(`${sb.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    t.equal(res.status, 200, path);
+    return (await res.json()) as Record<string, any>;
+  };
+  const practice = await get('/v1/practices/F81001/plan?roster=08:00-08:30=2', 'riverside-practice-token');
+  t.equal(practice.model.answerDelaySeconds, 5);
+  t.equal(practice.intervals.find((i: any) => i.start === '08:00').handleSeconds, 106, 'talk + wrap-up + 5 s ringing');
+  t.notMatch(practice.model.notes.join(' '), /taken as none/);
+  const pcn = await get('/v1/pcns/U12345/plan?weekday=mon', 'thurrock-pcn-token');
+  t.equal(pcn.model.answerDelaySeconds, 5, 'a PCN’s: its practices’ records together');
+  t.equal(pcn.units.find((u: any) => u.id === 'F81001').intervals.find((i: any) => i.start === '08:00').handleSeconds, 106);
+});

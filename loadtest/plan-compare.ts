@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
 import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
-import { answerGaps, MIN_ANSWER_GAPS } from '../shared/planning/answer-delay.js';
+import { answeredCall, answerGaps, MIN_ANSWER_GAPS, modelWaitTarget } from '../shared/planning/answer-delay.js';
 import { byCalls, DayChain, inSystem, joinersBusyAtOnce, openingStarts, type FreshGroup, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
 import type { HistoryMorning, RunResult } from './simulate.js';
@@ -184,8 +184,8 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   // Each run's mornings with the handle time that run lived: runs on a machine busier or quieter than another's stretch calls differently.
   const runHandles = byRun.map((r) => handleAsLived([r], s));
   const { seconds: handleSeconds, phases: handlePhases, answerDelaySeconds } = handleAsLived(byRun, s);
-  // The records' wait runs until the receptionist picks up, the model's until one is free (their phone's ringing is part of the handle time): answered within target is the model's wait within target less the answer delay.
-  const modelTarget = (delaySeconds: number) => Math.max(0, s.targetWaitSeconds - delaySeconds);
+  // Within target as the planner counts it: the model's wait within the target less the answer delay (the records' wait runs to the pick-up).
+  const modelTarget = (delaySeconds: number) => modelWaitTarget(s.targetWaitSeconds, delaySeconds);
   const patienceSeconds = mean(s.callers.patience);
   const quarters = Math.max(...all.map((run) => Math.ceil((run.arrivalMinutes * 60) / QUARTER)));
   const mornings = all.flatMap((run, i) => practiceMornings(run, quarters, runHandles[i]!));
@@ -336,12 +336,7 @@ function moments(xs: readonly number[], least: number): { mean: number; variance
  * every run's service clock shows the same morning and its receptionists the same names.
  */
 function runAnswerGaps(calls: RunResult['attempts'], s: Scenario): number[] {
-  const answered = calls.flatMap((a) => {
-    const r = a.record!;
-    if (r.outcome !== 'answered' || !r.staff || !r.queuedAt || !r.answeredAt || !r.endedAt) return [];
-    return [{ staff: String(r.staff), queuedAt: Date.parse(String(r.queuedAt)), answeredAt: Date.parse(String(r.answeredAt)), endedAt: Date.parse(String(r.endedAt)) }];
-  });
-  return answerGaps(answered, s.practices.wrapUpSeconds);
+  return answerGaps(calls.flatMap((a) => answeredCall(a.record!) ?? []), s.practices.wrapUpSeconds);
 }
 
 /** Runs' handle time as lived: talk as recorded (a call the run's teardown ended did not end on its own: its length says nothing), answer delay as lived, wrap-up. */

@@ -48,9 +48,18 @@ export function learntAnswerDelay(gaps: readonly number[]): number | undefined {
   return gaps.length >= MIN_ANSWER_GAPS ? gaps.reduce((a, b) => a + b, 0) / gaps.length : undefined;
 }
 
-/** A call record's answered call, where it has everything the gaps need. */
-export function answeredCall(record: Readonly<Record<string, string | undefined>>): AnsweredCall | undefined {
-  const [queuedAt, answeredAt, endedAt] = [Number(record.queuedAt), Number(record.answeredAt), Number(record.endedAt)];
+/** A record's time: epoch milliseconds as Redis keeps them, or ISO 8601 as the API gives them; NaN when there is none. */
+const epochMs = (value: unknown) => (typeof value === 'number' ? value : /^\d+$/.test(String(value)) ? Number(value) : Date.parse(String(value)));
+
+/** A call record's answered call (from Redis or from the API), where it has everything the gaps need. */
+export function answeredCall(record: Readonly<Record<string, unknown>>): AnsweredCall | undefined {
+  const [queuedAt, answeredAt, endedAt] = [epochMs(record.queuedAt), epochMs(record.answeredAt), epochMs(record.endedAt)];
   if (record.outcome !== 'answered' || !record.staff || !(queuedAt > 0 && answeredAt > 0 && endedAt > 0)) return undefined;
-  return { staff: record.staff, queuedAt, answeredAt, endedAt };
+  return { staff: String(record.staff), queuedAt, answeredAt, endedAt };
 }
+
+/**
+ * The target the queueing model's wait is held to: a caller's wait runs until someone picks up,
+ * the model's until someone is free, so the answer target less the ringing (none below nothing).
+ */
+export const modelWaitTarget = (answerWithinSeconds: number, answerDelaySeconds = 0) => Math.max(0, answerWithinSeconds - answerDelaySeconds);

@@ -1,5 +1,6 @@
 import type { WeekDay } from '../directory/types.js';
 import { INTERVALS_PER_DAY } from '../stats/layout.js';
+import { modelWaitTarget } from './answer-delay.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
 import { DayChain, joinersBusyAtOnce, openingStarts } from './transient.js';
@@ -93,8 +94,7 @@ export function targetFor(answerWithinSeconds: number, over: Partial<ServiceTarg
  * quarter hour are the fewest who meet the target there, given the people needed before it.
  */
 export function planDay(model: DemandModel, target: ServiceTarget, roster?: { staff: Roster; source: 'given' | 'observed' }): Plan {
-  // A caller's wait runs until someone picks up, the model's until someone is free: its target is the answer target less the phone's ringing.
-  const modelTarget = { ...target, answerWithinSeconds: Math.max(0, target.answerWithinSeconds - (model.answerDelaySeconds ?? 0)) };
+  const modelTarget = { ...target, answerWithinSeconds: modelWaitTarget(target.answerWithinSeconds, model.answerDelaySeconds) };
   const rows: PlanInterval[] = [];
   const more: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);
   const fewer: (number | null)[] = new Array<number | null>(INTERVALS_PER_DAY).fill(null);

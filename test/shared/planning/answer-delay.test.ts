@@ -1,5 +1,5 @@
 import t from 'tap';
-import { answeredCall, answerGaps, learntAnswerDelay, MIN_ANSWER_GAPS } from '../../../shared/planning/answer-delay.js';
+import { answeredCall, answerGaps, learntAnswerDelay, MIN_ANSWER_GAPS, modelWaitTarget } from '../../../shared/planning/answer-delay.js';
 import { withAnswerDelay, type DemandModel } from '../../../shared/planning/model.js';
 import { planDay, targetFor } from '../../../shared/planning/plan.js';
 import { transientPeriods } from '../../../shared/planning/transient.js';
@@ -32,6 +32,13 @@ t.test('from a call record: only answered calls with a person and all three time
   t.equal(answeredCall({ ...record, outcome: 'abandoned' }), undefined);
   t.equal(answeredCall({ ...record, staff: '' }), undefined);
   t.equal(answeredCall({ ...record, queuedAt: '' }), undefined, 'a call never queued (put straight through) has no wait to take it from');
+  t.same(answeredCall({ ...record, queuedAt: '1970-01-01T00:00:01.000Z', answeredAt: '1970-01-01T00:00:02.000Z', endedAt: '1970-01-01T00:00:03.000Z' }), { staff: 'anna', queuedAt: 1000, answeredAt: 2000, endedAt: 3000 }, 'as the API gives the times, too');
+});
+
+t.test('the model is held to the answer target less the ringing, and never below nothing', async (t) => {
+  t.equal(modelWaitTarget(120, 5), 115);
+  t.equal(modelWaitTarget(120), 120, 'none learnt');
+  t.equal(modelWaitTarget(3, 5), 0);
 });
 
 t.test('the plan with an answer delay: longer calls, and the wait counted to the pick-up', async (t) => {

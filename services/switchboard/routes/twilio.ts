@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Instruction } from '../../../shared/callflow/instructions.js';
 import type { InboundCall } from '../../../shared/callflow/flow.js';
 import type { Practice } from '../../../shared/directory/types.js';
-import { isValidTwilioSignature } from '../../../shared/providers/twilio/signature.js';
+import { TwilioSignatureCheck } from '../../../shared/providers/twilio/signature.js';
 import { renderTwiml } from '../../../shared/providers/twilio/twiml.js';
 import { dialOutcome, FINAL_CALL_STATUSES, type TwilioCallFields, type TwilioRecordingFields } from '../../../shared/providers/twilio/webhook.js';
 import { HttpError } from '../plugins/errors.js';
@@ -64,6 +64,7 @@ const empty = { 204: { type: 'null', description: 'No content' } };
  */
 export default async function twilioRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
   app.decorateRequest('practice', null);
+  const signatures = new TwilioSignatureCheck();
 
   const signedPractice = (request: Req): Practice => {
     const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(request.body.To ?? '');
@@ -71,7 +72,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     const valid =
       practice.provider.kind === 'twilio' &&
       practice.provider.accountSid === request.body.AccountSid &&
-      isValidTwilioSignature(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>);
+      signatures.isValid(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>);
     if (!valid) throw new HttpError(403, 'the request is not signed by this practice\'s Twilio account');
     return practice;
   };

@@ -137,6 +137,20 @@ export async function twilioProvider(t: Test): Promise<TestProvider> {
           return (await post(`${switchboardUrl}/v1/twilio/voice`, params, twilio.getExpectedTwilioSignature(ACCOUNTS[1].token, 'http://elsewhere.example/v1/twilio/voice', params))).status;
         },
       },
+      {
+        // The service remembers signatures it has verified (a wait loop repeats its request): the
+        // signature of a request it has just accepted must not pass for that request altered.
+        name: "a verified request's signature on the same request with another caller's number",
+        send: async () => {
+          // A status webhook that changes nothing (the call is still in progress).
+          const url = `${switchboardUrl}/v1/twilio/status?practice=F81001`;
+          const params = fields(sid, 1, { CallStatus: 'in-progress' });
+          const signature = twilio.getExpectedTwilioSignature(ACCOUNTS[1].token, url, params);
+          const genuine = await post(url, params, signature);
+          if (genuine.status !== 204) return genuine.status;
+          return (await post(url, { ...params, From: '+447700900999' }, signature)).status;
+        },
+      },
     ],
   };
 }

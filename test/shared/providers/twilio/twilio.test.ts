@@ -1,6 +1,6 @@
 import t from 'tap';
 import twilio from 'twilio';
-import { isValidTwilioSignature, twilioSignature } from '../../../../shared/providers/twilio/signature.js';
+import { TwilioSignatureCheck, twilioSignature } from '../../../../shared/providers/twilio/signature.js';
 import { renderTwiml } from '../../../../shared/providers/twilio/twiml.js';
 import { dialOutcome } from '../../../../shared/providers/twilio/webhook.js';
 import { exampleDirectory } from '../../../fixtures/directories.js';
@@ -12,14 +12,48 @@ t.test('signatures agree with the official twilio package', async (t) => {
     ['https://sb.example.nhs.uk:8443/v1/twilio/status', { CallStatus: 'completed', Multi: ['b', 'a', 'b'] }],
     ['https://sb.example.nhs.uk/v1/twilio/status', {}],
   ];
+  const check = new TwilioSignatureCheck();
   for (const [url, params] of cases) {
     const official = twilio.getExpectedTwilioSignature('s3cret-token', url, params);
     t.equal(twilioSignature('s3cret-token', url, params), official, url);
-    t.ok(isValidTwilioSignature('s3cret-token', official, url, params));
-    t.notOk(isValidTwilioSignature('other-token', official, url, params));
-    t.notOk(isValidTwilioSignature('s3cret-token', official, `${url}x`, params));
+    // Twice: worked out, then remembered; neither accepts another token, URL or signature.
+    for (const time of ['first', 'again']) {
+      t.ok(check.isValid('s3cret-token', official, url, params), `${url} ${time}`);
+      t.notOk(check.isValid('other-token', official, url, params));
+      t.notOk(check.isValid('s3cret-token', official, `${url}x`, params));
+      t.notOk(check.isValid('s3cret-token', `${official.slice(1)}A`, url, params));
+    }
   }
-  t.notOk(isValidTwilioSignature('s3cret-token', undefined, cases[0]![0], cases[0]![1]));
+  t.notOk(check.isValid('s3cret-token', undefined, cases[0]![0], cases[0]![1]));
+});
+
+t.test('a remembered signature is only ever the one for the same request and token', async (t) => {
+  let now = 0;
+  const check = new TwilioSignatureCheck({ maxEntries: 3, maxAgeMs: 60_000, now: () => now });
+  const url = 'https://sb.example.nhs.uk/v1/twilio/wait?practice=F81001';
+  const params = (n: number) => ({ CallSid: `CA${n}`, AccountSid: 'AC1', From: '+447700900123' });
+  const signed = (n: number, token = 's3cret-token') => twilio.getExpectedTwilioSignature(token, url, params(n));
+
+  t.notOk(check.isValid('s3cret-token', 'forged', url, params(1)), 'an unsigned request is refused');
+  t.equal(check.size, 0, 'and not remembered');
+  t.ok(check.isValid('s3cret-token', signed(1), url, params(1)));
+  t.equal(check.size, 1);
+  t.notOk(check.isValid('s3cret-token', signed(1), url, { ...params(1), Digits: '1' }), 'one parameter more is another request');
+  t.notOk(check.isValid('s3cret-token', signed(1), url, params(2)), "another call's request with the first's signature");
+  // The practice's auth token changed (a directory reload): the old signature no longer passes.
+  t.notOk(check.isValid('new-token', signed(1), url, params(1)));
+  t.ok(check.isValid('new-token', signed(1, 'new-token'), url, params(1)));
+
+  // At most three, the oldest forgotten first; each for at most a minute.
+  for (const n of [2, 3, 4]) t.ok(check.isValid('s3cret-token', signed(n), url, params(n)));
+  t.equal(check.size, 3, 'bounded');
+  now = 30_000;
+  t.ok(check.isValid('s3cret-token', signed(5), url, params(5)));
+  t.equal(check.size, 3);
+  now = 60_000;
+  t.ok(check.isValid('s3cret-token', signed(6), url, params(6)));
+  t.equal(check.size, 2, 'those verified a minute ago are forgotten');
+  t.ok(check.isValid('s3cret-token', signed(2), url, params(2)), 'a forgotten request is worked out again');
 });
 
 t.test('TwiML rendering', async (t) => {

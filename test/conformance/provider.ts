@@ -93,8 +93,8 @@ export interface TestProvider {
    * starts one.
    */
   recordingForgeries(switchboardUrl: string, sid: string): { name: string; send: () => Promise<number> }[];
-  /** Forgeries particular to this provider's signing scheme, each to be refused with 403. */
-  forgeries(switchboardUrl: string, sid: string): { name: string; send: () => Promise<number> }[];
+  /** Forgeries particular to this provider's signing scheme, each to be refused with 403 (`waitingSid`: a caller already queued). */
+  forgeries(switchboardUrl: string, sid: string, waitingSid: string): { name: string; send: () => Promise<number> }[];
 }
 
 export type ProviderFactory = (t: Test) => Promise<TestProvider>;

@@ -173,7 +173,7 @@ export function conformance(t: Test, makeProvider: ProviderFactory): void {
       t.equal((await provider.send(sb.url, 'incoming', 'good-1')).status, 200, 'a replayed request is answered');
       t.same(await queued(), [id('good-1')], 'and changes nothing');
     }
-    for (const forgery of provider.forgeries(sb.url, 'bad-7')) t.equal(await forgery.send(), 403, `${forgery.name}: refused`);
+    for (const forgery of provider.forgeries(sb.url, 'bad-7', 'good-1')) t.equal(await forgery.send(), 403, `${forgery.name}: refused`);
     t.equal((await provider.send(sb.url, 'incoming', 'bad-8', { to: '+441999000000' })).status, 404, 'a number that is not a practice of ours: 404');
     t.equal((await provider.send(sb.url, 'ended', 'good-1', { signing: 'wrong' })).status, 403, 'status webhooks are checked too');
     t.same(await queued(), [id('good-1')], 'refused requests changed nothing');

@@ -77,7 +77,7 @@ export default fp(async function metrics(app: FastifyInstance) {
     );
   };
 
-  // Each route, method and status's series, found once: prom-client otherwise hashes the labels on every observation.
+  // Each route, method and status's series, found once: its labels are built once, not per request (prom-client still hashes them at each observation).
   const series = new Map<string, { observe: (seconds: number) => void }>();
   const seriesOf = (method: string, route: string, status: number) => {
     const key = `${method} ${route} ${status}`;

@@ -65,6 +65,8 @@ const empty = { 204: { type: 'null', description: 'No content' } };
 export default async function twilioRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
   app.decorateRequest('practice', null);
   const signatures = new TwilioSignatureCheck();
+  // The one webhook that repeats itself unchanged: its signatures are worth remembering.
+  const isWaitLoop = (request: Req) => request.routeOptions.url?.endsWith('/wait') === true;
 
   const signedPractice = (request: Req): Practice => {
     const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(request.body.To ?? '');
@@ -72,7 +74,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     const valid =
       practice.provider.kind === 'twilio' &&
       practice.provider.accountSid === request.body.AccountSid &&
-      signatures.isValid(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>);
+      signatures.isValid(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>, isWaitLoop(request));
     if (!valid) throw new HttpError(403, 'the request is not signed by this practice\'s Twilio account');
     return practice;
   };

@@ -36,44 +36,81 @@ const matches = (expected: string, signature: string) => {
 };
 
 /**
- * Checks Twilio's signatures, remembering the ones it has worked out for a while. A waiting
- * caller's wait loop is the same request every half minute (the same URL and parameters, so the
- * same signature), and its HMAC was the largest single item of such a webhook's CPU: a request
- * identical to one already verified under the same auth token can only carry the same signature,
- * so it is compared with that one instead of being hashed again. Twilio's signatures carry no
- * time or nonce, so this accepts nothing a fresh HMAC would refuse. Only verified requests are
- * remembered (a flood of unsigned ones cannot push out the callers'), at most `maxEntries`, each
- * for at most `maxAgeMs` (the text holds the caller's number): the oldest go first.
+ * Checks Twilio's signatures, remembering those of wait-loop requests for a while. A waiting
+ * caller's wait loop is the same request every half minute (the same URL and fields, none of them
+ * a time, so the same signature), and its HMAC was the largest single item of such a webhook's
+ * CPU: a request whose signed text is identical to one already verified under the same auth token
+ * can only carry the same signature, so it is compared with that one instead of being hashed
+ * again. This accepts nothing a fresh HMAC would refuse. Only requests that passed are remembered
+ * (a flood of unsigned ones cannot push out the callers'), at most `maxEntries`, each for at most
+ * `maxAgeMs` (the text holds the caller's number): the oldest go first, and a timer forgets
+ * the last of them even when no other request comes.
  */
 export class TwilioSignatureCheck {
-  private readonly verified = new Map<string, { authToken: string; signature: string; at: number }>();
+  private readonly verified = new Map<string, Remembered>();
+  /** Texts in the order they were remembered, from `head` on (a Map's own iterator would skip every deleted slot each time). */
+  private order: Remembered[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
 
-  constructor(private readonly opts: { maxEntries: number; maxAgeMs: number; now?: () => number } = { maxEntries: 20_000, maxAgeMs: 10 * 60_000 }) {}
+  constructor(private readonly opts: { maxEntries: number; maxAgeMs: number; now?: () => number } = { maxEntries: 20_000, maxAgeMs: 10 * 60_000 }) {
+    this.now = opts.now ?? (() => performance.now());
+  }
 
-  isValid(authToken: string, signature: string | undefined, url: string, params: Record<string, string | string[]>): boolean {
+  /** `remember`: whether this request is one that repeats (the wait loop); others are checked afresh and not kept. */
+  isValid(authToken: string, signature: string | undefined, url: string, params: Record<string, string | string[]>, remember = false): boolean {
     if (signature === undefined) return false;
     const text = signedText(url, params);
-    const now = this.opts.now?.() ?? Date.now();
+    if (!remember) return matches(hmacOf(authToken, text), signature);
+    const now = this.now();
+    this.forget(now);
     const known = this.verified.get(text);
-    if (known && known.authToken === authToken && now - known.at < this.opts.maxAgeMs) return matches(known.signature, signature);
+    if (known && known.authToken === authToken) return matches(known.signature, signature);
     const expected = hmacOf(authToken, text);
     if (!matches(expected, signature)) return false;
-    this.remember(text, { authToken, signature: expected, at: now });
+    this.remember({ text, authToken, signature: expected, at: now });
     return true;
   }
 
-  /** Entries are kept in the order they were verified: the oldest are at the front. */
-  private remember(text: string, entry: { authToken: string; signature: string; at: number }): void {
-    this.verified.delete(text);
-    for (const [oldText, old] of this.verified) {
-      if (this.verified.size < this.opts.maxEntries && entry.at - old.at < this.opts.maxAgeMs) break;
-      this.verified.delete(oldText);
-    }
-    this.verified.set(text, entry);
+  private remember(entry: Remembered): void {
+    this.verified.set(entry.text, entry);
+    this.order.push(entry);
+    while (this.verified.size > this.opts.maxEntries) this.forgetOldest();
+    this.timer ??= setTimeout(() => this.expire(), this.opts.maxAgeMs).unref();
+  }
+
+  /** Forgets those older than `maxAgeMs`. */
+  private forget(now: number): void {
+    while (this.head < this.order.length && now - this.order[this.head]!.at >= this.opts.maxAgeMs) this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    const oldest = this.order[this.head]!;
+    this.order[this.head++] = undefined as unknown as Remembered;
+    // A text remembered again (its token changed) has a newer entry in the map: that one stays.
+    if (this.verified.get(oldest.text) === oldest) this.verified.delete(oldest.text);
+    if (this.head > 1024 && this.head * 2 > this.order.length) [this.order, this.head] = [this.order.slice(this.head), 0];
+  }
+
+  /** The timer: forgets what has grown old, and comes back for the rest while any is left. */
+  private expire(): void {
+    this.timer = undefined;
+    const now = this.now();
+    this.forget(now);
+    const next = this.order[this.head];
+    if (next) this.timer = setTimeout(() => this.expire(), Math.max(1, next.at + this.opts.maxAgeMs - now)).unref();
   }
 
   /** How many verified requests are remembered now. */
   get size(): number {
     return this.verified.size;
   }
+}
+
+interface Remembered {
+  text: string;
+  authToken: string;
+  signature: string;
+  at: number;
 }

@@ -16,12 +16,12 @@ t.test('signatures agree with the official twilio package', async (t) => {
   for (const [url, params] of cases) {
     const official = twilio.getExpectedTwilioSignature('s3cret-token', url, params);
     t.equal(twilioSignature('s3cret-token', url, params), official, url);
-    // Twice: worked out, then remembered; neither accepts another token, URL or signature.
-    for (const time of ['first', 'again']) {
-      t.ok(check.isValid('s3cret-token', official, url, params), `${url} ${time}`);
-      t.notOk(check.isValid('other-token', official, url, params));
-      t.notOk(check.isValid('s3cret-token', official, `${url}x`, params));
-      t.notOk(check.isValid('s3cret-token', `${official.slice(1)}A`, url, params));
+    // Not remembered (any webhook but the wait loop), then twice remembered: worked out, then from memory.
+    for (const remember of [false, true, true]) {
+      t.ok(check.isValid('s3cret-token', official, url, params, remember), `${url}, remembered: ${remember}`);
+      t.notOk(check.isValid('other-token', official, url, params, remember));
+      t.notOk(check.isValid('s3cret-token', official, `${url}x`, params, remember));
+      t.notOk(check.isValid('s3cret-token', `${official.slice(1)}A`, url, params, remember));
     }
   }
   t.notOk(check.isValid('s3cret-token', undefined, cases[0]![0], cases[0]![1]));
@@ -33,27 +33,43 @@ t.test('a remembered signature is only ever the one for the same request and tok
   const url = 'https://sb.example.nhs.uk/v1/twilio/wait?practice=F81001';
   const params = (n: number) => ({ CallSid: `CA${n}`, AccountSid: 'AC1', From: '+447700900123' });
   const signed = (n: number, token = 's3cret-token') => twilio.getExpectedTwilioSignature(token, url, params(n));
+  const valid = (n: number, token = 's3cret-token', signature = signed(n, token)) => check.isValid(token, signature, url, params(n), true);
 
-  t.notOk(check.isValid('s3cret-token', 'forged', url, params(1)), 'an unsigned request is refused');
+  t.notOk(check.isValid('s3cret-token', 'forged', url, params(1), true), 'an unsigned request is refused');
   t.equal(check.size, 0, 'and not remembered');
-  t.ok(check.isValid('s3cret-token', signed(1), url, params(1)));
+  t.ok(check.isValid('s3cret-token', signed(1), url, params(1), false));
+  t.equal(check.size, 0, 'a request that does not repeat is not remembered');
+  t.ok(valid(1));
   t.equal(check.size, 1);
-  t.notOk(check.isValid('s3cret-token', signed(1), url, { ...params(1), Digits: '1' }), 'one parameter more is another request');
-  t.notOk(check.isValid('s3cret-token', signed(1), url, params(2)), "another call's request with the first's signature");
+  t.notOk(check.isValid('s3cret-token', signed(1), url, { ...params(1), Digits: '1' }, true), 'one field more is another request');
+  t.notOk(check.isValid('s3cret-token', signed(1), url, params(2), true), "another call's request with the first's signature");
   // The practice's auth token changed (a directory reload): the old signature no longer passes.
-  t.notOk(check.isValid('new-token', signed(1), url, params(1)));
-  t.ok(check.isValid('new-token', signed(1, 'new-token'), url, params(1)));
+  t.notOk(valid(1, 'new-token', signed(1)));
+  t.ok(valid(1, 'new-token'));
+  t.equal(check.size, 1, 'one request, remembered under its new token');
 
   // At most three, the oldest forgotten first; each for at most a minute.
-  for (const n of [2, 3, 4]) t.ok(check.isValid('s3cret-token', signed(n), url, params(n)));
-  t.equal(check.size, 3, 'bounded');
-  now = 30_000;
-  t.ok(check.isValid('s3cret-token', signed(5), url, params(5)));
+  now = 10_000;
+  for (const n of [2, 3]) t.ok(valid(n));
   t.equal(check.size, 3);
-  now = 60_000;
-  t.ok(check.isValid('s3cret-token', signed(6), url, params(6)));
-  t.equal(check.size, 2, 'those verified a minute ago are forgotten');
-  t.ok(check.isValid('s3cret-token', signed(2), url, params(2)), 'a forgotten request is worked out again');
+  now = 20_000;
+  t.ok(valid(4));
+  t.equal(check.size, 3, 'bounded');
+  t.ok(valid(1, 'new-token'), 'the oldest (the first call) was forgotten and is worked out again');
+  t.equal(check.size, 3);
+  now = 75_000;
+  t.notOk(check.isValid('s3cret-token', 'forged', url, params(9), true), 'any request that comes...');
+  t.equal(check.size, 2, '...finds the one verified over a minute ago forgotten, and the two verified 55 s ago kept');
+});
+
+t.test('the last remembered signatures are forgotten when their time is up, with no request to prompt it', async (t) => {
+  const check = new TwilioSignatureCheck({ maxEntries: 10, maxAgeMs: 50 });
+  const url = 'https://sb.example.nhs.uk/v1/twilio/wait?practice=F81001';
+  const params = { CallSid: 'CA1', AccountSid: 'AC1', From: '+447700900123' };
+  t.ok(check.isValid('s3cret-token', twilio.getExpectedTwilioSignature('s3cret-token', url, params), url, params, true));
+  t.equal(check.size, 1);
+  while (check.size > 0) await new Promise((resolve) => setImmediate(resolve));
+  t.equal(check.size, 0, 'forgotten by its own timer');
 });
 
 t.test('TwiML rendering', async (t) => {

@@ -53,7 +53,7 @@ export interface Figures {
     processes: { name: string; cpuMean: number; cpuPeak: number; rssPeakMb: number }[];
     /** The service's CPU per provider webhook during the run (ms), and its split by what the service was doing (cpu-by-route.ts). */
     serviceCpuPerWebhookMs: number;
-    cpuByRoute: { route: string; count: number; msEach: number; msPerWebhook: number; percent: number }[];
+    cpuByRoute: { route: string; count: number; msEach: number | null; msPerWebhook: number; percent: number }[];
     errors: { webhookFailures: number; callErrors: number; serviceErrorLines: number; liveCallUpdateFailures: number };
   };
 }
@@ -275,7 +275,7 @@ function cpuSplit(r: RunResult): Pick<Figures['machine'], 'serviceCpuPerWebhookM
     cpuByRoute: [...r.cpuByRoute].sort((a, b) => b.cpuMs - a.cpuMs).map((x) => ({
       route: x.route,
       count: x.count,
-      msEach: x.count ? round(x.cpuMs / x.count, 3) : NaN, // background work answers no request
+      msEach: x.count ? round(x.cpuMs / x.count, 3) : null, // background work answers no request
       msPerWebhook: round(x.cpuMs / Math.max(1, webhooks), 3),
       percent: pct(x.cpuMs, total),
     })),
@@ -428,7 +428,7 @@ between the run's start and stop, divided by the provider webhooks it answered).
 flight (loadtest/cpu-by-route.ts: CPU between two events is shared by the requests in flight then;
 with none in flight it is background work), so per-route figures are approximate, their sum exact.
 
-${table(['route', 'requests', 'CPU ms each', 'CPU ms per webhook of the mix', '% of service CPU'], m.cpuByRoute.map((x) => [x.route, x.count, x.count ? x.msEach : '—', x.msPerWebhook, x.percent]))}
+${table(['route', 'requests', 'CPU ms each', 'CPU ms per webhook of the mix', '% of service CPU'], m.cpuByRoute.map((x) => [x.route, x.count, x.msEach ?? '—', x.msPerWebhook, x.percent]))}
 
 ## Redis commands during the run (INFO commandstats delta)
 

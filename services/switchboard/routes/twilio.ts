@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     practice: Practice | null;
   }
+  interface FastifyContextConfig {
+    /** The route's requests come again unchanged (the wait loop): their signatures are worth remembering. */
+    repeatsUnchanged?: boolean;
+  }
 }
 
 type Req = FastifyRequest<{ Body: TwilioCallFields; Querystring: { practice?: string; staff?: string; call?: string; path?: string; attempt?: number; callback?: string; tries?: number; rec?: string } }>;
@@ -65,8 +69,6 @@ const empty = { 204: { type: 'null', description: 'No content' } };
 export default async function twilioRoutes(app: FastifyInstance, opts: { publicUrl: string }) {
   app.decorateRequest('practice', null);
   const signatures = new TwilioSignatureCheck();
-  // The one webhook that repeats itself unchanged: its signatures are worth remembering.
-  const isWaitLoop = (request: Req) => request.routeOptions.url?.endsWith('/wait') === true;
 
   const signedPractice = (request: Req): Practice => {
     const practice = request.query.practice ? app.directory().practice(request.query.practice) : app.directory().practiceByNumber(request.body.To ?? '');
@@ -74,7 +76,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
     const valid =
       practice.provider.kind === 'twilio' &&
       practice.provider.accountSid === request.body.AccountSid &&
-      signatures.isValid(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>, isWaitLoop(request));
+      signatures.isValid(practice.provider.authToken, request.headers['x-twilio-signature'] as string | undefined, opts.publicUrl + request.url, request.body as unknown as Record<string, string>, request.routeOptions.config.repeatsUnchanged);
     if (!valid) throw new HttpError(403, 'the request is not signed by this practice\'s Twilio account');
     return practice;
   };
@@ -94,7 +96,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: { publicU
 
   app.post('/voice', { schema: { body, querystring: query(), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.incoming(call(request))));
 
-  app.post('/wait', { schema: { body, querystring: query(['practice']), response: twimlResponse } }, async (request: Req, reply) => twiml(request, reply, await app.flow.wait(call(request))));
+  app.post('/wait', { schema: { body, querystring: query(['practice']), response: twimlResponse }, config: { repeatsUnchanged: true } }, async (request: Req, reply) => twiml(request, reply, await app.flow.wait(call(request))));
 
   app.post('/menu', { schema: { body, querystring: query(['practice', 'path', 'attempt']), response: twimlResponse } }, async (request: Req, reply) =>
     twiml(request, reply, await app.flow.menu(call(request), request.query.path!, request.query.attempt!, request.body.Digits || undefined)),

@@ -66,17 +66,20 @@ export class TwilioSignatureCheck {
     const now = this.now();
     this.forget(now);
     const known = this.verified.get(text);
-    if (known && known.authToken === authToken) return matches(known.signature, signature);
+    if (known?.authToken === authToken) return matches(known.signature, signature);
     const expected = hmacOf(authToken, text);
     if (!matches(expected, signature)) return false;
-    this.remember({ text, authToken, signature: expected, at: now });
+    // Known under another token (the practice's changed): the entry takes the new one where it stands.
+    if (known) Object.assign(known, { authToken, signature: expected });
+    else this.remember({ text, authToken, signature: expected, at: now });
     return true;
   }
 
+  /** Each text is in the map and the queue once, so forgetting the oldest is always one of those remembered. */
   private remember(entry: Remembered): void {
     this.verified.set(entry.text, entry);
     this.order.push(entry);
-    while (this.verified.size > this.opts.maxEntries) this.forgetOldest();
+    if (this.verified.size > this.opts.maxEntries) this.forgetOldest();
     this.timer ??= setTimeout(() => this.expire(), this.opts.maxAgeMs).unref();
   }
 
@@ -86,10 +89,8 @@ export class TwilioSignatureCheck {
   }
 
   private forgetOldest(): void {
-    const oldest = this.order[this.head]!;
+    this.verified.delete(this.order[this.head]!.text);
     this.order[this.head++] = undefined as unknown as Remembered;
-    // A text remembered again (its token changed) has a newer entry in the map: that one stays.
-    if (this.verified.get(oldest.text) === oldest) this.verified.delete(oldest.text);
     if (this.head > 1024 && this.head * 2 > this.order.length) [this.order, this.head] = [this.order.slice(this.head), 0];
   }
 

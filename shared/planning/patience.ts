@@ -1,4 +1,5 @@
 import { FIELD, WAIT_BUCKETS, type Counters } from '../stats/layout.js';
+import { answerClock } from './answer-regularity.js';
 
 /**
  * Callers' patience as a piecewise-constant hazard: from `starts[i]` (seconds into the wait) to
@@ -148,6 +149,12 @@ export function abandonRates(curve: PatienceCurve, joinRate: number, maxWaiting:
   return alpha;
 }
 
+/** The people answering, busy throughout a caller's wait, and how alike their calls are (Erlang-`phases` handle times): their answers' regularity (shared/planning/answer-regularity.ts). */
+export interface AnswerClock {
+  phases: number;
+  people: number;
+}
+
 export interface Fates {
   /** Of the callers who wait, as a share of all callers: answered within t seconds of joining. */
   answeredWithin(t: number): number;
@@ -158,7 +165,13 @@ export interface Fates {
 }
 
 const SLICE_SECONDS = 5;
+/** After the first ten minutes of a wait (past any answer target), slices of half a minute: rates and patience change slowly there. */
+const FINE_SECONDS = 600;
+const COARSE_SLICE_SECONDS = 30;
 const HORIZON_SECONDS = 4 * 3600;
+const sliceAt = (t: number) => (t < FINE_SECONDS ? SLICE_SECONDS : COARSE_SLICE_SECONDS);
+/** Slices from 0 to `seconds`, fractional within the last. */
+const slicesTo = (seconds: number) => (seconds < FINE_SECONDS ? seconds / SLICE_SECONDS : FINE_SECONDS / SLICE_SECONDS + (seconds - FINE_SECONDS) / COARSE_SLICE_SECONDS);
 
 /**
  * The fate of callers who find k others waiting (`found[k]`, shares of all callers) under M/M/n+G.
@@ -169,74 +182,174 @@ const HORIZON_SECONDS = 4 * 3600;
  * V: the k ahead move up at nμ + α_k(s) (a server frees, or one of them hangs up), then a server
  * frees at nμ; the i-th ahead joined (i − ½)/λ before the caller, so at the caller's s seconds it
  * has waited s + (i − ½)/λ and α_k(s) = Σ_{i=1..k} h(s + (i − ½)/λ) (Whitt's rates, the callers
- * ahead growing older as the caller waits). Solved in 5-second slices, rates held at each slice's
+ * ahead growing older as the caller waits). Solved in 5-second slices (half-minute ones past ten minutes), rates held at each slice's
  * middle, each slice exactly by uniformisation; S at each slice's middle.
  * `serviceRate` may change with the caller's time waited s (more or fewer people answering once
  * the quarter hour they called in is over: shared/planning/transient.ts): held at each slice's middle too.
+ * With a `clock`, the answers come as regularly as calls of that spread end (not as a Poisson
+ * stream): each caller's wait for the people is an Erlang clock with the mean and variance of the
+ * exact one (shared/planning/answer-regularity.ts).
  */
-export function impatientFates(found: readonly number[], serviceRate: number | ((waited: number) => number), joinRate: number, curve: PatienceCurve): Fates {
+export function impatientFates(found: readonly number[], serviceRate: number | ((waited: number) => number), joinRate: number, curve: PatienceCurve, clock?: AnswerClock): Fates {
   const total = found.reduce((a, b) => a + b, 0);
   if (total === 0) return { answeredWithin: () => 0, abandon: 0, meanWait: 0 };
   const rateAt = typeof serviceRate === 'number' ? () => serviceRate : serviceRate;
   if (typeof serviceRate === 'number' && serviceRate === 0) return { answeredWithin: () => 0, abandon: total, meanWait: total * meanPatience(curve) };
-  let top = found.length - 1;
-  while (top > 0 && found[top]! < total * 1e-13) top--;
-  let mass = Float64Array.from(found.slice(0, top + 1));
-  let next = new Float64Array(top + 1);
-  const rates = new Float64Array(top + 1);
+  // The far tail (under 1e-12 of the callers together) joins the last place kept: it costs most
+  // (the longest clocks) and moves no figure.
+  let kept = found.length;
+  for (let tail = 0; kept > 1 && tail + found[kept - 1]! < total * 1e-12; kept--) tail += found[kept - 1]!;
+  const trimmed = found.slice(0, kept);
+  trimmed[kept - 1]! += total - trimmed.reduce((a, b) => a + b, 0);
+  // Callers by the phases to a place of their answer clock (shared/planning/answer-regularity.ts), each at the phases to go of theirs.
+  const groups = new Map<number, number[]>();
+  trimmed.forEach((share, ahead) => {
+    if (share === 0) return;
+    const { phases, perPlace } = clock ? answerClock(clock.phases, clock.people, ahead) : { phases: ahead + 1, perPlace: 1 };
+    const group = groups.get(perPlace) ?? groups.set(perPlace, []).get(perPlace)!;
+    const [whole, part] = [Math.floor(phases), phases - Math.floor(phases)];
+    group[whole - 1] = (group[whole - 1] ?? 0) + share * (1 - part);
+    if (part > 0) group[whole] = (group[whole] ?? 0) + share * part;
+  });
+  // Exponential patience and people who do not change: the chain is the same at every moment, and solved as such.
+  const steady = typeof serviceRate === 'number' && curve.starts.length === 1;
+  const followed = [...groups].map(([perPlace, shares]) => {
+    const toGo = Array.from(shares, (x) => x ?? 0);
+    return steady ? followSteadily(toGo, perPlace, serviceRate, curve.rates[0]!) : followWaits(toGo, perPlace, rateAt, joinRate, curve);
+  });
+  const answered = followed.reduce((sum, f) => sum + f.answered, 0);
+  return {
+    answeredWithin: (seconds) => followed.reduce((sum, f) => sum + f.answeredWithin(seconds), 0),
+    abandon: total - answered,
+    meanWait: followed.reduce((sum, f) => sum + f.waitSum, 0),
+  };
+}
+
+/**
+ * A clock chain over `seconds`, by uniformisation: from s phases to go less one, a phase passes at
+ * `phaseRate` (answered from 0), a caller ahead hangs up at `aheadRates[⌊s/K⌋]` (K phases on) and
+ * the caller at `ownRate`. The share answered by the end, and the shares still waiting then.
+ */
+function runClock(mass: Float64Array, K: number, phaseRate: number, aheadRates: Float64Array, ownRate: number, seconds: number): { answered: number; end: Float64Array } {
+  const size = mass.length;
+  const uniform = phaseRate + aheadRates[aheadRates.length - 1]! + ownRate;
+  const lt = uniform * seconds;
+  const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
+  const answer = phaseRate / uniform;
+  const own = ownRate / uniform;
+  let start = mass.slice();
+  let next = new Float64Array(size);
+  const end = new Float64Array(size);
+  let [absorbed, answered, weight, weights] = [0, 0, Math.exp(-lt), 0];
+  for (let m = 0; m <= steps; m++) {
+    weights += weight;
+    answered += weight * absorbed;
+    next.fill(0);
+    for (let x = 0; x < size; x++) {
+      const q = start[x]!;
+      if (q === 0) continue;
+      end[x]! += weight * q;
+      const ahead = aheadRates[Math.floor(x / K)]! / uniform;
+      next[x]! += q * (1 - answer - ahead - own);
+      if (x === 0) absorbed += q * answer;
+      else next[x - 1]! += q * answer;
+      if (ahead) next[x - K]! += q * ahead;
+    }
+    [start, next] = [next, start];
+    weight *= lt / (m + 1);
+    // The Poisson weight still to come is negligible.
+    if (m > lt && 1 - weights < 1e-13) break;
+  }
+  // The Poisson weight not reached (under 1e-13): count it at the last step.
+  answered += Math.max(0, 1 - weights) * absorbed;
+  for (let x = 0; x < size; x++) end[x]! += Math.max(0, 1 - weights) * start[x]!;
+  return { answered, end };
+}
+
+/** One group of callers' fates: answered within t, answered at all, and their waits summed (shares × seconds). */
+interface GroupFates {
+  answeredWithin(seconds: number): number;
+  answered: number;
+  waitSum: number;
+}
+
+/**
+ * `followWaits` when nothing changes with time: exponential patience θ (each of p ahead hangs up at
+ * θ too: α_p = pθ) and a constant service rate r. From s phases to go less one, a phase passes at Kr,
+ * a caller ahead hangs up at α_⌊s/K⌋, the caller at θ; so, first step analysis (R_s the sum of the three),
+ *   P(answered | s) = (Kr·P(answered | s − 1) + α·P(answered | s − K)) / R_s, and likewise
+ *   E[wait | s] = (1 + Kr·E[wait | s − 1] + α·E[wait | s − K]) / R_s,
+ * with P = 1 and E = 0 once answered (s = −1): for K = 1, Erlang A's nμ/(nμ + (j + 1)θ) and
+ * (j + 1)/(nμ + (j + 1)θ). Answered within t by uniformisation of the same chain (as `servedWithin`).
+ */
+function followSteadily(toGo: readonly number[], K: number, rate: number, theta: number): GroupFates {
+  const size = toGo.length;
+  const phaseRate = K * rate;
+  const aheadRates = Float64Array.from({ length: Math.floor((size - 1) / K) + 1 }, (_, p) => p * theta);
+  const aheadRate = (s: number) => aheadRates[Math.floor(s / K)]!;
+  const answeredFrom = new Float64Array(size);
+  const waitFrom = new Float64Array(size);
+  for (let s = 0; s < size; s++) {
+    const out = phaseRate + aheadRate(s) + theta;
+    const [onAnswer, onWait] = s === 0 ? [1, 0] : [answeredFrom[s - 1]!, waitFrom[s - 1]!];
+    const jump = s >= K ? [answeredFrom[s - K]!, waitFrom[s - K]!] : [0, 0];
+    answeredFrom[s] = (phaseRate * onAnswer + aheadRate(s) * jump[0]!) / out;
+    waitFrom[s] = (1 + phaseRate * onWait + aheadRate(s) * jump[1]!) / out;
+  }
+  const within = new Map<number, number>();
+  const answeredWithin = (t: number) => {
+    if (!(t > 0)) return 0;
+    const known = within.get(t);
+    if (known !== undefined) return known;
+    const value = runClock(Float64Array.from(toGo), K, phaseRate, aheadRates, theta, t).answered;
+    within.set(t, value);
+    return value;
+  };
+  return {
+    answeredWithin,
+    answered: toGo.reduce((sum, q, s) => sum + q * answeredFrom[s]!, 0),
+    waitSum: toGo.reduce((sum, q, s) => sum + q * waitFrom[s]!, 0),
+  };
+}
+
+/**
+ * The virtual waits of callers with `toGo[s]` phases of their answer clock to go less one (s + 1),
+ * K phases to a place, each at K times the service rate (K = 1, s = j: Erlang A's exponential
+ * answers); a caller ahead hanging up moves the caller a whole place, K phases.
+ */
+function followWaits(toGo: readonly number[], K: number, rateAt: (waited: number) => number, joinRate: number, curve: PatienceCurve): GroupFates {
+  const total = toGo.reduce((a, b) => a + b, 0);
+  let size = toGo.length;
+  while (size > 1 && toGo[size - 1]! < total * 1e-13) size--;
+  let mass: Float64Array = Float64Array.from(toGo.slice(0, size));
+  // The callers ahead at each phase to go: ⌊s/K⌋.
+  const top = Math.floor((size - 1) / K);
+  const hangUps = new Float64Array(top + 1);
   const answeredBy = [0];
   let reached = 0;
   let waitSum = 0;
-  for (let t = 0; t < HORIZON_SECONDS && reached < total * (1 - 1e-9); t += SLICE_SECONDS) {
-    const middle = t + SLICE_SECONDS / 2;
-    rates[0] = rateAt(middle);
+  for (let t = 0, slice = sliceAt(0); t < HORIZON_SECONDS && reached < total * (1 - 1e-9); t += slice, slice = sliceAt(t)) {
+    const middle = t + slice / 2;
     // Nobody answering for now: nobody moves up, callers only hang up (uniformisation needs a rate above 0).
-    if (rates[0] === 0) rates[0] = 1e-12;
-    for (let k = 1; k <= top; k++) rates[k] = rates[k - 1]! + hazardAt(curve, middle + (k - 0.5) / joinRate);
-    const uniform = rates[top]!;
-    const lt = uniform * SLICE_SECONDS;
-    const steps = Math.ceil(lt + 6 * Math.sqrt(lt) + 8);
+    const phaseRate = K * (rateAt(middle) || 1e-12);
+    for (let j = 1; j <= top; j++) hangUps[j] = hangUps[j - 1]! + hazardAt(curve, middle + (j - 0.5) / joinRate);
     const before = reached;
-    const start = mass.slice();
-    const end = new Float64Array(top + 1);
-    let absorbed = 0;
-    let weight = Math.exp(-lt);
-    let weights = 0;
-    let endAbsorbed = 0;
-    for (let m = 0; m <= steps; m++) {
-      weights += weight;
-      endAbsorbed += weight * absorbed;
-      for (let k = 0; k <= top; k++) end[k]! += weight * start[k]!;
-      next.fill(0);
-      for (let k = 0; k <= top; k++) {
-        const q = start[k]!;
-        if (q === 0) continue;
-        const up = rates[k]! / uniform;
-        next[k]! += q * (1 - up);
-        if (k === 0) absorbed += q * up;
-        else next[k - 1]! += q * up;
-      }
-      start.set(next);
-      weight *= lt / (m + 1);
-    }
-    // Poisson weight past `steps` (below 1e-9): count it at the last step.
-    endAbsorbed += Math.max(0, 1 - weights) * absorbed;
-    for (let k = 0; k <= top; k++) end[k]! += Math.max(0, 1 - weights) * start[k]!;
-    [mass, next] = [end, mass];
-    reached = before + endAbsorbed;
+    const step = runClock(mass, K, phaseRate, hangUps, 0, slice);
+    mass = step.end;
+    reached = before + step.answered;
     const s = survivalAt(curve, middle);
-    answeredBy.push(answeredBy[answeredBy.length - 1]! + s * endAbsorbed);
-    waitSum += s * (total - (before + reached) / 2) * SLICE_SECONDS;
+    answeredBy.push(answeredBy[answeredBy.length - 1]! + s * step.answered);
+    waitSum += s * (total - (before + reached) / 2) * slice;
   }
-  const answered = answeredBy[answeredBy.length - 1]!;
+  const slices = answeredBy.length;
   return {
     answeredWithin: (seconds) => {
-      const i = seconds / SLICE_SECONDS;
-      const lo = Math.min(answeredBy.length - 1, Math.floor(i));
-      const hi = Math.min(answeredBy.length - 1, lo + 1);
+      const i = slicesTo(seconds);
+      const lo = Math.min(slices - 1, Math.floor(i));
+      const hi = Math.min(slices - 1, lo + 1);
       return answeredBy[lo]! + (answeredBy[hi]! - answeredBy[lo]!) * (i - Math.floor(i));
     },
-    abandon: total - answered,
-    meanWait: waitSum,
+    answered: answeredBy[slices - 1]!,
+    waitSum,
   };
 }

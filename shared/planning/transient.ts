@@ -1,5 +1,6 @@
 import { abandonRates, exponentialPatience, impatientFates, type PatienceCurve } from './patience.js';
 import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
+import { DEFAULT_HANDLE_PHASES } from './talk-spread.js';
 
 /**
  * Erlang A through the day rather than quarter hour by quarter hour: the M/M/n+M chain's state
@@ -200,7 +201,9 @@ export class DayChain {
     const people = after === n ? () => n : typeof after === 'number' ? (waited: number) => n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)) : (waited: number) => meanPeople(n, after, seconds + tail, seconds, waited);
     const rateMet = after === n && cohorts.length === 0 ? serviceRate : (waited: number) => base * people(waited) * pace(seconds / 2 + waited);
     // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
-    const fates = alpha ? impatientFates(found, rateMet, joinRate, period.patience!) : rateMet !== serviceRate ? impatientFates(found, rateMet, joinRate, exponentialPatience(period.patienceSeconds)) : undefined;
+    // Erlang A's own answers (a Poisson stream) only for calls as varied as the exponential's.
+    const clock = { phases: period.handlePhases ?? DEFAULT_HANDLE_PHASES, people: n };
+    const fates = alpha || rateMet !== serviceRate || Math.round(clock.phases) > 1 ? impatientFates(found, rateMet, joinRate, period.patience ?? exponentialPatience(period.patienceSeconds), clock) : undefined;
     const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
     const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
     return {
@@ -266,7 +269,7 @@ interface FreshStart {
 /** The most phases followed: calls more alike than Erlang-12 (a coefficient of variation under 0.29) are taken as Erlang-12's. */
 export const MAX_HANDLE_PHASES = 12;
 
-export function freshStart(h: number, phases = 2): FreshStart {
+export function freshStart(h: number, phases = DEFAULT_HANDLE_PHASES): FreshStart {
   const k = Math.min(MAX_HANDLE_PHASES, Math.max(1, Math.round(phases)));
   // Each r ≥ 1 term is ω^r e^{−z t}, z = (k/h)(1 − ω^r) = c − ib (the r = 0 term is the steady 1).
   const terms = Array.from({ length: k - 1 }, (_, i) => {

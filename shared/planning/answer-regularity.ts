@@ -5,8 +5,8 @@
  * (Erlang-k handle times, k > 1) end more evenly than that: over a stretch shorter than a call the
  * answers of several people are nearly Poisson (each person's next finish is anywhere in their
  * call), over several calls' length their count varies only 1/k as much, and the first answers come
- * a little sooner (a person part-way through a call is, on average, more than half-way through the
- * time it has left to run than a fresh call's: the stationary phase).
+ * a little sooner (a call under way has on average (1 + 1/k)/2 of a call left to run, less than a
+ * whole one: the stationary phase).
  *
  * Exactly, for n people each busy without a break on Erlang-k calls begun at their stationary
  * phase, the answers counted over x handle times are N(x) = Σ_i ⌊(J_i + M_i)/k⌋, J_i uniform over
@@ -15,20 +15,22 @@
  * answered at the (j + 1)-th: P(T_{j+1} > x) = P(N(x) ≤ j). Its mean and variance are worked out
  * from that, and the caller's wait is followed as an Erlang clock with the same two (phase-type
  * fitting by two moments: Whitt, "Approximating a point process by a renewal process, I", Operations
- * Research 30(1), 1982, §3): S phases of K to a place, S = mean²/var and K = mean/var with both in
- * places (units of 1/(nμ)). K = 1 and S = j + 1 is Erlang A's own wait; a caller ahead hanging up
- * moves the caller K phases, a whole place.
+ * Research 30(1), 1982, §3): K phases to a place, K = mean/var with both in places (units of
+ * 1/(nμ)) rounded to a whole number, and S = K·mean phases to go (S/K² = mean/K ≈ var). K = 1 and
+ * S = j + 1 is Erlang A's own wait; a caller ahead hanging up moves the caller K phases, a whole place.
+ * The people are taken as mid-call: people who have just begun theirs (at opening, or signing in to
+ * a waiting queue) are slowed by their fresh start (shared/planning/transient.ts), not here.
  */
 
 /** Callers' waits worked out exactly up to this many answers for one person (more people: in proportion); beyond it each more place adds one to the mean and 1/k to the variance, the regular stream's own. */
 const EXACT_ANSWERS_PER_PERSON = 6;
 const MIN_EXACT_ANSWERS = 24;
-/** More people than this are worked out as this many (in places: their waits' shape changes little past it, and the work grows with the cube of the people). */
+/** Worked out exactly for up to this many people (the work grows with the cube of the people); more are scaled from it (`answerWait`). */
 const MAX_EXACT_PEOPLE = 16;
 /** Time steps per answer in the integrals of the waits' moments (Simpson's rule). */
 const STEPS_PER_ANSWER = 8;
 /** The most phases followed per place: calls more alike than Erlang-6 (a coefficient of variation under 0.41, rare on a phone line) are taken as Erlang-6's here, the waits' cost growing with the square of the phases. */
-export const MAX_CLOCK_PHASES = 6;
+const MAX_CLOCK_PHASES = 6;
 
 interface AnswerWaits {
   /** Mean and variance of the wait for the m-th answer, m = 1.., in places: units of 1/(nμ) and its square. */
@@ -105,30 +107,53 @@ function workOut(people: number, k: number): AnswerWaits {
   return { mean: mean.map((m) => m * people), variance, k };
 }
 
-function answerWaits(people: number, phases: number): AnswerWaits {
-  const n = Math.min(MAX_EXACT_PEOPLE, Math.max(1, Math.round(people)));
-  const k = Math.min(MAX_CLOCK_PHASES, Math.max(1, Math.round(phases)));
-  const key = `${n}/${k}`;
-  return worked.get(key) ?? worked.set(key, workOut(n, k)).get(key)!;
+function answerWaits(people: number, k: number): AnswerWaits {
+  const key = `${people}/${k}`;
+  return worked.get(key) ?? worked.set(key, workOut(people, k)).get(key)!;
 }
 
-/** Mean and variance, in places, of the wait of a caller with `ahead` callers ahead of `people` busy people on Erlang-`phases` calls. */
+/** Calls as alike as Erlang-k's, k a whole number from 1 to MAX_CLOCK_PHASES (none, or not a number: 1, exponential). */
+const phasesOf = (phases: number) => (Number.isFinite(phases) ? Math.min(MAX_CLOCK_PHASES, Math.max(1, Math.round(phases))) : 1);
+
+/** The exact mean and variance for the m-th answer (m ≥ 0, fractional between whole ones; m = 0: none to wait for), in places. */
+function exactly(waits: AnswerWaits, m: number): { mean: number; variance: number } {
+  const last = waits.mean.length;
+  if (m >= last) return { mean: waits.mean[last - 1]! + (m - last), variance: waits.variance[last - 1]! + (m - last) / waits.k };
+  const at = (i: number) => (i === 0 ? { mean: 0, variance: 0 } : { mean: waits.mean[i - 1]!, variance: waits.variance[i - 1]! });
+  const [lo, hi, part] = [at(Math.floor(m)), at(Math.ceil(m)), m - Math.floor(m)];
+  return { mean: lo.mean + (hi.mean - lo.mean) * part, variance: lo.variance + (hi.variance - lo.variance) * part };
+}
+
+/**
+ * Mean and variance, in places, of the wait of a caller with `ahead` callers ahead of `people` busy
+ * people on Erlang-`phases` calls. More than MAX_EXACT_PEOPLE people (P of them): the wait over
+ * the same time in handle times is taken as P people's (the count of n alike streams varies as n
+ * times one's), so in places var_n(m) = (n/P)·var_P(Pm/n); the mean is m less P's shortfall at
+ * Pm/n (the shortfall, the calls under way being part-done, tends to (1 − 1/k)/2 of a place for
+ * any number of people).
+ */
 export function answerWait(phases: number, people: number, ahead: number): { mean: number; variance: number } {
-  if (Math.round(phases) <= 1) return { mean: ahead + 1, variance: ahead + 1 };
-  const waits = answerWaits(people, phases);
-  const last = waits.mean.length - 1;
-  if (ahead <= last) return { mean: waits.mean[ahead]!, variance: waits.variance[ahead]! };
-  return { mean: waits.mean[last]! + (ahead - last), variance: waits.variance[last]! + (ahead - last) / waits.k };
+  const k = phasesOf(phases);
+  if (k === 1) return { mean: ahead + 1, variance: ahead + 1 };
+  const n = Math.max(1, Math.round(people));
+  if (n <= MAX_EXACT_PEOPLE) return exactly(answerWaits(n, k), ahead + 1);
+  const scale = n / MAX_EXACT_PEOPLE;
+  const m = (ahead + 1) / scale;
+  const { mean, variance } = exactly(answerWaits(MAX_EXACT_PEOPLE, k), m);
+  return { mean: ahead + 1 - (m - mean), variance: variance * scale };
 }
 
 /**
  * The Erlang clock of a caller with `ahead` callers ahead: `perPlace` (K) phases to each place and
  * `phases` (S) to go, a fractional S meaning the whole numbers either side in proportion (so the
- * clock's mean is the wait's: a whole S would move a next-in-line caller's by up to half a place).
+ * clock's mean is the wait's: a whole S would move it by up to half a phase). At least one phase:
+ * only a next-in-line caller with many people busy (K = 1, nearly Poisson answers) waits under a
+ * place, and then by a few hundredths of one (0.94–0.98 at 16–40 people), which moves the mean far
+ * less than taking K = 2 would move the variance.
  * Exponential calls, or nobody answering: Erlang A's, j + 1 phases of one.
  */
 export function answerClock(phases: number, people: number, ahead: number): { phases: number; perPlace: number } {
-  if (!(people > 0) || Math.round(phases) <= 1) return { phases: ahead + 1, perPlace: 1 };
+  if (!(people > 0) || phasesOf(phases) === 1) return { phases: ahead + 1, perPlace: 1 };
   const { mean, variance } = answerWait(phases, people, ahead);
   const perPlace = Math.min(MAX_CLOCK_PHASES, Math.max(1, Math.round(mean / variance)));
   return { phases: Math.max(1, perPlace * mean), perPlace };

@@ -1,5 +1,6 @@
 import { FIELD, WAIT_BUCKETS, type Counters } from '../stats/layout.js';
 import { answerClock } from './answer-regularity.js';
+import { runClock } from './clock-chain.js';
 
 /**
  * Callers' patience as a piecewise-constant hazard: from `starts[i]` (seconds into the wait) to
@@ -165,7 +166,7 @@ export interface Fates {
 }
 
 const SLICE_SECONDS = 5;
-/** After the first ten minutes of a wait (past any answer target), slices of half a minute: rates and patience change slowly there. */
+/** After the first ten minutes of a wait (past most answer targets), slices of half a minute: rates and patience change slowly there. */
 const FINE_SECONDS = 600;
 const COARSE_SLICE_SECONDS = 30;
 const HORIZON_SECONDS = 4 * 3600;
@@ -223,47 +224,6 @@ export function impatientFates(found: readonly number[], serviceRate: number | (
     abandon: total - answered,
     meanWait: followed.reduce((sum, f) => sum + f.waitSum, 0),
   };
-}
-
-/**
- * A clock chain over `seconds`, by uniformisation: from s phases to go less one, a phase passes at
- * `phaseRate` (answered from 0), a caller ahead hangs up at `aheadRates[⌊s/K⌋]` (K phases on) and
- * the caller at `ownRate`. The share answered by the end, and the shares still waiting then.
- */
-function runClock(mass: Float64Array, K: number, phaseRate: number, aheadRates: Float64Array, ownRate: number, seconds: number): { answered: number; end: Float64Array } {
-  const size = mass.length;
-  const uniform = phaseRate + aheadRates[aheadRates.length - 1]! + ownRate;
-  const lt = uniform * seconds;
-  const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
-  const answer = phaseRate / uniform;
-  const own = ownRate / uniform;
-  let start = mass.slice();
-  let next = new Float64Array(size);
-  const end = new Float64Array(size);
-  let [absorbed, answered, weight, weights] = [0, 0, Math.exp(-lt), 0];
-  for (let m = 0; m <= steps; m++) {
-    weights += weight;
-    answered += weight * absorbed;
-    next.fill(0);
-    for (let x = 0; x < size; x++) {
-      const q = start[x]!;
-      if (q === 0) continue;
-      end[x]! += weight * q;
-      const ahead = aheadRates[Math.floor(x / K)]! / uniform;
-      next[x]! += q * (1 - answer - ahead - own);
-      if (x === 0) absorbed += q * answer;
-      else next[x - 1]! += q * answer;
-      if (ahead) next[x - K]! += q * ahead;
-    }
-    [start, next] = [next, start];
-    weight *= lt / (m + 1);
-    // The Poisson weight still to come is negligible.
-    if (m > lt && 1 - weights < 1e-13) break;
-  }
-  // The Poisson weight not reached (under 1e-13): count it at the last step.
-  answered += Math.max(0, 1 - weights) * absorbed;
-  for (let x = 0; x < size; x++) end[x]! += Math.max(0, 1 - weights) * start[x]!;
-  return { answered, end };
 }
 
 /** One group of callers' fates: answered within t, answered at all, and their waits summed (shares × seconds). */

@@ -1,3 +1,5 @@
+import { runClock } from './clock-chain.js';
+
 /**
  * Queueing formulas for planning how many people answer the phones.
  *
@@ -135,40 +137,14 @@ export function erlangA(load: ImpatientLoad): QueuePrediction {
 }
 
 /**
- * Probability mass, starting as `found[k]` (k callers ahead; n servers give `serviceRate` nμ), that reaches a server within t.
- * Uniformisation: the continuous chain with rate Λ is a discrete chain stepped a Poisson(Λt)
- * number of times; every term is positive, so no cancellation.
+ * Probability mass, starting as `found[k]` (k callers ahead; n servers give `serviceRate` nμ), that
+ * reaches a server within t: from k ahead the caller moves up at nμ + kθ (served or abandoned ahead)
+ * and hangs up at θ, a clock of one phase to a place (shared/planning/clock-chain.ts).
  */
 export function servedWithin(found: number[], serviceRate: number, theta: number, t: number): number {
   if (t === 0 || serviceRate === 0) return 0;
-  const top = found.length - 1;
-  const uniform = serviceRate + (top + 1) * theta;
-  const lt = uniform * t;
-  const steps = Math.ceil(lt + 10 * Math.sqrt(lt) + 20);
-  let mass = found.slice();
-  let served = 0;
-  let total = 0;
-  let logWeight = -lt;
-  let weightLeft = 1;
-  for (let m = 0; m <= steps && weightLeft > 1e-15; m++) {
-    const weight = Math.exp(logWeight);
-    total += weight * served;
-    weightLeft -= weight;
-    // One step: from k ahead, move up (nμ + kθ)/Λ, hang up θ/Λ, else stay; from 0, served nμ/Λ.
-    const next = new Array<number>(mass.length).fill(0);
-    for (let k = 0; k <= top; k++) {
-      const q = mass[k]!;
-      if (q === 0) continue;
-      const up = (serviceRate + k * theta) / uniform;
-      next[k]! += q * (1 - up - theta / uniform);
-      if (k === 0) served += q * up;
-      else next[k - 1]! += q * up;
-    }
-    mass = next;
-    logWeight += Math.log(lt) - Math.log(m + 1);
-  }
-  // Poisson weight beyond `steps` (under 1e-15): those paths have had at least as long, count them at the last value.
-  return total + Math.max(0, weightLeft) * served;
+  const aheadRates = Float64Array.from(found, (_, k) => k * theta);
+  return runClock(Float64Array.from(found), 1, serviceRate, aheadRates, theta, t).answered;
 }
 
 export interface ServiceTarget {

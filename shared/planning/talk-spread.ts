@@ -5,8 +5,9 @@ import { normalCdf } from './patience.js';
  * How alike a practice's calls are, learnt from the statistics counters' call-length bands (the
  * CBT007 measure: answered calls of up to 1, 1–2, 2–5 and over 5 minutes' talk) and its mean talk
  * time: the log-normal with that mean whose shares of the bands are nearest (least squares over the
- * three band edges). Only the fresh start at opening depends on it (shared/planning/transient.ts):
- * people who all began a call at 8:00 finish them together, later the more alike the calls are.
+ * three band edges). The fresh start at opening depends on it (shared/planning/transient.ts):
+ * people who all began a call at 8:00 finish them together, later the more alike the calls are;
+ * and so does a waiting caller's wait for the people (shared/planning/answer-regularity.ts).
  */
 
 /** Upper ends of the first three bands, seconds (aggregate.lua's DURATION_BUCKET_UPPER: 60, 120, 300 inclusive; talk is counted in whole seconds, so the continuous edges are half a second on). */

@@ -9,9 +9,11 @@ import { DEFAULT_HANDLE_PHASES } from './talk-spread.js';
  * (Jensen's method: p(T) = Σ_m Poisson(m; ΛT)·p(0)·P^m, P = I + Q/Λ), and the time average over the
  * period, which is what its arrivals find (PASTA), by ∫_0^T Poisson(m; Λs) ds = P(Poisson(ΛT) > m)/Λ.
  * Each arrival's fate then follows from the callers ahead of it, as in the steady model:
- * answered eventually with probability nμ/(nμ + (k+1)θ), mean wait (k+1)/(nμ + (k+1)θ).
- * With a patience curve (not exponential: shared/planning/patience.ts) the chain is Whitt's
- * M/M/n+M(n), k waiting hanging up at α_k, and the fates are M/M/n+G's (`impatientFates`).
+ * answered eventually with probability nμ/(nμ + (k+1)θ), mean wait (k+1)/(nμ + (k+1)θ), for calls
+ * as varied as the exponential's; for calls more alike (`handlePhases` > 1) the wait for the people
+ * is the Erlang clock of shared/planning/answer-regularity.ts (`impatientFates`), the chain itself
+ * still taking answers at nμ. With a patience curve (not exponential: shared/planning/patience.ts)
+ * the chain is Whitt's M/M/n+M(n), k waiting hanging up at α_k, and the fates are M/M/n+G's.
  * Calls that do not arrive evenly through a period (`shares`: the 8am rush in its first minutes,
  * shared/planning/arrival-shape.ts) are carried through its equal sub-steps, each at its own rate,
  * and the period's prediction is the sub-steps' weighted by their calls.
@@ -46,7 +48,7 @@ export interface Period {
    * people answering are at their steady pace. None: everyone is.
    */
   freshStarts?: readonly FreshGroup[];
-  /** How alike calls are, as the order k of the Erlang-k handle time with their spread (1 / squared coefficient of variation); none: 2. Only the first calls of a fresh start depend on it. */
+  /** How alike calls are, as the order k of the Erlang-k handle time with their spread (1 / squared coefficient of variation); none: 2. The first calls of a fresh start and the waiting callers' answer clock depend on it; how many wait does not. */
   handlePhases?: number;
 }
 

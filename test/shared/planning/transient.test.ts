@@ -219,3 +219,17 @@ t.test('a morning with a rush against a simulation of the same queue: Erlang-5 c
     t.ok(Math.abs(predicted.hungUpPct - sim.hungUpPct) < 2.5, `hung up ${predicted.hungUpPct.toFixed(1)}% against ${sim.hungUpPct.toFixed(1)}%`);
   });
 });
+
+t.test('an ordinary morning against the same simulation: nearer it with alike calls’ answers than with Erlang A’s', async (t) => {
+  // 3.7 Erlangs on 5 people, no rush: once the opening's fresh start has passed (quarter hours 2 and
+  // 3), the chain with Erlang-5 calls against the same chain taking calls as exponential (Erlang A).
+  const morning = { calls: [25, 25, 25, 25], people: [5, 5, 5, 5], handleSeconds: 134, phases: 5, patience: { medianSeconds: 600, sigma: 0.6 } };
+  const simulated = simulateQueue(morning, 3000, 115, 7);
+  const alike = modelQueue(morning, 115);
+  const exponential = modelQueue({ ...morning, phases: 1 }, 115);
+  for (const q of [2, 3]) {
+    const [sim, clock, erlangA] = [simulated[q]!.withinPct, alike[q]!.withinPct, exponential[q]!.withinPct];
+    t.ok(Math.abs(clock - sim) < Math.abs(erlangA - sim), `quarter hour ${q}: simulated ${sim.toFixed(1)}%, alike calls ${clock.toFixed(1)}%, Erlang A ${erlangA.toFixed(1)}%`);
+    t.ok(clock < sim + 0.5, 'and still on the safe side');
+  }
+});

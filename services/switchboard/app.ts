@@ -23,6 +23,7 @@ import live from './plugins/live.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import patients from './plugins/patients.js';
+import planner from './plugins/planner.js';
 import auditRoutes from './routes/audit.js';
 import signIn from './plugins/signin.js';
 import callbackRoutes from './routes/callbacks.js';
@@ -110,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(closureRoutes);
   await app.register(directoryRoutes, { reload: opts.reloadDirectory });
   await app.register(statsRoutes, { suppressBelow: config.statsSuppressBelow });
+  await app.register(planner);
   await app.register(planRoutes);
   await app.register(reportRoutes);
   await app.register(live, { coalesceMs: config.liveCoalesceMs, suppressBelow: config.statsSuppressBelow });

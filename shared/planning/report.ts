@@ -9,6 +9,7 @@ import { learnDemand, pastDays, WEEKDAYS, withAnswerDelay, type DemandModel } fr
 import { dateOf } from '../stats/layout.js';
 import { observedRoster } from './observed.js';
 import { parseRoster, planDay, sumPlans, targetFor, type Plan, type Roster, type UnitPlan } from './plan.js';
+import type { PlanThread } from './plan-thread.js';
 import { dayShape } from './arrival-shape.js';
 import { pcnUnits, queuedCalls, unitModel, unitSplits } from './units.js';
 
@@ -29,7 +30,11 @@ export interface PlanDeps {
   queue: CallQueue;
   directory: Directory;
   now: number;
+  /** Where days are planned: a thread of their own in the service (`PlanThread`); none: here. */
+  planner?: Pick<PlanThread, 'plan'>;
 }
+
+const inThisThread = { plan: async (...args: Parameters<typeof planDay>) => planDay(...args) };
 
 export interface PlanReport extends Plan {
   scope: string;
@@ -101,7 +106,7 @@ export async function planReport(deps: PlanDeps, scopeName: string, scope: Stats
     const calls = await Promise.all(scope.practices.map((p, i) => queuedCalls(deps.queue, deps.directory, p, model.history[i]!.daysUsed)));
     const shape = dayShape(calls.flatMap((c) => c.arrivals));
     model = withAnswerDelay({ ...model, arrivalShape: shape.shape, notes: [...model.notes, shape.note] }, calls.flatMap((c, i) => answerGaps(c.answered, scope.practices[i]!.wrapUpSeconds)));
-    plan = planDay(model, target, roster);
+    plan = await (deps.planner ?? inThisThread).plan(model, target, roster);
   }
   if (request.roster === 'observed') model.notes.push(`The roster is ${rosterDate}'s, as its call records show it: the people on a call or wrapping up in each quarter hour. Anyone signed in who took no call then is not counted, so it can be short.`);
   return {
@@ -150,7 +155,7 @@ async function pcnUnitPlans(deps: PlanDeps, scope: StatsScope, combined: DemandM
       const roster = request.roster === 'observed'
         ? { staff: (await observedRoster(deps.queue, deps.directory, own ? [own.practice] : scope.practices, request.weekday, deps.now, unit.teamKeys)).staff, source: 'observed' as const }
         : undefined;
-      return { id: unit.id, name: unit.name, kind: unit.kind, ...planDay(model, target, roster) };
+      return { id: unit.id, name: unit.name, kind: unit.kind, ...(await (deps.planner ?? inThisThread).plan(model, target, roster)) };
     }),
   );
   return { units: plans, model: pooled };

@@ -109,7 +109,7 @@ export default async function planRoutes(app: FastifyInstance) {
     let report;
     try {
       report = await planReport(
-        { store, queue: app.queue, directory: app.directory(), now: app.clock.now() },
+        { store, queue: app.queue, directory: app.directory(), now: app.clock.now(), planner: app.planner },
         `${kind}:${code}`,
         scope,
         { weekday: q.weekday ? parseWeekday(q.weekday) : nextWeekday(app.clock.now()), weeks: q.weeks, roster: icb ? 'observed' : q.roster, answerWithinSeconds: q.answerWithinSeconds, serviceLevelPct: q.serviceLevel, maxAbandonPct: q.maxAbandon },

@@ -55,6 +55,9 @@ export async function roundRobin(t: Test, targets: () => string[]): Promise<{ ur
     };
     forward(targets().length);
   });
+  // A client's idle keep-alive connection is never closed under it mid-test (Node's 5 s default can
+  // close one just as a webhook is sent on it after a pause: the sender sees ECONNRESET).
+  server.keepAliveTimeout = 120_000;
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   t.teardown(() => server.close());

@@ -61,11 +61,12 @@ browserTest('playing a recording from the call search: a signed-in manager plays
   t.equal((await fetch(sb.url + src, { headers: { authorization: `Bearer ${TOKENS.riverside}` } })).status, 403, 'the same address with a practice token: 403');
 
   // Held from the row (a complaint), and released.
-  await recorded.getByRole('button', { name: 'Hold' }).click();
+  await recorded.getByRole('button', { name: 'Hold', exact: true }).click();
   await recorded.locator('.held').waitFor();
   t.equal((await sb.api('GET', recordingPath, TOKENS.riverside)).body.held, true, 'held');
   await recorded.getByRole('button', { name: 'Release hold' }).click();
-  await recorded.getByRole('button', { name: 'Hold' }).waitFor();
+  // Exactly "Hold": by default a name matches within "Release hold", there until the server answers.
+  await recorded.getByRole('button', { name: 'Hold', exact: true }).waitFor();
   t.equal((await sb.api('GET', recordingPath, TOKENS.riverside)).body.held, false, 'released');
 
   const grave = await seriousAxeViolations(page);

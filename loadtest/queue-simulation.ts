@@ -1,5 +1,5 @@
 import { lognormalPatience } from '../shared/planning/patience.js';
-import { DayChain, joinersBusyAtOnce, openingStarts } from '../shared/planning/transient.js';
+import { DayChain, periodStarts } from '../shared/planning/transient.js';
 import { Random } from './random.js';
 import type { Spread } from './scenario.js';
 
@@ -68,8 +68,7 @@ export function modelQueue(morning: QueueMorning, targetSeconds: number): Quarte
   const chain = new DayChain(periods, Math.max(...people) + 1);
   let state = chain.empty();
   return periods.map((period, q) => {
-    const joined = q === 0 ? 0 : Math.max(0, period.servers - people[q - 1]!);
-    const freshStarts = q === 0 ? openingStarts(period.servers, period.arrivalsPerSecond, handleSeconds) : [{ since: 0, people: joinersBusyAtOnce(state, people[q - 1]!, joined) }];
+    const freshStarts = periodStarts(state, people[q - 1] ?? 0, period.servers, period.arrivalsPerSecond, handleSeconds);
     const { prediction, end } = chain.advance(state, { ...period, freshStarts });
     state = end;
     return { withinPct: 100 * prediction.serviceLevel(targetSeconds), hungUpPct: 100 * prediction.abandonProbability };

@@ -279,9 +279,8 @@ function followSteadily(toGo: readonly number[], K: number, rate: number, theta:
  */
 function followWaits(toGo: readonly number[], K: number, rateAt: (waited: number) => number, joinRate: number, curve: PatienceCurve): GroupFates {
   const total = toGo.reduce((a, b) => a + b, 0);
-  let size = toGo.length;
-  while (size > 1 && toGo[size - 1]! < total * 1e-13) size--;
-  let mass: Float64Array = Float64Array.from(toGo.slice(0, size));
+  const size = toGo.length;
+  let mass: Float64Array = Float64Array.from(toGo);
   // The callers ahead at each phase to go: ⌊s/K⌋.
   const top = Math.floor((size - 1) / K);
   const hangUps = new Float64Array(top + 1);

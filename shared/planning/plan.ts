@@ -3,7 +3,7 @@ import { INTERVALS_PER_DAY } from '../stats/layout.js';
 import { modelWaitTarget } from './answer-delay.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
-import { DayChain, joinersBusyAtOnce, openingStarts } from './transient.js';
+import { DayChain, periodStarts } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -117,8 +117,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     // The lines open on an empty queue (shared/planning/transient.ts): each person starts as their first caller comes, at the first sub-step's rate.
     const openingRate = period.shares && period.shares.length > 1 ? period.arrivalsPerSecond * period.shares[0]! * period.shares.length : period.arrivalsPerSecond;
     // People signing in to a waiting queue start their first calls together too.
-    const freshStarts = (state: number[], before: number, servers: number) =>
-      d.calls > 0 && state[0]! > 1 - 1e-9 ? openingStarts(servers, openingRate, period.handleSeconds) : servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
+    const freshStarts = (state: number[], before: number, servers: number) => periodStarts(state, before, servers, openingRate, period.handleSeconds);
     const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, modelTarget)) : 0;
     let needed = tryWith(staffNeeded);

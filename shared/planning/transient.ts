@@ -1,5 +1,5 @@
 import { abandonRates, exponentialPatience, impatientFates, type PatienceCurve } from './patience.js';
-import { NOBODY_CALLS, servedWithin, type QueuePrediction } from './queueing.js';
+import { NOBODY_CALLS, type QueuePrediction } from './queueing.js';
 import { DEFAULT_HANDLE_PHASES } from './talk-spread.js';
 
 /**
@@ -202,17 +202,16 @@ export class DayChain {
     const base = 1 / period.handleSeconds;
     const people = after === n ? () => n : typeof after === 'number' ? (waited: number) => n + (after - n) * Math.min(1, Math.max(0, (waited - tail) / seconds)) : (waited: number) => meanPeople(n, after, seconds + tail, seconds, waited);
     const rateMet = after === n && cohorts.length === 0 ? serviceRate : (waited: number) => base * people(waited) * pace(seconds / 2 + waited);
-    // With exponential patience too, once the people change at the period's end (the virtual-wait solution holds for any patience).
-    // Erlang A's own answers (a Poisson stream) only for calls as varied as the exponential's.
-    const clock = { phases: period.handlePhases ?? DEFAULT_HANDLE_PHASES, people: n };
-    const fates = alpha || rateMet !== serviceRate || Math.round(clock.phases) > 1 ? impatientFates(found, rateMet, joinRate, period.patience ?? exponentialPatience(period.patienceSeconds), clock) : undefined;
-    const abandonProbability = fates ? fates.abandon : found.reduce((sum, f, k) => sum + f * (1 - serviceRate / (serviceRate + (k + 1) * theta)), 0);
-    const answeredWithin = (t: number) => free + (fates ? fates.answeredWithin(t) : servedWithin(found, serviceRate, theta, t));
+    // Each caller's fate from those ahead: Erlang A's closed forms for exponential patience, calls
+    // and a steady rate, the virtual wait otherwise (any patience, people changing, calls more alike).
+    const fates = impatientFates(found, rateMet, joinRate, period.patience ?? exponentialPatience(period.patienceSeconds), { phases: period.handlePhases ?? DEFAULT_HANDLE_PHASES, people: n });
+    const abandonProbability = fates.abandon;
+    const answeredWithin = (t: number) => free + fates.answeredWithin(t);
     return {
       prediction: {
         waitProbability: 1 - free,
         abandonProbability,
-        meanWaitSeconds: fates ? fates.meanWait : found.reduce((sum, f, k) => sum + (f * (k + 1)) / (serviceRate + (k + 1) * theta), 0),
+        meanWaitSeconds: fates.meanWait,
         answeredWithin,
         serviceLevel: (t) => (abandonProbability >= 1 ? 0 : Math.min(1, answeredWithin(t) / (1 - abandonProbability))),
       },
@@ -228,6 +227,16 @@ export class DayChain {
  */
 export function joinersBusyAtOnce(state: readonly number[], before: number, joined: number): number {
   return state.reduce((sum, x, N) => sum + x * Math.min(joined, Math.max(0, N - before)), 0);
+}
+
+/**
+ * Who starts a period on their first calls together: on an empty queue with callers coming (the
+ * lines opening) every one of `servers`, each as their first caller comes; otherwise those signing
+ * in (beyond `before`) who find a caller waiting. None: nobody new.
+ */
+export function periodStarts(state: readonly number[], before: number, servers: number, arrivalsPerSecond: number, handleSeconds: number): FreshGroup[] | undefined {
+  if (state[0]! > 1 - 1e-9) return arrivalsPerSecond > 0 ? openingStarts(servers, arrivalsPerSecond, handleSeconds) : undefined;
+  return servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
 }
 
 /** The expected number of callers in the system (waiting or being answered) in a state of the chain. */

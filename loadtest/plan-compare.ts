@@ -46,7 +46,7 @@ export interface IntervalComparison {
   runHandleSeconds: number[];
   /** How alike those calls are: mean² ÷ variance of the handle time (talk and answer delay vary, wrap-up does not), the Erlang order the fresh start at opening follows. */
   handlePhases: number;
-  /** Ten or more arrivals per practice: an interval whose figures mean something. */
+  /** Ten or more arrivals per practice, or a queue however few call (5% or more hung up, the usual target's limit): an interval whose figures mean something. */
   busy: boolean;
 }
 
@@ -242,7 +242,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       carriedDifferenceErrorPp: paired === null ? null : round1(paired * 100),
       carriedForMeanWorkPct: round1(meanWork[q]!.prediction.serviceLevel(modelTarget(answerDelaySeconds)) * 100),
       inSystemAtStart: { simulated: counted.every((c) => c !== undefined) ? round1(counted.reduce((a, b) => a! + b!, 0)! / m) : null, carried: round1(meanOf((_, i) => predictions[i]!.carried[q]!.inSystemAtStart)) },
-      busy: perPractice >= 10,
+      busy: perPractice >= 10 || (joined > 0 && abandoned / joined >= 0.05),
     };
   });
 }
@@ -421,7 +421,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => `| ${r.start} | ${r.arrivals} | ${r.staff} | ${r.onCallbacks} | ${r.away} | ${r.answering} | ${r.inSystemAtStart.simulated ?? '–'} / ${r.inSystemAtStart.carried} | ${r.simulated.answeredWithinTargetPct ?? '–'}${r.simulated.standardErrorPp === null ? '' : ` ± ${r.simulated.standardErrorPp}`} | ${r.predicted.answeredWithinTargetPct} | ${r.differencePp ?? '–'}${r.busy ? '' : ' (quiet)'} | ${r.carried.answeredWithinTargetPct} | ${r.carriedDifferencePp ?? '–'}${r.carriedDifferenceErrorPp === null || r.carriedDifferencePp === null ? '' : ` ± ${r.carriedDifferenceErrorPp}`} | ${r.carriedForMeanWorkPct} | ${r.simulated.abandonPct ?? '–'} | ${r.predicted.abandonPct} | ${r.carried.abandonPct} |`),
     '',
-    `Busy quarter hours (10 or more calls per practice): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
+    `Busy quarter hours (10 or more calls per practice, or 5% or more of callers hanging up): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
     '',
     'What the model still does not capture: talk times are log-normal, not exponential: the model follows the people\'s first calls as Erlang-k\'s with the calls\' own spread (at opening each person from their first caller\'s expected arrival; people signing in to a waiting queue together), and each caller\'s wait as the wait for the right number of answers from people busy on Erlang-k calls (its mean and variance, as an Erlang clock), but takes the queue\'s own length through the morning with calls ending at random (exponential); the waits of the callers ahead are approximated from the arrival rate of each three-minute step (Whitt\'s M/M/n+M(n)); callers who redial join the back of the same queue at once, so the arrivals of a quarter hour depend on its own waits; the people answering are averaged over each three-minute step, and a call-back attempt the patient missed is counted where the call-back was at last answered.',
     '',

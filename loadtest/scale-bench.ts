@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startPrivateRedis, startPrivateRedisCluster } from '../scripts/redis.mjs';
+import { freePort, startPrivateRedis, startPrivateRedisCluster, stopChild } from '../scripts/redis.mjs';
 import { startNode, waitingCallers } from './bench-setup.js';
 import { capCpu } from './cpu-cap.js';
 import { scenarioDirectory } from './directory.js';
@@ -48,7 +48,7 @@ const services: { child: ChildProcess; url: string; uncap: () => void }[] = [];
 const stop = async () => {
   await Promise.all(
     services.map(async (s) => {
-      if (s.child.exitCode === null && s.child.signalCode === null) await new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')));
+      await stopChild(s.child, 'SIGTERM');
       s.uncap();
     }),
   );

@@ -1,10 +1,10 @@
 import { SERVICE_NODE_FLAGS } from '../services/switchboard/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startPrivateRedis, startPrivateRedisCluster } from '../scripts/redis.mjs';
+import { freePort, startPrivateRedis, startPrivateRedisCluster, stopChild } from '../scripts/redis.mjs';
 import { londonMidnight, londonWallClock } from '../shared/london-time.js';
 import { projectRoot } from '../shared/paths.js';
 import { scenarioDirectory, type SimPractice } from './directory.js';
@@ -181,7 +181,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     return { ...(await play(scenario, opts, store, eight)), history };
   } finally {
     for (const c of nodeClients) c.disconnect();
-    for (const n of redisNodes) n.child.kill('SIGKILL');
+    await Promise.all(redisNodes.map((n) => stopChild(n.child)));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

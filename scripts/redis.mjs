@@ -41,6 +41,15 @@ export function freePort() {
   });
 }
 
+/** Sends `signal` to a redis-server (or any child) still running, and resolves once it has exited. */
+export function stopChild(child, signal = 'SIGKILL') {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
 /**
  * Starts a private redis-server (AOF on, in a temporary folder) and resolves when it answers.
  * `detached`: in a process group of its own, so a terminal's Ctrl-C reaches only whoever stops it.
@@ -60,7 +69,7 @@ export async function startPrivateRedis({ dir = mkdtempSync(join(tmpdir(), 'swit
 /**
  * A private Redis Cluster: `masters` cluster-enabled redis-servers on free local ports (AOF on),
  * joined with `redis-cli --cluster create`, returned once every node reports cluster_state:ok.
- * `env` is the REDIS_CLUSTER_NODES value. The caller stops the nodes (each node's `child`).
+ * `env` is the REDIS_CLUSTER_NODES value. The caller stops the nodes (each node's `child`) and removes `dir`.
  */
 export async function startPrivateRedisCluster({ dir = mkdtempSync(join(tmpdir(), 'switchboard-cluster-')), masters = 3 } = {}) {
   const nodes = [];
@@ -88,5 +97,5 @@ export async function startPrivateRedisCluster({ dir = mkdtempSync(join(tmpdir()
     stop();
     throw err;
   }
-  return { nodes, env: nodes.map((n) => `${n.host}:${n.port}`).join(',') };
+  return { nodes, dir, env: nodes.map((n) => `${n.host}:${n.port}`).join(',') };
 }

@@ -43,7 +43,15 @@ async function main(argv: string[]): Promise<void> {
   const config = configFromEnv();
   const directory = loadDirectoryFile(config.directoryFile);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-  await redis.connect();
+  // ioredis reports why it could not connect as an error event; connect() says only "Connection is closed".
+  let why: Error | undefined;
+  redis.on('error', (err: Error) => (why ??= err));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new RedisUnreachable(`cannot reach Redis at ${redisHost(config.redisUrl)} (${(why ?? (err as Error)).message}): start the service first (npm start), or set REDIS_URL to the Redis it uses`);
+  }
   const store = new StatsStore(redis, () => directory, config.keyPrefix);
   const now = Date.now();
   const today = londonWallClock(now).date;
@@ -87,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
       case 'plan': {
         const code = positionals[1];
         if (!code) throw new StatsQueryError('plan needs a practice ODS code or a PCN code: plan F81001');
+        if (!directory.practice(code) && !directory.practices.some((p) => p.pcn === code)) throw new StatsQueryError(`no practice or PCN ${code} in the directory`);
         const s = parseScope(directory, directory.practice(code) ? `practice:${code}` : `pcn:${code}`);
         const report = await planReport(
           { store, queue: new CallQueue(redis, config.keyPrefix), directory, now },
@@ -114,7 +123,23 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Redis not answering: not a mistake in the command (exit 1, not 2), and said without a stack. */
+class RedisUnreachable extends Error {}
+
+/** Where a Redis URL points, without any password in it. */
+const redisHost = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'REDIS_URL';
+  }
+};
+
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof RedisUnreachable) {
+    process.stderr.write(`switchboard-stats: ${err.message}\n`);
+    process.exit(1);
+  }
   const known = err instanceof StatsQueryError || err instanceof RangeError || err instanceof ConfigError || err instanceof DirectoryError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`switchboard-stats: ${known ? (err as Error).message : (err as Error).stack}\n`);
   process.exit(known ? 2 : 1);

@@ -182,19 +182,20 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
 
 const SPAN = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
 
-/** A roster from "08:00-09:30=3,09:30-12:00=2" or [{ from, to, staff }]: quarter-hour boundaries; intervals not named have nobody. */
+/** A roster from "08:00-09:30=3,09:30-12:00=2" or [{ from, to, staff }]: quarter-hour boundaries; intervals not named have nobody; spans may not overlap. */
 export function parseRoster(input: string | { from: string; to: string; staff: number }[]): Roster {
+  // Each span with the text to quote back in an error: what was typed, or the span rebuilt.
   const spans = typeof input === 'string'
     ? input.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
         const [span, staff] = part.split('=');
         const [from, to] = (span ?? '').split('-');
-        return { from: from ?? '', to: to ?? '', staff: staff === undefined || staff.trim() === '' ? NaN : Number(staff) };
+        return { from: from ?? '', to: to ?? '', staff: staff === undefined || staff.trim() === '' ? NaN : Number(staff), text: `"${part}"` };
       })
-    : input;
+    : input.map((s) => ({ ...s, text: `${s.from}-${s.to}=${s.staff}` }));
   const roster = new Array<number>(INTERVALS_PER_DAY).fill(0);
-  for (const { from, to, staff } of spans) {
+  const namedBy = new Array<string | undefined>(INTERVALS_PER_DAY);
+  for (const { from, to, staff, text } of spans) {
     const m = SPAN.exec(`${from}-${to}`);
-    const text = `${from}-${to}=${staff}`;
     if (!m) throw new RangeError(`roster entry ${text} is not HH:MM-HH:MM=<people>`);
     const [fh, fm, th, tm] = m.slice(1).map(Number) as [number, number, number, number];
     if (fm % 15 || tm % 15 || fh > 23 || th > 24 || (th === 24 && tm > 0)) throw new RangeError(`roster entry ${text}: times must be on the quarter hour, 00:00 to 24:00`);
@@ -202,7 +203,12 @@ export function parseRoster(input: string | { from: string; to: string; staff: n
     const last = th * 4 + tm / 15;
     if (last <= first) throw new RangeError(`roster entry ${text} ends before it starts`);
     if (!Number.isInteger(staff) || staff < 0 || staff > 500) throw new RangeError(`roster entry ${text}: the number of people must be a whole number from 0 to 500`);
-    for (let i = first; i < last; i++) roster[i] = staff;
+    for (let i = first; i < last; i++) {
+      // Which of two overlapping spans counts would depend on their order: say so instead.
+      if (namedBy[i] !== undefined) throw new RangeError(`roster entries ${namedBy[i]} and ${text} overlap: give each quarter hour once`);
+      namedBy[i] = text;
+      roster[i] = staff;
+    }
   }
   return roster;
 }

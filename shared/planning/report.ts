@@ -183,11 +183,13 @@ export function planCsvRows(report: PlanReport | ServiceLevelReport): unknown[][
   return [PLAN_CSV_HEADER, ...report.intervals.map((i) => [i.start, i.end, i.calls, i.handleSeconds, i.staffNeeded, i.staffNeededErlangC, i.rostered, i.predicted.answeredWithinTargetPct, i.predicted.abandonPct, i.predicted.meanWaitSeconds, i.predicted.meetsTarget])];
 }
 
+const HISTORY_SAID: Record<DemandModel['historyBasis'], string> = { none: 'no history', short: 'short history', enough: 'enough history' };
+
 /** The plan as a manager reads it in a terminal: the model's basis, a table of the open quarter hours, the changes. */
 export function planText(report: PlanReport): string {
   const m = report.model;
   const lines = [
-    `${report.scope}, ${report.weekday}: learnt from ${m.history.map((h) => `${h.practice} ${h.daysUsed.length} day(s)`).join(', ')} of the last ${report.weeks} weeks (${m.historyBasis} history)`,
+    `${report.scope}, ${report.weekday}: learnt from ${m.history.map((h) => `${h.practice} ${h.daysUsed.length} day(s)`).join(', ')} of the last ${report.weeks} weeks (${HISTORY_SAID[m.historyBasis]})`,
     `calls last ${m.talkSeconds} s (${m.talkBasis}) + ${m.wrapUpSeconds} s wrap-up${m.answerDelaySeconds ? ` + ${m.answerDelaySeconds} s while the phone rings` : ''}; callers wait ${m.patienceSeconds} s on average before hanging up (${m.patienceBasis})${m.callbackUptakePct === null ? '' : `; ${m.callbackUptakePct}% ask for a call-back`}`,
     `target: ${report.target.serviceLevel * 100}% of answered calls within ${report.target.answerWithinSeconds} s, under ${report.target.maxAbandon * 100}% hanging up; roster: ${report.roster.source}${report.roster.date ? ` (${report.roster.date})` : ''}`,
     ...m.notes.map((n) => `note: ${n}`),

@@ -28,7 +28,7 @@ export function readableStaff(directory: Directory, grant: AccessGrant, practice
     if (asked !== undefined && asked !== me.id) throw new ReportAccessError("a staff token reads only its own figures, not a colleague's");
     return [me];
   }
-  throw new ReportAccessError(`a ${grant.role} token may not read an individual's figures`);
+  throw new ReportAccessError(`${grant.role === 'icb' ? 'an ICB' : grant.role === 'pcn' ? 'a PCN' : `a ${grant.role}`} token may not read an individual's figures`);
 }
 
 /**

@@ -1,8 +1,9 @@
+import { rmSync } from 'node:fs';
 import type { Test } from 'tap';
 import { Redis } from 'ioredis';
-import { startPrivateRedis } from '../../scripts/redis.mjs';
+import { startPrivateRedis, stopChild } from '../../scripts/redis.mjs';
 
-/** A redis-server of this test's own (AOF on), stopped when the test ends. */
+/** A redis-server of this test's own (AOF on), stopped when the test ends and its data folder removed. */
 export async function privateRedis(t: Test) {
   let server = await startPrivateRedis();
   const clients: Redis[] = [];
@@ -14,17 +15,13 @@ export async function privateRedis(t: Test) {
   /** Stop Redis as an operator would (SIGTERM: it flushes its AOF) and start it again on the same port and data. */
   const restart = async () => {
     const { port, dir } = server;
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        server.child.once('exit', () => resolve());
-        server.child.kill('SIGTERM');
-      });
-    }
+    await stopChild(server.child, 'SIGTERM');
     server = await startPrivateRedis({ port, dir });
   };
   t.teardown(async () => {
     for (const c of clients) c.disconnect();
-    server.child.kill('SIGKILL');
+    await stopChild(server.child);
+    rmSync(server.dir, { recursive: true, force: true });
   });
   return {
     get url() {

@@ -70,6 +70,18 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.ok(Math.abs(first!.carried.abandonPct - carried[0]!.prediction.abandonProbability * 100) <= 0.15);
 });
 
+t.test('a quarter hour with few calls is busy when callers hang up: 5% or more', async (t) => {
+  const few = (hungUp: number) => [
+    ...Array.from({ length: 6 - hungUp }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })),
+    ...Array.from({ length: hungUp }, (_, i) => attempt(100 + 10 * i, { outcome: 'abandoned', wait: 200 })),
+  ];
+  const rowsOf = (attempts: CallerAttempt[]) => comparePlan({ scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, attempts, callbacks: [], missedRings: [] } as unknown as RunResult);
+  t.equal(rowsOf(few(0))[0]!.busy, false, 'six calls, all answered: quiet');
+  const queued = rowsOf(few(1))[0]!;
+  t.equal(queued.simulated.abandonPct, 16.7);
+  t.equal(queued.busy, true, 'six calls, one hung up (17%): busy');
+});
+
 t.test('like with like: call-back work and time away after an unanswered ring take people off the queue', async (t) => {
   const attempts = [
     ...Array.from({ length: 12 }, (_, i) => attempt(10 * i, { outcome: 'answered', wait: 30 })).map((a, i) => ({ ...a, record: { ...a.record, talkSeconds: i < 6 ? 100 : 140 } })),

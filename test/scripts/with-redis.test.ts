@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { freePort } from '../../scripts/redis.mjs';
@@ -14,7 +14,21 @@ const alive = (pid: number) => {
   }
 };
 
-t.test('SIGTERM to the with-redis wrapper stops the service, then its private redis-server, and removes its data folder', async (t) => {
+/** `with-redis --existing` running a command that prints the REDIS_URL it was given (nothing answers at the configured one). */
+async function existingRedis(): Promise<{ code: number | null; stdout: string; stderr?: string }> {
+  const child = spawn(process.execPath, ['scripts/with-redis.mjs', '--existing', process.execPath, '-e', 'process.stdout.write(process.env.REDIS_URL)'], {
+    env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return code === 0 ? { code, stdout } : { code, stdout, stderr };
+}
+
+t.test('SIGTERM to the with-redis wrapper stops the service, then its private redis-server, and removes its data folder; meanwhile the statistics command line finds that Redis', async (t) => {
   const port = await freePort();
   let out = '';
   const wrapper = spawn(process.execPath, ['scripts/with-redis.mjs', process.execPath, 'dist/services/switchboard/main.js'], {
@@ -35,6 +49,10 @@ t.test('SIGTERM to the with-redis wrapper stops the service, then its private re
   const redisPid = Number(/process_id:(\d+)/.exec(await client.info('server'))![1]);
   client.disconnect();
   t.ok(existsSync(dir!), 'the data folder exists while it runs');
+  // The statistics command line finds that Redis while the service runs (nothing answers at REDIS_URL).
+  t.equal(readFileSync('.redis/service-url', 'utf8').trim(), redisUrl, 'its address is kept for the statistics command line');
+  const found = await existingRedis();
+  t.same(found, { code: 0, stdout: redisUrl }, 'with-redis --existing runs the command against it');
   t.ok(alive(servicePid) && alive(redisPid));
 
   wrapper.kill('SIGTERM');
@@ -42,5 +60,10 @@ t.test('SIGTERM to the with-redis wrapper stops the service, then its private re
   t.notOk(alive(servicePid), 'the service has stopped');
   t.notOk(alive(redisPid), 'the private redis-server has stopped');
   t.notOk(existsSync(dir!), 'its data folder is removed');
+  t.notOk(existsSync('.redis/service-url'), 'and its address with it');
+  const none = await existingRedis();
+  t.equal(none.code, 1, 'with no service running, --existing starts no Redis of its own');
+  t.match(none.stderr, /no service started from this folder is running a private redis-server\. Start the service first \(npm start\), or set REDIS_URL/);
+  t.equal(none.stdout, '', 'and does not run the command');
   t.match(out, /"msg":"shut down cleanly"/, 'the service drained and shut down on the forwarded signal');
 });

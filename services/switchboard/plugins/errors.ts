@@ -32,6 +32,13 @@ export const problemSchema = {
 
 const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 
+/** A schema's complaint in the request's terms; a value not in a list names the list (Ajv's message does not). */
+function validationDetail(err: FastifyError): string {
+  const said = `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}`;
+  const allowed = err.validation?.find((v) => v.keyword === 'enum')?.params.allowedValues;
+  return Array.isArray(allowed) ? `${said}: ${allowed.join(', ')}` : said;
+}
+
 /** Every error leaves as application/problem+json (RFC 9457) with a sentence that says what was wrong. */
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -47,7 +54,7 @@ export default fp(async function errors(app: FastifyInstance) {
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500 && !(err instanceof HttpError)) request.log.error({ err }, 'request failed');
-    const detail = status >= 500 && !(err instanceof HttpError) ? 'Something went wrong on our side; it has been logged.' : err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
+    const detail = status >= 500 && !(err instanceof HttpError) ? 'Something went wrong on our side; it has been logged.' : err.validation ? validationDetail(err) : err.message;
     void reply
       .status(status)
       .type('application/problem+json')

@@ -27,6 +27,8 @@ const options = {
 const rosterQuery = { type: 'string', description: '"08:00-09:30=3,09:30-12:00=2" (people per span; quarter hours; spans not named have nobody), or "observed" for last week’s' };
 const format = { type: 'string', enum: ['json', 'csv'], description: 'default json; Accept: text/csv also selects CSV' };
 const span = { type: 'object', additionalProperties: false, required: ['from', 'to', 'staff'], properties: { from: { type: 'string', pattern: '^\\d{2}:\\d{2}$' }, to: { type: 'string', pattern: '^\\d{2}:\\d{2}$' }, staff: { type: 'integer', minimum: 0, maximum: 500 } } };
+/** "observed" (the pattern applies to strings only) or a list of spans (maxItems and items to arrays only). */
+const rosterBody = { type: ['string', 'array'], pattern: '^observed$', maxItems: 96, items: span, description: 'spans [{ from, to, staff }], or "observed" for last week’s roster' };
 
 const predicted = { type: 'object', properties: { answeredWithinTargetPct: { type: 'number' }, abandonPct: { type: 'number' }, meanWaitSeconds: { type: 'number' }, meetsTarget: { type: 'boolean' } } };
 const change = { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, change: { type: 'integer' }, sentence: { type: 'string' } } };
@@ -138,7 +140,9 @@ export default async function planRoutes(app: FastifyInstance) {
         schema: {
           params,
           querystring: { type: 'object', additionalProperties: false, properties: { format } },
-          body: { type: 'object', additionalProperties: false, properties: { ...options, roster: { oneOf: [{ type: 'string', enum: ['observed'] }, { type: 'array', maxItems: 96, items: span }] } } },
+          // One schema of two types, not a oneOf: Fastify's Ajv coerces within each branch it tries
+          // (coerceTypes 'array' unwraps a one-span list, wraps "observed"), mangling what it then checks.
+          body: { type: 'object', additionalProperties: false, properties: { ...options, roster: rosterBody } },
           response,
         },
       },

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { freePort } from '../../../scripts/redis.mjs';
 import { londonMoment, shippedBankHolidays } from '../../../shared/callflow/hours.js';
 import { londonMidnight } from '../../../shared/london-time.js';
 import { privateRedis } from '../../helpers/redis.js';
@@ -51,10 +52,22 @@ t.test('switchboard-stats plan: the plan for a practice or a PCN from the termin
   t.equal(run.status, 0, run.stderr);
   t.match(run.stdout, new RegExp(`to meet the target: \\w+ more (person|people) 08:00–08:15 on `));
 
+  const quiet = weekday === 'mon' ? 'tue' : 'mon';
+  run = cli('plan', 'F81001', '--weekday', quiet, '--weeks', '1');
+  t.equal(run.status, 0, run.stderr);
+  t.match(run.stdout, new RegExp(`^practice:F81001, ${quiet}: learnt from F81001 0 day\\(s\\) of the last 1 weeks \\(no history\\)`), 'a weekday with no calls to learn from says so');
+
   run = cli('plan', 'F81001', '--weekday', 'someday');
   t.equal(run.status, 2);
   t.match(run.stderr, /weekday someday is not one of mon/);
   run = cli('plan');
   t.equal(run.status, 2);
   t.match(run.stderr, /plan needs a practice ODS code or a PCN code/);
+  run = cli('plan', 'Z99999');
+  t.equal(run.status, 2);
+  t.equal(run.stderr, 'switchboard-stats: no practice or PCN Z99999 in the directory\n');
+  // Nothing at REDIS_URL: one sentence, not a stack trace.
+  const down = spawnSync(process.execPath, ['dist/services/switchboard-stats/main.js', 'plan', 'F81001'], { env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, DIRECTORY_FILE }, encoding: 'utf8' });
+  t.equal(down.status, 1);
+  t.match(down.stderr, /^switchboard-stats: cannot reach Redis at 127\.0\.0\.1:\d+ \(.*\): start the service first \(npm start\), or set REDIS_URL to the Redis it uses\n$/);
 });

@@ -125,6 +125,14 @@ t.test('rosters are read strictly', async (t) => {
   t.throws(() => parseRoster('09:00-08:00=2'), /ends before it starts/);
   t.throws(() => parseRoster('08:00-09:00=two'), /whole number/);
   t.throws(() => parseRoster('08:00=2'), /HH:MM-HH:MM/);
+  // An error quotes what was typed, not the entry rebuilt from its parts.
+  t.throws(() => parseRoster('08:00-09:00=2, =abc'), { message: 'roster entry "=abc" is not HH:MM-HH:MM=<people>' });
+  t.throws(() => parseRoster('garbage'), { message: 'roster entry "garbage" is not HH:MM-HH:MM=<people>' });
+  // Overlapping spans are refused whichever comes first: the order would otherwise decide.
+  t.throws(() => parseRoster('08:00-09:30=2,09:00-10:00=3'), { message: 'roster entries "08:00-09:30=2" and "09:00-10:00=3" overlap: give each quarter hour once' });
+  t.throws(() => parseRoster('09:00-10:00=3,08:00-09:30=2'), /overlap/);
+  t.throws(() => parseRoster([{ from: '08:00', to: '09:00', staff: 2 }, { from: '08:45', to: '09:15', staff: 1 }]), { message: 'roster entries 08:00-09:00=2 and 08:45-09:15=1 overlap: give each quarter hour once' });
+  t.same(parseRoster('08:00-09:00=2,09:00-10:00=3').slice(32, 40), [2, 2, 2, 2, 3, 3, 3, 3], 'spans that meet are not overlapping');
   t.equal(changeSentence(12, '08:00', '08:15', 'fri'), '12 more people 08:00–08:15 on Fridays');
 });
 

@@ -71,6 +71,13 @@ browserTest('the roster planner in a real browser: demand, people needed against
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'plan.png'), fullPage: true });
 
+  // The same people in every quarter hour: the page sends the roster as one span.
+  for (const input of await page.locator('#editor tbody tr input').all()) await input.fill(String(needed + 3));
+  await page.click('#recalculate');
+  await page.waitForFunction(() => document.querySelector('#changes li')?.textContent === 'This roster meets the target in every quarter hour.');
+  t.equal(await page.locator('#status').innerText(), 'Up to date', 'one span is a roster like any other');
+  t.equal(await page.locator('#editor tbody tr.short').count(), 0);
+
   // Another day with no history says so.
   await page.selectOption('#weekday', 'tue');
   await page.waitForFunction(() => /No Tuesdays in the last 4 weeks/.test(document.querySelector('#notes')?.textContent ?? ''));

@@ -70,6 +70,24 @@ t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) 
   const post = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', roster: [{ from: '08:00', to: '08:15', staff: eight.staffNeeded - 1 }, { from: '08:15', to: '08:30', staff: body.intervals[1].staffNeeded }] } });
   t.equal(post.status, 200, post.text);
   t.same(post.json().intervals, body.intervals, 'POST with spans is the same what-if as GET with the roster string');
+  // One span, and "observed", as a JSON body: each as the GET's roster string gives it (the page
+  // sends one span when every row holds the same number of people).
+  const oneSpan = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', roster: [{ from: '08:00', to: '08:30', staff: 3 }] } });
+  t.equal(oneSpan.status, 200, oneSpan.text);
+  t.same(oneSpan.json().intervals, (await plan(`/v1/practices/F81001/plan?weekday=mon&roster=${encodeURIComponent('08:00-08:30=3')}`)).json().intervals, 'POST with one span');
+  const observedPost = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', roster: 'observed' } });
+  t.equal(observedPost.status, 200, observedPost.text);
+  t.equal(observedPost.json().roster.source, 'observed', 'POST with "observed"');
+  t.equal((await plan('/v1/practices/F81001/plan', 'mse-icb-token', { method: 'POST', body: { weekday: 'mon', roster: 'observed' } })).status, 200, 'the ICB may POST for last week’s roster');
+  for (const [roster, why] of [
+    ['last week', /body\/roster must match pattern "\^observed\$"/],
+    [3, /body\/roster must match pattern "\^observed\$"/],
+    [[{ from: '08:00', to: '09:00', staff: 2 }, { from: '08:45', to: '09:15', staff: 1 }], /roster entries 08:00-09:00=2 and 08:45-09:15=1 overlap/],
+  ] as const) {
+    res = await plan('/v1/practices/F81001/plan', 'riverside-practice-token', { method: 'POST', body: { weekday: 'mon', roster } });
+    t.equal(res.status, 400, JSON.stringify(roster));
+    t.match(res.json().detail, why, `${JSON.stringify(roster)}: ${res.json().detail}`);
+  }
 
   res = await plan(`/v1/practices/F81001/plan?weekday=mon&roster=${encodeURIComponent(short)}&format=csv`);
   t.match(res.type, /text\/csv/);
@@ -109,7 +127,9 @@ t.test('GET and POST /v1/practices/:ods/plan and /v1/pcns/:pcn/plan', async (t) 
 
   // Bad input: a sentence each.
   for (const [query, why] of [
-    ['weekday=funday', /weekday/],
+    ['weekday=funday', /querystring\/weekday must be equal to one of the allowed values: mon, tue, wed, thu, fri, sat, sun$/],
+    ['roster=08:00-09:30%3D2,09:00-10:00%3D3', /roster entries "08:00-09:30=2" and "09:00-10:00=3" overlap/],
+    ['roster=garbage', /roster entry "garbage" is not HH:MM-HH:MM=<people>/],
     ['roster=08:00-08:20%3D1', /quarter hour/],
     ['roster=09:00-08:00%3D1', /ends before it starts/],
     ['weeks=0', /weeks/],

@@ -113,7 +113,10 @@ t.test('scoping: each token kind sees what it may, and nothing else', async (t) 
 
   t.same(ids(await teamsOf('F81001', 'thurrock-pcn-token'), 'team'), ['U12345.hub'], 'PCN: PCN-wide teams only');
   t.equal((await staffOf('F81001', 'thurrock-pcn-token')).status, 403, "PCN: no individual's figures");
-  t.equal((await staffOf('F81001', 'mse-icb-token')).status, 403, 'ICB: no staff figures');
+  const icbStaff = await staffOf('F81001', 'mse-icb-token');
+  t.equal(icbStaff.status, 403, 'ICB: no staff figures');
+  t.equal(icbStaff.json().detail, "an ICB token may not read an individual's figures");
+  t.equal((await staffOf('F81001', 'thurrock-pcn-token')).json().detail, "a PCN token may not read an individual's figures");
   t.equal((await teamsOf('F81001', 'mse-icb-token')).status, 403, 'ICB: no team figures');
   t.equal((await staffOf('F81001')).status, 401, 'no token');
   t.equal((await teamsOf('F81001', 'nobody')).status, 401, 'an unknown token');

@@ -68,6 +68,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // and enforces the request timeout only when the headers' own timeout is no longer than it.
     requestTimeout: config.requestTimeoutMs,
     http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
+    // A field of two types (a what-if's roster: "observed" or a list of spans) is one `type: [...]`,
+    // not a oneOf, whose branches Ajv would coerce the value within before checking it.
+    ajv: { customOptions: { allowUnionTypes: true } },
   });
   await app.register(errors);
   await app.register(formbody);

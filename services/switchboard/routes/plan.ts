@@ -141,7 +141,8 @@ export default async function planRoutes(app: FastifyInstance) {
           params,
           querystring: { type: 'object', additionalProperties: false, properties: { format } },
           // One schema of two types, not a oneOf: Fastify's Ajv coerces within each branch it tries
-          // (coerceTypes 'array' unwraps a one-span list, wraps "observed"), mangling what it then checks.
+          // (coerceTypes 'array' unwraps a one-span list, wraps "observed"), mangling what it then checks
+          // (union types are allowed in app.ts).
           body: { type: 'object', additionalProperties: false, properties: { ...options, roster: rosterBody } },
           response,
         },

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayShape, SUB_STEPS } from '../shared/planning/arrival-shape.js';
 import { lognormalPatience } from '../shared/planning/patience.js';
-import { erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
+import { DEFAULT_TARGET, erlangA, NOBODY_CALLS, type QueuePrediction } from '../shared/planning/queueing.js';
 import { answeredCall, answerGaps, MIN_ANSWER_GAPS, modelWaitTarget } from '../shared/planning/answer-delay.js';
 import { byCalls, DayChain, inSystem, joinersBusyAtOnce, openingStarts, type FreshGroup, type Period } from '../shared/planning/transient.js';
 import type { Scenario, Spread } from './scenario.js';
@@ -242,7 +242,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       carriedDifferenceErrorPp: paired === null ? null : round1(paired * 100),
       carriedForMeanWorkPct: round1(meanWork[q]!.prediction.serviceLevel(modelTarget(answerDelaySeconds)) * 100),
       inSystemAtStart: { simulated: counted.every((c) => c !== undefined) ? round1(counted.reduce((a, b) => a! + b!, 0)! / m) : null, carried: round1(meanOf((_, i) => predictions[i]!.carried[q]!.inSystemAtStart)) },
-      busy: perPractice >= 10 || (joined > 0 && abandoned / joined >= 0.05),
+      busy: perPractice >= 10 || (joined > 0 && abandoned / joined >= DEFAULT_TARGET.maxAbandon),
     };
   });
 }

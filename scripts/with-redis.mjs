@@ -23,8 +23,9 @@ const readServiceUrl = () => {
 const existing = process.argv[2] === '--existing';
 const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const env = { ...process.env };
+const answers = await redisAnswers(url);
 let privateRedis;
-if (existing && !(await redisAnswers(url))) {
+if (existing && !answers) {
   const kept = readServiceUrl();
   if (!kept || !(await redisAnswers(kept))) {
     console.error(`Nothing answers at ${url}, and no service started from this folder is running a private redis-server. Start the service first (npm start), or set REDIS_URL to the Redis it uses.`);
@@ -32,7 +33,7 @@ if (existing && !(await redisAnswers(url))) {
   }
   env.REDIS_URL = kept;
   console.error(`Nothing answers at ${url}; using the private redis-server the service runs at ${kept}.`);
-} else if (!(await redisAnswers(url))) {
+} else if (!answers) {
   if (!hasRedisServer()) {
     console.error(`Nothing answers at ${url}. ${INSTALL_HINT}`);
     process.exit(1);

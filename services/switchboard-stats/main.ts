@@ -95,8 +95,9 @@ async function main(argv: string[]): Promise<void> {
       case 'plan': {
         const code = positionals[1];
         if (!code) throw new StatsQueryError('plan needs a practice ODS code or a PCN code: plan F81001');
-        if (!directory.practice(code) && !directory.practices.some((p) => p.pcn === code)) throw new StatsQueryError(`no practice or PCN ${code} in the directory`);
-        const s = parseScope(directory, directory.practice(code) ? `practice:${code}` : `pcn:${code}`);
+        const kind = directory.practice(code) ? 'practice' : directory.practices.some((p) => p.pcn === code) ? 'pcn' : undefined;
+        if (!kind) throw new StatsQueryError(`no practice or PCN ${code} in the directory`);
+        const s = parseScope(directory, `${kind}:${code}`);
         const report = await planReport(
           { store, queue: new CallQueue(redis, config.keyPrefix), directory, now },
           `${s.kind}:${code}`,

@@ -99,12 +99,13 @@ function fractional(servers: number, at: (n: number) => QueuePrediction): QueueP
  * The day's chain with fractional people, three minutes at a time: each step's calls (its share
  * of the quarter hour's) and people (those answering the queue then: call-back work starts a few
  * minutes into the 8am rush, not with it), its end state mixed between the whole numbers of people
- * either side; the callers still waiting at a step's end meet the people of the steps after it.
+ * either side; the callers still waiting at a step's end meet the people of the steps after it
+ * (after the last period, `peopleAfter`, step by step, the last of them for ever).
  * Each quarter hour's prediction is its steps', weighted by their calls; and the callers the chain
  * expects in the system as each quarter hour starts.
  */
-function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[]; joined: readonly number[] })[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
-  const schedule = periods.flatMap((p) => p.people);
+function carriedFractional(periods: (Omit<Period, 'servers' | 'seconds' | 'nextServers'> & { people: readonly number[]; joined: readonly number[] })[], peopleAfter: readonly number[]): { prediction: QueuePrediction; inSystemAtStart: number }[] {
+  const schedule = [...periods.flatMap((p) => p.people), ...peopleAfter];
   const chain = new DayChain(periods, Math.ceil(Math.max(0, ...schedule)) + 1);
   let state = chain.empty();
   // The people at opening, and those who signed in to a waiting queue with the step they did (those who found a caller start together).
@@ -196,15 +197,21 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   // People answering the queue in a three-minute step, and on average over a quarter hour.
   const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) - (x.callbackSeconds[step]! + x.awaySeconds[step]!) / STEP);
   const answeringIn = (x: Morning, q: number) => inQuarter(q, (step) => answeringAt(x, step)) / SUB_STEPS;
+  // After the calls stop, the people answering those still waiting, step by step until the run stopped.
+  const afterSteps = (x: Morning) => x.callbackSeconds.length - quarters * SUB_STEPS;
+  const answeringAfter = (x: Morning) => Array.from({ length: afterSteps(x) }, (_, i) => answeringAt(x, quarters * SUB_STEPS + i));
   // People the roster signs in at a three-minute step's start (after opening).
   const joinedAt = (q: number) => Array.from({ length: SUB_STEPS }, (_, i) => (q * SUB_STEPS + i > 0 ? Math.max(0, staffIn(s, q * SUB_STEPS + i, STEP) - staffIn(s, q * SUB_STEPS + i - 1, STEP)) : 0));
   const predictions = mornings.map((x) => {
     const steady = x.queued.map((n, q) => (n === 0 ? NOBODY_CALLS : fractional(answeringIn(x, q), (k) => erlangA({ arrivalsPerSecond: n / QUARTER, handleSeconds: x.handle.seconds, patienceSeconds, servers: k }))));
-    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds: x.handle.seconds, handlePhases: x.handle.phases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)), joined: joinedAt(q) })));
+    const carried = carriedFractional(x.queued.map((n, q) => ({ arrivalsPerSecond: n / QUARTER, handleSeconds: x.handle.seconds, handlePhases: x.handle.phases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => answeringAt(x, q * SUB_STEPS + i)), joined: joinedAt(q) })), answeringAfter(x));
     return { steady, carried };
   });
   // For comparison, the prediction for the mornings' mean work (what feeding averages to the model gives).
-  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, handlePhases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m), joined: joinedAt(q) })));
+  const meanWork = carriedFractional(Array.from({ length: quarters }, (_, q) => ({ arrivalsPerSecond: mornings.reduce((sum, x) => sum + x.queued[q]!, 0) / m / QUARTER, handleSeconds, handlePhases, patienceSeconds, patience, shares: shape[OPENING_QUARTER + q], people: Array.from({ length: SUB_STEPS }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, q * SUB_STEPS + i), 0) / m), joined: joinedAt(q) })),
+    // After the calls stop: each morning's people, its last step's once it stopped.
+    Array.from({ length: Math.max(...mornings.map(afterSteps)) }, (_, i) => mornings.reduce((sum, x) => sum + answeringAt(x, quarters * SUB_STEPS + Math.min(i, afterSteps(x) - 1)), 0) / m),
+  );
   return Array.from({ length: quarters }, (_, q) => {
     const sum = (pick: (x: Morning) => number[]) => mornings.reduce((total, x) => total + pick(x)[q]!, 0);
     const [answered, within, abandoned, joined] = [sum((x) => x.answered), sum((x) => x.within), sum((x) => x.abandoned), sum((x) => x.queued)];
@@ -273,9 +280,9 @@ function practiceMornings(run: RunResult, quarters: number, handle: Handle): Mor
   const offsets = reception.filter((a) => a.record!.arrivedAt).map((a) => Date.parse(String(a.record!.arrivedAt)) / 1000 - simSeconds(a.placedAt)).sort((a, b) => a - b);
   const offset = offsets.length ? offsets[Math.floor(offsets.length / 2)]! : undefined;
   const at = (v: unknown) => (offset === undefined || v === undefined || v === null || v === '' ? undefined : Date.parse(String(v)) / 1000 - offset);
-  const elsewhere = staffTimeElsewhere(run, quarters * SUB_STEPS, handle.seconds);
+  const elsewhere = staffTimeElsewhere(run, runSteps(run, quarters), handle.seconds);
   return practices.map((ods) => {
-    const stepZeros = () => new Array<number>(quarters * SUB_STEPS).fill(0);
+    const stepZeros = () => new Array<number>(runSteps(run, quarters)).fill(0);
     const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [], handle };
     const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
     for (const a of calls) {
@@ -300,6 +307,16 @@ function practiceMornings(run: RunResult, quarters: number, handle: Handle): Mor
     });
     return morning;
   });
+}
+
+/**
+ * The three-minute steps a run's receptionists are followed over: its arrivals and the drain after
+ * them until it stopped (callers still waiting when the calls stop meet the people the records
+ * show then, on call-backs or not, rather than the last step's people for ever).
+ */
+function runSteps(run: RunResult, quarters: number): number {
+  const ran = ((run.stoppedAt - run.startedAt) * run.speed) / 1000;
+  return Math.max(quarters * SUB_STEPS, Number.isFinite(ran) ? Math.ceil(ran / STEP) : 0);
 }
 
 /** Reception calls that reached the service (all calls where the practice has no menu). */
@@ -411,7 +428,7 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up — the callers waited through that delay too, so the model's share is taken at the target less it, as the planner takes it; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side). Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up — the callers waited through that delay too, so the model's share is taken at the target less it, as the planner takes it; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side), three minutes at a time until the run stopped: callers still waiting when the calls stop meet the people the records show then. Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',

@@ -216,6 +216,29 @@ t.test('people are followed three minutes at a time: a call-back made after the 
   t.equal(early!.predicted.answeredWithinTargetPct, late!.predicted.answeredWithinTargetPct, 'steady: the quarter hour as a whole, the same');
 });
 
+t.test('after the calls stop, callers still waiting meet the people the records show until the run stopped', async (t) => {
+  // 80 calls over the first quarter hour on four people leave a queue at 08:15, when the roster has six;
+  // the run's last call ends by 08:30. One call-back is made at 08:15:30 (into that queue) or at 08:29.
+  const calls = Array.from({ length: 80 }, (_, i) => attempt(11 * i + 5, { outcome: 'answered', wait: 60 }));
+  const run = (callbackAfter: number | undefined, stoppedAt: number | undefined) => ({
+    scenario, speed: SPEED, practices: 1, arrivalMinutes: 15, startedAt: 0, stoppedAt: stoppedAt === undefined ? undefined : (stoppedAt * 1000) / SPEED,
+    attempts: [...calls, ...(callbackAfter === undefined ? [] : [attempt(1, { outcome: 'callback-requested', sid: 'CB1', callbackRequested: { at: 0 } })])],
+    callbacks: callbackAfter === undefined ? [] : [{ id: 'P1-x', status: 'completed', team: 'P1.reception', attempts: 1, requestedAt: '2026-12-07T08:00:00.000Z', answeredAt: new Date(Date.parse('2026-12-07T08:00:00.000Z') + callbackAfter * 1000).toISOString(), originCallId: 'twilio:CB1' }],
+    missedRings: [],
+  }) as unknown as RunResult;
+  const [intoQueue] = comparePlan(run(930, 1800));
+  const [afterIt] = comparePlan(run(1740, 1800));
+  const [stopped] = comparePlan(run(undefined, 1800));
+  const [unknown] = comparePlan(run(undefined, undefined));
+  t.equal(intoQueue!.answering, 4, 'the quarter hour\'s own people are the same: the call-back is made after it');
+  t.equal(afterIt!.answering, 4);
+  // Fewer people for the queue left at 08:15: more of it hangs up (and, of those answered, the share within target is not bound to fall: the ones who would have been answered late hang up instead).
+  t.ok(intoQueue!.carried.abandonPct > afterIt!.carried.abandonPct, `a call-back made into the queue left at 08:15: ${intoQueue!.carried.abandonPct}% hang up; made once it has gone: ${afterIt!.carried.abandonPct}%`);
+  t.ok(stopped!.carried.abandonPct < unknown!.carried.abandonPct, `six people from 08:15 as the roster has them: ${stopped!.carried.abandonPct}% hang up; with no record of how long the run went on, the last step's four for ever: ${unknown!.carried.abandonPct}%`);
+  t.not(stopped!.carried.answeredWithinTargetPct, unknown!.carried.answeredWithinTargetPct, 'and a different share within target');
+  t.equal(intoQueue!.predicted.answeredWithinTargetPct, afterIt!.predicted.answeredWithinTargetPct, 'steady: the quarter hour on its own, the same');
+});
+
 t.test('several runs: each run\'s mornings with the handle time that run lived, its answer delay from its own records', async (t) => {
   // Every run's service clock shows the same morning and its receptionists the same names: here one
   // receptionist, P1-r1, answers 21 waiting callers in a row in each run — 100 s calls 2 s apart in

@@ -22,6 +22,8 @@ import { runClock } from './clock-chain.js';
  *   (PASTA); P(abandon) = θ·E[queue]/λ and E[wait] = E[queue]/λ (Little).
  *   Answered within t: a caller with k ahead moves up at rate nμ + jθ (served or abandoned ahead)
  *   and hangs up at rate θ; that chain is solved exactly by uniformisation (Jensen's method).
+ *   Worked example: the pyworkforce guide's Erlang A page (100 calls a half hour, 3-minute calls,
+ *   5-minute patience, 13 people: 85.8% of callers answered within 20 s, 2.5% hang up).
  *
  * Everything is computed in log space (Erlang B by its recursion on 1/B, the queue weights as
  * log-sums) so hundreds of servers or very patient callers neither overflow nor underflow.

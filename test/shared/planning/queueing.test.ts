@@ -71,6 +71,25 @@ t.test('Erlang C: the Call Centre Helper worked example (100 calls a half hour, 
   }
 });
 
+t.test('Erlang A: the pyworkforce guide\'s worked example (100 calls a half hour, 3-minute calls, 5-minute patience, 20 s)', async (t) => {
+  // https://pyworkforce.rodrigo-arenas.com/development/guide/erlanga : ErlangA(transactions=100, aht=3,
+  // asa=20/60, interval=30, patience=5) with 13 positions prints service_level 0.858, occupancy 0.750,
+  // abandonment_probability 0.025, waiting_probability 0.226 and average_speed_of_answer 0.125 (minutes),
+  // each to three decimals. Its service level is of every caller (answered within 20 s, not hung up).
+  const demand = { arrivalsPerSecond: 100 / 1800, handleSeconds: 180, patienceSeconds: 300 };
+  const thirteen = erlangA({ ...demand, servers: 13 });
+  t.equal(thirteen.answeredWithin(20).toFixed(3), '0.858', 'service level, of every caller');
+  t.equal(thirteen.abandonProbability.toFixed(3), '0.025', 'abandonment');
+  t.equal(thirteen.waitProbability.toFixed(3), '0.226', 'waiting probability');
+  t.equal((thirteen.meanWaitSeconds / 60).toFixed(3), '0.125', 'average speed of answer, minutes');
+  // Occupancy: the answered calls' work over the people, 10 Erlangs × (1 − abandonment) ÷ 13.
+  t.equal(((10 * (1 - thirteen.abandonProbability)) / 13).toFixed(3), '0.750', 'occupancy');
+  // Its 13 "raw positions" are the fewest with 80% of every caller within 20 s (12 give 77%); the planner counts
+  // the share of those answered (as the CBT does), which 12 already meet, abandonment under 5%.
+  t.ok(erlangA({ ...demand, servers: 12 }).answeredWithin(20) < 0.8, '12 answer under 80% of every caller within 20 s');
+  t.equal(staffingNeeded('erlang-a', demand, target(20)), 12, 'of those answered: 12');
+});
+
 t.test('Erlang B is stable where factorials overflow', async (t) => {
   t.ok(Math.abs(erlangB(1, 1) - 0.5) < 1e-15, 'one server, one Erlang: B = a/(1 + a)');
   t.ok(Math.abs(erlangB(2, 1) - 0.2) < 1e-15, 'B(2, 1) = (1/2)/(1 + 1 + 1/2)');

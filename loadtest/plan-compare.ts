@@ -21,6 +21,8 @@ export interface IntervalComparison {
   /** Of `staff`, the people per practice making reception call-backs, and away after an unanswered ring (averaged over the quarter hour). */
   onCallbacks: number;
   away: number;
+  /** People the roster has signed out, still finishing the call in hand (averaged over the quarter hour; answering, though not on the roster). */
+  finishing: number;
   /**
    * The practices' records pooled (every practice of every morning is one simulated morning of
    * the scenario: `mornings` of them): % answered within target of the answered, % hung up of those
@@ -144,6 +146,8 @@ interface Morning {
   /** Staff-seconds making reception call-backs, and away after an unanswered ring, per three-minute step (SUB_STEPS a quarter hour). */
   callbackSeconds: number[];
   awaySeconds: number[];
+  /** Staff-seconds per step of people the roster has signed out, finishing a call they took before it did (they are not the roster's, and they serve the queue's callers). */
+  finishingSeconds: number[];
   /** Callers waiting or talking with a receptionist as each quarter hour starts (undefined: the records have no times). */
   inSystemAtStart: (number | undefined)[];
   /** The handle time of the run this morning belongs to. */
@@ -195,7 +199,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
   const { shape } = historyShape({ scenario: s, history: all.flatMap((run) => run.history ?? []) });
   // Each morning predicted from its own work: the model is not linear, so the mean of its predictions is not its prediction for the mean work.
   // People answering the queue in a three-minute step, and on average over a quarter hour.
-  const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) - (x.callbackSeconds[step]! + x.awaySeconds[step]!) / STEP);
+  const answeringAt = (x: Morning, step: number) => Math.max(0, staffIn(s, step, STEP) + (x.finishingSeconds[step]! - x.callbackSeconds[step]! - x.awaySeconds[step]!) / STEP);
   const answeringIn = (x: Morning, q: number) => inQuarter(q, (step) => answeringAt(x, step)) / SUB_STEPS;
   // After the calls stop, the people answering those still waiting, step by step until the run stopped.
   const afterSteps = (x: Morning) => x.callbackSeconds.length - quarters * SUB_STEPS;
@@ -241,6 +245,7 @@ export function comparePlan(runs: RunResult | readonly RunResult[]): IntervalCom
       answering: round1(meanOf((x) => answeringIn(x, q))),
       onCallbacks: round1(meanOf((x) => inQuarter(q, (step) => x.callbackSeconds[step]!)) / QUARTER),
       away: round1(meanOf((x) => inQuarter(q, (step) => x.awaySeconds[step]!)) / QUARTER),
+      finishing: round1(meanOf((x) => inQuarter(q, (step) => x.finishingSeconds[step]!)) / QUARTER),
       simulated: { answeredWithinTargetPct: simulatedPct, abandonPct: joined ? round1((abandoned / joined) * 100) : null, standardErrorPp: spread === null ? null : round1(spread * 100) },
       predicted,
       carried,
@@ -283,8 +288,17 @@ function practiceMornings(run: RunResult, quarters: number, handle: Handle): Mor
   const elsewhere = staffTimeElsewhere(run, runSteps(run, quarters), handle.seconds);
   return practices.map((ods) => {
     const stepZeros = () => new Array<number>(runSteps(run, quarters)).fill(0);
-    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), inSystemAtStart: [], handle };
+    const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), finishingSeconds: stepZeros(), inSystemAtStart: [], handle };
     const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
+    // A receptionist the roster signs out finishes the call in hand (going offline ends no call): from the sign-out to its wrap-up's end.
+    for (const a of calls) {
+      const [answered, ended] = [at(a.record!.answeredAt), at(a.record!.endedAt)];
+      const index = Number(STAFF_NUMBER.exec(String(a.record!.staff ?? ''))?.[1]) - 1;
+      if (answered === undefined || ended === undefined || !(index >= 0)) continue;
+      const taken = answered - handle.answerDelaySeconds;
+      const signedOut = signOuts(s, index).find((t) => taken < t && t < ended + s.practices.wrapUpSeconds);
+      if (signedOut !== undefined) addSpan(morning.finishingSeconds, signedOut, ended + s.practices.wrapUpSeconds);
+    }
     for (const a of calls) {
       const q = Math.floor(simSeconds(a.placedAt) / QUARTER);
       if (q < 0 || q >= quarters) continue;
@@ -317,6 +331,15 @@ function practiceMornings(run: RunResult, quarters: number, handle: Handle): Mor
 function runSteps(run: RunResult, quarters: number): number {
   const ran = ((run.stoppedAt - run.startedAt) * run.speed) / 1000;
   return Math.max(quarters * SUB_STEPS, Number.isFinite(ran) ? Math.ceil(ran / STEP) : 0);
+}
+
+/** The simulated receptionists are "<ods>-r<n>", signed in while the roster has n or more. */
+const STAFF_NUMBER = /-r(\d+)$/;
+
+/** Seconds after opening at which the roster signs out the receptionist of 0-based `index` (it drops to `index` people or fewer). */
+function signOuts(s: Scenario, index: number): number[] {
+  const steps = [...s.practices.roster].sort((a, b) => a.fromMinute - b.fromMinute);
+  return steps.filter((step, i) => i > 0 && steps[i - 1]!.staff > index && step.staff <= index).map((step) => step.fromMinute * 60);
 }
 
 /** Reception calls that reached the service (all calls where the practice has no menu). */
@@ -371,6 +394,11 @@ function talkAsLived(calls: RunResult['attempts'], s: Scenario): { mean: number;
   return moments(talk, 2) ?? drawn(s.staff.handle);
 }
 
+/** Adds the seconds of [from, to) to the three-minute steps they fall in (none beyond the last). */
+function addSpan(spent: number[], from: number, to: number): void {
+  for (let i = Math.max(0, Math.floor(from / STEP)); i < spent.length && i * STEP < to; i++) spent[i]! += Math.max(0, Math.min(to, (i + 1) * STEP) - Math.max(from, i * STEP));
+}
+
 /** Patients pick up a call-back after about this long (simulate.ts), or ring out after this (the service's patient ring). */
 const PATIENT_PICKS_UP_SECONDS = 8 * Math.exp(0.4 ** 2 / 2);
 const PATIENT_RING_SECONDS = 30;
@@ -385,9 +413,6 @@ function staffTimeElsewhere(run: RunResult, steps: number, handleSeconds: number
   const s = run.scenario;
   const byPractice = new Map<string, { callbackSeconds: number[]; awaySeconds: number[] }>();
   const of = (ods: string) => byPractice.get(ods) ?? byPractice.set(ods, { callbackSeconds: new Array<number>(steps).fill(0), awaySeconds: new Array<number>(steps).fill(0) }).get(ods)!;
-  const add = (spent: number[], from: number, to: number) => {
-    for (let i = Math.max(0, Math.floor(from / STEP)); i < steps && i * STEP < to; i++) spent[i]! += Math.max(0, Math.min(to, (i + 1) * STEP) - Math.max(from, i * STEP));
-  };
   const simSeconds = (ms: number) => ((ms - run.startedAt) * run.speed) / 1000;
   const requested = new Map(run.attempts.filter((a) => a.callbackRequested && a.sid).map((a) => [`twilio:${a.sid}`, a]));
   for (const c of run.callbacks) {
@@ -397,7 +422,7 @@ function staffTimeElsewhere(run: RunResult, steps: number, handleSeconds: number
     const spent = of(origin.practice).callbackSeconds;
     const answered = simSeconds(origin.callbackRequested!.at) + (Date.parse(c.answeredAt) - Date.parse(c.requestedAt)) / 1000;
     // Every attempt rang the staff member and then the patient; unanswered ones rang out.
-    add(spent, answered - PATIENT_PICKS_UP_SECONDS - mean(s.staff.answerDelay), answered + handleSeconds - mean(s.staff.answerDelay));
+    addSpan(spent, answered - PATIENT_PICKS_UP_SECONDS - mean(s.staff.answerDelay), answered + handleSeconds - mean(s.staff.answerDelay));
     for (let i = 1; i < c.attempts; i++) spent[Math.min(steps - 1, Math.floor(Math.max(0, answered) / STEP))]! += PATIENT_RING_SECONDS + mean(s.staff.answerDelay);
   }
   const reception = /^client:([A-Z0-9]+)-r\d+$/;
@@ -406,7 +431,7 @@ function staffTimeElsewhere(run: RunResult, steps: number, handleSeconds: number
     const ods = reception.exec(ring.endpoint)?.[1];
     if (!ods) continue;
     const awayFrom = simSeconds(ring.at) + s.practices.ringSeconds;
-    add(of(ods).awaySeconds, awayFrom, changes.find((t) => t > awayFrom) ?? Infinity);
+    addSpan(of(ods).awaySeconds, awayFrom, changes.find((t) => t > awayFrom) ?? Infinity);
   }
   return byPractice;
 }
@@ -428,15 +453,15 @@ export function comparisonMarkdown(runs: RunResult | readonly RunResult[], rows:
   return [
     `# Planner against the simulator: ${s.name}`,
     '',
-    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up — the callers waited through that delay too, so the model's share is taken at the target less it, as the planner takes it; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring (a fractional number of people, between the whole numbers either side), three minutes at a time until the run stopped: callers still waiting when the calls stop meet the people the records show then. Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
+    `${mornings} simulated morning(s): every practice of ${runsSaid}, ${run.arrivalMinutes} minutes of arrivals at ${all.map((r) => `${r.speed}x`).filter((x, i, xs) => xs.indexOf(x) === i).join(', ')}. Reception calls only, per practice. The planner (Erlang A, docs/planning.md) is given, morning by morning, the same work the simulated receptionists had (the model is not linear: its prediction for the mean work is not the mean of its predictions), and its predictions are pooled as the records are: each quarter hour's calls that joined the queue (redials included; a caller who asked for a call-back counts as the call-back's work), a handle time of ${round1(rows[0] ? rows[0].handleSeconds : 0)} s${rows[0] && rows[0].runHandleSeconds.length > 1 ? ` (each run's mornings with that run's own: ${rows[0].runHandleSeconds.join(', ')} s)` : ''} (the talk the service recorded for these calls — on a busy machine a compressed run's calls last longer than the scenario's ${round1(mean(s.staff.handle))} s, as timers fire late — plus staff answer delay and wrap-up — the callers waited through that delay too, so the model's share is taken at the target less it, as the planner takes it; as alike as Erlang-${round1(rows[0] ? rows[0].handlePhases : 0)}'s: mean² ÷ variance, which the people's first calls at opening follow), its callers' patience (steady: exponential of their mean, ${round1(mean(s.callers.patience))} s; carried: their log-normal patience, median ${s.callers.patience.medianSeconds} s, σ ${s.callers.patience.sigma}, as M/M/n+G), and the people answering: the roster less the time spent making the practice's call-backs and away after an unanswered ring, and with the time of people the roster has signed out finishing the call in hand (a fractional number of people, between the whole numbers either side), three minutes at a time until the run stopped: callers still waiting when the calls stop meet the people the records show then. Simulated: the service's call records, every morning pooled (queue wait ≤ ${s.targetWaitSeconds} s of answered calls; abandoned of the calls that joined); ± beside it is the standard error of the pooled % across the mornings (how much one set of mornings differs from the next), and ± beside the carried difference is its standard error, each morning set against its own prediction (a 5-point test means something where this is well under 5).`,
     '',
     '"Steady" takes each quarter hour on its own (the textbook way, Erlang A); "carried" runs the model through the morning, so the queue one quarter hour leaves is where the next starts, with patience that is not exponential and calls arriving within each quarter hour as they did in the history morning(s) (as the roster planner does with what it learns). "Carried for the mean work" is the same model given the mornings\' average calls and people instead of each morning\'s own: shown to say how far apart the two are. "In the system" is the callers waiting or on a call with a receptionist as the quarter hour starts, per practice: the records\' count against the carried chain\'s expectation.',
     '',
     `How calls come within the quarter hour (carried), learnt from the history morning(s) only, never from the mornings checked: ${history.length === 0 ? 'no history morning (run with --history N): calls are spread evenly through each quarter hour.' : historyShape({ scenario: s, history }).note}`,
     '',
-    '| quarter hour | calls | roster | on call-backs | away | answering | in the system at start: simulated / carried | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | carried for the mean work % | simulated % hung up | steady % | carried % |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.start} | ${r.arrivals} | ${r.staff} | ${r.onCallbacks} | ${r.away} | ${r.answering} | ${r.inSystemAtStart.simulated ?? '–'} / ${r.inSystemAtStart.carried} | ${r.simulated.answeredWithinTargetPct ?? '–'}${r.simulated.standardErrorPp === null ? '' : ` ± ${r.simulated.standardErrorPp}`} | ${r.predicted.answeredWithinTargetPct} | ${r.differencePp ?? '–'}${r.busy ? '' : ' (quiet)'} | ${r.carried.answeredWithinTargetPct} | ${r.carriedDifferencePp ?? '–'}${r.carriedDifferenceErrorPp === null || r.carriedDifferencePp === null ? '' : ` ± ${r.carriedDifferenceErrorPp}`} | ${r.carriedForMeanWorkPct} | ${r.simulated.abandonPct ?? '–'} | ${r.predicted.abandonPct} | ${r.carried.abandonPct} |`),
+    '| quarter hour | calls | roster | on call-backs | away | signed out, finishing a call | answering | in the system at start: simulated / carried | simulated % in target | steady % | difference (pp) | carried % | difference (pp) | carried for the mean work % | simulated % hung up | steady % | carried % |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.start} | ${r.arrivals} | ${r.staff} | ${r.onCallbacks} | ${r.away} | ${r.finishing} | ${r.answering} | ${r.inSystemAtStart.simulated ?? '–'} / ${r.inSystemAtStart.carried} | ${r.simulated.answeredWithinTargetPct ?? '–'}${r.simulated.standardErrorPp === null ? '' : ` ± ${r.simulated.standardErrorPp}`} | ${r.predicted.answeredWithinTargetPct} | ${r.differencePp ?? '–'}${r.busy ? '' : ' (quiet)'} | ${r.carried.answeredWithinTargetPct} | ${r.carriedDifferencePp ?? '–'}${r.carriedDifferenceErrorPp === null || r.carriedDifferencePp === null ? '' : ` ± ${r.carriedDifferenceErrorPp}`} | ${r.carriedForMeanWorkPct} | ${r.simulated.abandonPct ?? '–'} | ${r.predicted.abandonPct} | ${r.carried.abandonPct} |`),
     '',
     `Busy quarter hours (10 or more calls per practice, or 5% or more of callers hanging up): % answered within target within 5 percentage points, steady ${agree} of ${busy.length}, carried ${carriedAgree} of ${busy.length}; % hung up within 5 points (carried) ${abandonAgree} of ${busy.length}.${errors.every((e) => e !== null) && errors.length > 0 ? ` Standard error of the carried difference in those quarter hours: ${errors.join(', ')} points; carried within 5 points or within two standard errors of it: ${carriedConsistent} of ${busy.length}.` : ' One morning: no standard error (run several practices, or check several runs together: node dist/loadtest/plan-check.js a.json b.json).'}`,
     '',

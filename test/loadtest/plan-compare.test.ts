@@ -58,7 +58,7 @@ t.test('the planner against a run, quarter hour by quarter hour, counted by hand
   t.equal(second!.simulated.answeredWithinTargetPct, null);
   t.equal(second!.busy, false);
   const md = comparisonMarkdown(run, rows);
-  t.match(md, /\| 08:00 \| 12 \| 4 \| 0 \| 0 \| 4 \| – \/ 0 \| 80 \|/);
+  t.match(md, /\| 08:00 \| 12 \| 4 \| 0 \| 0 \| 0 \| 4 \| – \/ 0 \| 80 \|/);
   t.match(md, /One morning: no standard error/);
   t.match(md, /within 5 percentage points, steady \d of 1, carried \d of 1; % hung up within 5 points \(carried\) \d of 1/);
   // The scenario's callers' log-normal patience (median 600 s, σ 0.6), not an exponential of its mean.
@@ -214,6 +214,24 @@ t.test('people are followed three minutes at a time: a call-back made after the 
   t.equal(early!.onCallbacks, late!.onCallbacks);
   t.ok(late!.carried.answeredWithinTargetPct > early!.carried.answeredWithinTargetPct, `made late: ${late!.carried.answeredWithinTargetPct}% of the rush within target; made during it: ${early!.carried.answeredWithinTargetPct}%`);
   t.equal(early!.predicted.answeredWithinTargetPct, late!.predicted.answeredWithinTargetPct, 'steady: the quarter hour as a whole, the same');
+});
+
+t.test('a receptionist the roster signs out finishes the call in hand: answering, though not on the roster', async (t) => {
+  // The practice's roster drops from six to five at 08:45: receptionist 6 signs out. Records on the service's clock (the same as the run's here).
+  const opening = Date.parse('2026-12-07T08:00:00.000Z');
+  const iso = (second: number) => new Date(opening + second * 1000).toISOString();
+  const call = (placed: number, staff: string, answered: number, ended: number) =>
+    attempt(placed, { outcome: 'answered', wait: answered - placed, record: { outcome: 'answered', waitSeconds: answered - placed, talkSeconds: ended - answered, staff, arrivedAt: iso(placed), queuedAt: iso(placed), answeredAt: iso(answered), endedAt: iso(ended) } });
+  const ordinary = Array.from({ length: 40 }, (_, i) => call(90 * i, 'p1-r1', 90 * i + 5, 90 * i + 60));
+  const run = (attempts: CallerAttempt[]) => ({ scenario, speed: SPEED, practices: 1, arrivalMinutes: 60, startedAt: 0, attempts, callbacks: [], missedRings: [] }) as unknown as RunResult;
+  // Receptionist 6 answers at 08:44 and talks until 08:46: from the sign-out at 08:45 to the wrap-up's end (15 s), 75 s.
+  const rows = comparePlan(run([...ordinary, call(2630, 'p1-r6', 2640, 2760)]));
+  t.equal(rows[3]!.finishing, round1(75 / 900), 'signed out, finishing a call: 75 s of the quarter hour');
+  t.equal(rows[3]!.answering, round1(5 + 75 / 900), 'the roster\'s five and the time of the one finishing');
+  t.equal(rows[2]!.finishing, 0, 'before the sign-out the call is the roster\'s');
+  // The same call by receptionist 5, still on the roster, and one by receptionist 6 taken as they join at 08:15: nobody finishing.
+  const others = comparePlan(run([...ordinary, call(2630, 'p1-r5', 2640, 2760), call(890, 'p1-r6', 901, 1000)]));
+  t.same(others.map((r) => r.finishing), [0, 0, 0, 0], 'only a person signed out while on a call');
 });
 
 t.test('after the calls stop, callers still waiting meet the people the records show until the run stopped', async (t) => {

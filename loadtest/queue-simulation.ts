@@ -1,5 +1,5 @@
 import { lognormalPatience } from '../shared/planning/patience.js';
-import { DayChain, periodStarts } from '../shared/planning/transient.js';
+import { DayChain, leaversFinishTheirCalls, periodStarts } from '../shared/planning/transient.js';
 import { Random } from './random.js';
 import type { Spread } from './scenario.js';
 
@@ -8,7 +8,7 @@ import type { Spread } from './scenario.js';
  * calls (arriving at random, evenly) and its people, calls of Erlang-`phases` length and callers
  * of log-normal patience. Simulated call by call (M/E_k/n+G, first come first served), and
  * predicted by the carried chain as the planner runs it (people starting their first calls together
- * at opening and on signing in to a waiting queue): how far the model is from its own assumptions,
+ * at opening and on signing in to a waiting queue, people signing out finishing the call in hand): how far the model is from its own assumptions,
  * apart from everything the load test adds (redials, call-backs, the service's timing).
  */
 export interface QueueMorning {
@@ -69,7 +69,7 @@ export function modelQueue(morning: QueueMorning, targetSeconds: number): Quarte
   let state = chain.empty();
   return periods.map((period, q) => {
     const freshStarts = periodStarts(state, people[q - 1] ?? 0, period.servers, period.arrivalsPerSecond, handleSeconds);
-    const { prediction, end } = chain.advance(state, { ...period, freshStarts });
+    const { prediction, end } = chain.advance(leaversFinishTheirCalls(state, people[q - 1] ?? 0, period.servers), { ...period, freshStarts });
     state = end;
     return { withinPct: 100 * prediction.serviceLevel(targetSeconds), hungUpPct: 100 * prediction.abandonProbability };
   });

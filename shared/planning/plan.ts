@@ -3,7 +3,7 @@ import { INTERVALS_PER_DAY } from '../stats/layout.js';
 import { modelWaitTarget } from './answer-delay.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
-import { DayChain, periodStarts } from './transient.js';
+import { DayChain, leaversFinishTheirCalls, periodStarts } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -118,7 +118,8 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     const openingRate = period.shares && period.shares.length > 1 ? period.arrivalsPerSecond * period.shares[0]! * period.shares.length : period.arrivalsPerSecond;
     // People signing in to a waiting queue start their first calls together too.
     const freshStarts = (state: number[], before: number, servers: number) => periodStarts(state, before, servers, openingRate, period.handleSeconds);
-    const tryWith = (servers: number) => chain.advance(neededState, { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
+    // People signing out finish the call in hand: those callers no longer wait for the people who stay.
+    const tryWith = (servers: number) => chain.advance(leaversFinishTheirCalls(neededState, neededBefore, servers), { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, modelTarget)) : 0;
     let needed = tryWith(staffNeeded);
     if (d.calls > 0 && meetsTarget(needed.prediction, modelTarget)) {
@@ -136,7 +137,8 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     let prediction = needed.prediction;
     if (roster) {
       // Callers still waiting when the quarter hour ends are answered by the next one's people.
-      const carried = chain.advance(rosterState, { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshStarts: freshStarts(rosterState, roster.staff[d.interval - 1] ?? 0, rostered) });
+      const before = roster.staff[d.interval - 1] ?? 0;
+      const carried = chain.advance(leaversFinishTheirCalls(rosterState, before, rostered), { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshStarts: freshStarts(rosterState, before, rostered) });
       rosterState = carried.end;
       prediction = carried.prediction;
     }

@@ -239,6 +239,33 @@ export function periodStarts(state: readonly number[], before: number, servers: 
   return servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
 }
 
+/**
+ * People signing out (`before` answering, `after` stay) finish the call in hand: going offline ends
+ * no call. Any of the people is as likely as another to be the one leaving, so with N in the
+ * system, min(N, before) of them busy, the number of leavers busy is hypergeometric; their callers
+ * no longer need the people who stay and leave the chain's count at once (someone outside it is
+ * answering them). Without this the chain would hand those callers back to the queue. The state
+ * after; unchanged when nobody leaves.
+ */
+export function leaversFinishTheirCalls(state: readonly number[], before: number, after: number): number[] {
+  const leaving = Math.round(before) - Math.round(after);
+  if (leaving <= 0) return [...state];
+  const people = Math.round(before);
+  const next = new Array<number>(state.length).fill(0);
+  state.forEach((x, N) => {
+    if (x === 0) return;
+    const busy = Math.min(N, people);
+    // P(j busy among the leavers) ∝ C(busy, j)·C(people − busy, leaving − j), term by term from the least j.
+    const least = Math.max(0, leaving - (people - busy));
+    const most = Math.min(leaving, busy);
+    const weights = [1];
+    for (let j = least; j < most; j++) weights.push((weights.at(-1)! * (busy - j) * (leaving - j)) / ((j + 1) * (people - busy - leaving + j + 1)));
+    const total = weights.reduce((a, b) => a + b, 0);
+    weights.forEach((w, i) => (next[N - least - i]! += (x * w) / total));
+  });
+  return next;
+}
+
 /** The expected number of callers in the system (waiting or being answered) in a state of the chain. */
 export const inSystem = (state: readonly number[]) => state.reduce((sum, x, N) => sum + x * N, 0);
 

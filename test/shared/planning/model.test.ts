@@ -118,6 +118,24 @@ t.test('the plan: people needed, what a roster achieves, and the smallest change
   t.ok(generous.intervals.every((i) => i.predicted.meetsTarget));
 });
 
+t.test('people the roster signs out finish the call in hand: the quarter hour after a drop', async (t) => {
+  // 40 calls a quarter hour of 180 s (8 Erlangs) on eight people, then three from 08:45.
+  const intervals = Array.from({ length: 96 }, (_, i) => {
+    const calls = i >= 32 && i < 36 ? 40 : 0;
+    return { interval: i, start: `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`, open: i >= 32 && i < 36, calls, arrivalsPerSecond: calls / 900, handleSeconds: 180 };
+  });
+  const model: DemandModel = { weekday: 'mon', weeks: 4, history: [], historyBasis: 'enough', intervals, talkSeconds: 179, talkBasis: 'observed', handlePhases: 2, wrapUpSeconds: 1, patienceSeconds: 400, patienceBasis: 'observed', abandons: 50, answered: 500, callbackUptake: 0, notes: [] };
+  const staff = Array.from({ length: 96 }, (_, i) => (i >= 32 && i < 35 ? 8 : i === 35 ? 3 : 0));
+  const plan = planDay(model, targetFor(120), { staff, source: 'given' });
+  // The same chain handing the leavers' callers back to the queue.
+  const demand = { arrivalsPerSecond: 40 / 900, handleSeconds: 180, handlePhases: 2, patienceSeconds: 400, seconds: 900 };
+  const handedBack = transientPeriods([8, 8, 8, 3].map((servers, q) => ({ ...demand, servers, nextServers: [8, 8, 3, 0][q], freshStarts: q === 0 ? openingStarts(8, demand.arrivalsPerSecond, 180) : undefined })));
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  t.same(plan.intervals.slice(0, 3).map((i) => i.predicted.abandonPct), handedBack.slice(0, 3).map((r) => pct(r.prediction.abandonProbability)), 'before the drop: the same chain');
+  const [after, before] = [plan.intervals[3]!.predicted.abandonPct, pct(handedBack[3]!.prediction.abandonProbability)];
+  t.ok(after < before - 1, `08:45: ${after}% hang up with the leavers finishing their calls; ${before}% if their callers went back to the queue`);
+});
+
 t.test('rosters are read strictly', async (t) => {
   t.same(parseRoster('08:00-08:30=2').slice(31, 35), [0, 2, 2, 0]);
   t.same(parseRoster([{ from: '23:45', to: '24:00', staff: 1 }])[95], 1);

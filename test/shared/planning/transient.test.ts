@@ -2,7 +2,7 @@ import t from 'tap';
 import { modelQueue, simulateQueue } from '../../../loadtest/queue-simulation.js';
 import { erlangA, type ImpatientLoad } from '../../../shared/planning/queueing.js';
 import { exponentialPatience, lognormalPatience } from '../../../shared/planning/patience.js';
-import { DayChain, freshStart, joinersBusyAtOnce, openingStarts, transientPeriods } from '../../../shared/planning/transient.js';
+import { DayChain, freshStart, joinersBusyAtOnce, leaversFinishTheirCalls, openingStarts, transientPeriods } from '../../../shared/planning/transient.js';
 
 const load: ImpatientLoad = { arrivalsPerSecond: 20 / 900, handleSeconds: 200, servers: 6, patienceSeconds: 300 };
 /** Calls as varied as the exponential's: Erlang A's own answers (a Poisson stream). */
@@ -185,6 +185,30 @@ t.test('people who sign in to a waiting queue start their first calls together t
   [state[5], state[8]] = [0.5, 0.5];
   t.equal(joinersBusyAtOnce(state, 4, 2), 1.5);
   t.equal(joinersBusyAtOnce([1, 0, 0], 0, 3), 0, 'an empty queue: nobody starts at once');
+});
+
+t.test('people signing out finish the call in hand: their callers leave the count, by hand', async (t) => {
+  const at = (N: number, size = 12) => Array.from({ length: size }, (_, i) => (i === N ? 1 : 0));
+  const near = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) < 1e-12);
+  // Five callers, six people, one leaving: the leaver is busy unless they are the one free (1 in 6).
+  t.ok(near(leaversFinishTheirCalls(at(5), 6, 5), at(4).map((x, i) => (i === 4 ? 5 / 6 : i === 5 ? 1 / 6 : x))), 'four left with 5/6, five with 1/6');
+  // Ten callers, everyone busy: both leavers take their callers with them.
+  t.ok(near(leaversFinishTheirCalls(at(10), 6, 4), at(8)), 'ten callers, two of six leaving: eight');
+  // Three callers, six people, two leaving: busy leavers hypergeometric, C(3, j)·C(3, 2 − j) / C(6, 2) = 3, 9, 3 in 15.
+  t.ok(near(leaversFinishTheirCalls(at(3), 6, 4), at(0).map((_, i) => [0, 0.2, 0.6, 0.2][i] ?? 0)), 'three callers: one, two or three left with 0.2, 0.6, 0.2');
+  const mixed = at(0).map((_, i) => (i === 2 ? 0.25 : i === 9 ? 0.75 : 0));
+  t.equal(leaversFinishTheirCalls(mixed, 6, 3).reduce((a, b) => a + b, 0), 1, 'nothing lost');
+  t.same(leaversFinishTheirCalls(mixed, 3, 3), mixed, 'nobody leaving: unchanged');
+  t.same(leaversFinishTheirCalls(mixed, 3, 6), mixed, 'people joining: unchanged');
+});
+
+t.test('a roster that drops by five: against a simulation where people finish the call in hand', async (t) => {
+  // Six Erlangs on eight people, then three: without the hand-over the chain gave 29% hanging up against 23.5% simulated, and 9% within target against 18%.
+  const morning = { calls: [40, 40, 40, 40], people: [8, 8, 8, 3], handleSeconds: 134, phases: 5, patience: { medianSeconds: 600, sigma: 0.6 } };
+  const sim = simulateQueue(morning, 3000, 115, 11)[3]!;
+  const model = modelQueue(morning, 115)[3]!;
+  t.ok(Math.abs(model.hungUpPct - sim.hungUpPct) < 2, `hung up ${model.hungUpPct.toFixed(1)}% against ${sim.hungUpPct.toFixed(1)}% simulated`);
+  t.ok(Math.abs(model.withinPct - sim.withinPct) < 5, `${model.withinPct.toFixed(1)}% within 115 s against ${sim.withinPct.toFixed(1)}%`);
 });
 
 t.test('at opening each person starts as their first caller comes, in a rush; the earliest busy are the ones serving', async (t) => {

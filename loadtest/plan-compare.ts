@@ -285,9 +285,10 @@ function practiceMornings(run: RunResult, quarters: number, handle: Handle): Mor
   const offsets = reception.filter((a) => a.record!.arrivedAt).map((a) => Date.parse(String(a.record!.arrivedAt)) / 1000 - simSeconds(a.placedAt)).sort((a, b) => a - b);
   const offset = offsets.length ? offsets[Math.floor(offsets.length / 2)]! : undefined;
   const at = (v: unknown) => (offset === undefined || v === undefined || v === null || v === '' ? undefined : Date.parse(String(v)) / 1000 - offset);
-  const elsewhere = staffTimeElsewhere(run, runSteps(run, quarters), handle.seconds);
+  const steps = runSteps(run, quarters);
+  const elsewhere = staffTimeElsewhere(run, steps, handle.seconds);
   return practices.map((ods) => {
-    const stepZeros = () => new Array<number>(runSteps(run, quarters)).fill(0);
+    const stepZeros = () => new Array<number>(steps).fill(0);
     const morning: Morning = { queued: zeros(), answered: zeros(), within: zeros(), abandoned: zeros(), ...(elsewhere.get(ods) ?? { callbackSeconds: stepZeros(), awaySeconds: stepZeros() }), finishingSeconds: stepZeros(), inSystemAtStart: [], handle };
     const calls = reception.filter((a) => a.practice === ods && a.record!.outcome !== 'callback-requested');
     // A receptionist the roster signs out finishes the call in hand (going offline ends no call): from the sign-out to its wrap-up's end.

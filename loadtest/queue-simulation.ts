@@ -1,5 +1,5 @@
 import { lognormalPatience } from '../shared/planning/patience.js';
-import { DayChain, leaversFinishTheirCalls, periodStarts } from '../shared/planning/transient.js';
+import { changeOfPeople, DayChain } from '../shared/planning/transient.js';
 import { Random } from './random.js';
 import type { Spread } from './scenario.js';
 
@@ -68,8 +68,8 @@ export function modelQueue(morning: QueueMorning, targetSeconds: number): Quarte
   const chain = new DayChain(periods, Math.max(...people) + 1);
   let state = chain.empty();
   return periods.map((period, q) => {
-    const freshStarts = periodStarts(state, people[q - 1] ?? 0, period.servers, period.arrivalsPerSecond, handleSeconds);
-    const { prediction, end } = chain.advance(leaversFinishTheirCalls(state, people[q - 1] ?? 0, period.servers), { ...period, freshStarts });
+    const start = changeOfPeople(state, people[q - 1] ?? 0, period.servers, period.arrivalsPerSecond, handleSeconds);
+    const { prediction, end } = chain.advance(start.state, { ...period, freshStarts: start.freshStarts });
     state = end;
     return { withinPct: 100 * prediction.serviceLevel(targetSeconds), hungUpPct: 100 * prediction.abandonProbability };
   });

@@ -3,7 +3,7 @@ import { INTERVALS_PER_DAY } from '../stats/layout.js';
 import { modelWaitTarget } from './answer-delay.js';
 import { DAY_PLURALS, INTERVAL_SECONDS, type DemandModel } from './model.js';
 import { DEFAULT_TARGET, meetsTarget, staffingNeeded, type ServiceTarget } from './queueing.js';
-import { DayChain, leaversFinishTheirCalls, periodStarts } from './transient.js';
+import { changeOfPeople, DayChain } from './transient.js';
 
 /** How many people are on the phones in each of the day's 96 London 15-minute intervals. */
 export type Roster = number[];
@@ -116,10 +116,12 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     // meet the target, or up until enough do (the carried figure is rarely more than a person or two away).
     // The lines open on an empty queue (shared/planning/transient.ts): each person starts as their first caller comes, at the first sub-step's rate.
     const openingRate = period.shares && period.shares.length > 1 ? period.arrivalsPerSecond * period.shares[0]! * period.shares.length : period.arrivalsPerSecond;
-    // People signing in to a waiting queue start their first calls together too.
-    const freshStarts = (state: number[], before: number, servers: number) => periodStarts(state, before, servers, openingRate, period.handleSeconds);
-    // People signing out finish the call in hand: those callers no longer wait for the people who stay.
-    const tryWith = (servers: number) => chain.advance(leaversFinishTheirCalls(neededState, neededBefore, servers), { ...period, servers, freshStarts: freshStarts(neededState, neededBefore, servers) });
+    // People signing in to a waiting queue start their first calls together too; people signing out finish the call in hand.
+    const advanceFrom = (state: number[], before: number, servers: number, nextServers?: number) => {
+      const start = changeOfPeople(state, before, servers, openingRate, period.handleSeconds);
+      return chain.advance(start.state, { ...period, servers, nextServers, freshStarts: start.freshStarts });
+    };
+    const tryWith = (servers: number) => advanceFrom(neededState, neededBefore, servers);
     let staffNeeded = d.calls > 0 ? Math.min(maxServers, staffingNeeded('erlang-a', demands[d.interval]!, modelTarget)) : 0;
     let needed = tryWith(staffNeeded);
     if (d.calls > 0 && meetsTarget(needed.prediction, modelTarget)) {
@@ -137,8 +139,7 @@ export function planDay(model: DemandModel, target: ServiceTarget, roster?: { st
     let prediction = needed.prediction;
     if (roster) {
       // Callers still waiting when the quarter hour ends are answered by the next one's people.
-      const before = roster.staff[d.interval - 1] ?? 0;
-      const carried = chain.advance(leaversFinishTheirCalls(rosterState, before, rostered), { ...period, servers: rostered, nextServers: roster.staff[d.interval + 1], freshStarts: freshStarts(rosterState, before, rostered) });
+      const carried = advanceFrom(rosterState, roster.staff[d.interval - 1] ?? 0, rostered, roster.staff[d.interval + 1]);
       rosterState = carried.end;
       prediction = carried.prediction;
     }

@@ -234,7 +234,7 @@ export function joinersBusyAtOnce(state: readonly number[], before: number, join
  * lines opening) every one of `servers`, each as their first caller comes; otherwise those signing
  * in (beyond `before`) who find a caller waiting. None: nobody new.
  */
-export function periodStarts(state: readonly number[], before: number, servers: number, arrivalsPerSecond: number, handleSeconds: number): FreshGroup[] | undefined {
+function periodStarts(state: readonly number[], before: number, servers: number, arrivalsPerSecond: number, handleSeconds: number): FreshGroup[] | undefined {
   if (state[0]! > 1 - 1e-9) return arrivalsPerSecond > 0 ? openingStarts(servers, arrivalsPerSecond, handleSeconds) : undefined;
   return servers > before ? [{ since: 0, people: joinersBusyAtOnce(state, before, servers - before) }] : undefined;
 }
@@ -264,6 +264,15 @@ export function leaversFinishTheirCalls(state: readonly number[], before: number
     weights.forEach((w, i) => (next[N - least - i]! += (x * w) / total));
   });
   return next;
+}
+
+/**
+ * A period's start where the people answering change from `before` to `servers`: those leaving
+ * take the callers they are answering with them (`leaversFinishTheirCalls`), those joining start
+ * their first calls together (`periodStarts`). The state to advance from, and who starts fresh.
+ */
+export function changeOfPeople(state: readonly number[], before: number, servers: number, arrivalsPerSecond: number, handleSeconds: number): { state: number[]; freshStarts: FreshGroup[] | undefined } {
+  return { state: leaversFinishTheirCalls(state, before, servers), freshStarts: periodStarts(state, before, servers, arrivalsPerSecond, handleSeconds) };
 }
 
 /** The expected number of callers in the system (waiting or being answered) in a state of the chain. */
